@@ -1,0 +1,147 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+const SANDBOX_BASE_URL = 'https://sandbox.contrat-prive.com/api';
+const PRODUCTION_BASE_URL = 'https://www.contrat-prive.com/api';
+
+export class ContratPriveApi implements ICredentialType {
+	name = 'contratPriveApi';
+
+	displayName = 'Contrat-Privé API';
+
+	icon = { light: 'file:contratPrive.svg', dark: 'file:contratPrive.dark.svg' } as const;
+
+	documentationUrl = 'https://github.com/n8n-nodes-contrat-prive/n8n-nodes-contrat-prive#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName:
+				'Find both keys in your Contrat-Privé owner account (the account that sends contracts), under API. A key pair works on one platform only: sandbox keys are refused by production and the other way round.',
+			name: 'keysNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Platform',
+			name: 'platform',
+			type: 'options',
+			options: [
+				{
+					name: 'Sandbox',
+					value: 'sandbox',
+					description: 'Free test platform: SMS code is always 0000, signed PDFs carry a TEST watermark',
+				},
+				{
+					name: 'Production',
+					value: 'production',
+					description: 'Legally binding signatures, 1,000 API requests per day',
+				},
+				{
+					name: 'Custom URL',
+					value: 'custom',
+					description: 'Another base URL, such as the local sandbox emulator',
+				},
+			],
+			default: 'sandbox',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'http://127.0.0.1:8787/sandbox/api',
+			description: 'Must use https://, except on a loopback host (localhost, 127.0.0.1, [::1])',
+			required: true,
+			displayOptions: { show: { platform: ['custom'] } },
+		},
+		{
+			displayName: 'API User',
+			name: 'apiUser',
+			type: 'string',
+			default: '',
+			description: 'The public key of the owner account ("apiUser")',
+			required: true,
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The private key of the owner account ("apiKey")',
+			required: true,
+		},
+	];
+
+	// The assumed wire contract carries the keys in the JSON body (see the transport's wire-contract.md).
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			body: {
+				apiKey: '={{$credentials.apiKey}}',
+				apiUser: '={{$credentials.apiUser}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `={{ $credentials.platform === 'production' ? '${PRODUCTION_BASE_URL}' : $credentials.platform === 'custom' ? ($credentials.baseUrl.startsWith('https://') || /^http:\\/\\/(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$)/.test($credentials.baseUrl) ? $credentials.baseUrl.replace(/\\/+$/, '') : 'https://use-https-or-a-loopback-host.invalid') : '${SANDBOX_BASE_URL}' }}`,
+			url: '/checkConnexionRequest',
+			method: 'POST',
+			body: {},
+			json: true,
+			ignoreHttpStatusErrors: true,
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error.code',
+					value: 'WRONG_PLATFORM',
+					message:
+						'These keys belong to the other platform: a Contrat-Privé key pair works on one platform only. Pick the platform the keys were created on.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error.code',
+					value: 'INVALID_CREDENTIALS',
+					message:
+						'Contrat-Privé does not know this key pair. Copy API User and API Key again from your owner account.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error.code',
+					value: 'DAILY_QUOTA_EXCEEDED',
+					message:
+						'The keys are valid, but the daily quota of 1,000 production requests is used up. It resets at midnight, Paris time.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error.code',
+					value: 'INTERNAL_ERROR',
+					message: 'Contrat-Privé answered with a server error. Try again later.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'platform',
+					value: undefined,
+					message:
+						'This URL did not answer like the Contrat-Privé API. Check the platform or the base URL.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,9 @@
+import type { AllEntities } from 'n8n-workflow';
+
+type NodeMap = {
+	connection: 'check';
+	contract: 'create' | 'get' | 'getMany' | 'cancel';
+	signatory: 'sendSms' | 'sendSmsToAll' | 'sign';
+};
+
+export type ContratPriveType = AllEntities<NodeMap>;

@@ -1,0 +1,67 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import * as connection from './connection/Connection.resource';
+import * as contract from './contract/Contract.resource';
+import * as signatory from './signatory/Signatory.resource';
+import type { ContratPriveType } from './node.type';
+import type { Operation } from './operation';
+
+const resources: Record<string, Record<string, Operation<any>>> = {
+	connection: connection.operations,
+	contract: contract.operations,
+	signatory: signatory.operations,
+};
+
+type Prepared = { input: unknown } | { error: Error };
+
+/**
+ * Every item is validated first, so that bad input stops the node before any API call.
+ * Then the valid items are sent, one at a time, in order.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter<ContratPriveType>('resource', 0);
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operation = resources[resource]?.[operationName];
+	if (!operation) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operationName}" is not known for the resource "${resource}"`,
+		);
+	}
+
+	const prepared: Prepared[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			prepared.push({ input: await operation.prepare.call(this, itemIndex) });
+		} catch (error) {
+			if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
+			prepared.push({ error });
+		}
+	}
+
+	const returnData: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const item = prepared[itemIndex];
+		try {
+			if ('error' in item) throw item.error;
+			const results = await operation.execute.call(this, item.input, itemIndex);
+			for (const result of results) {
+				returnData.push({ ...result, pairedItem: { item: itemIndex } });
+			}
+		} catch (error) {
+			if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
+			returnData.push({
+				json: { error: error.message, ...(error.description ? { description: error.description } : {}) },
+				pairedItem: { item: itemIndex },
+			});
+		}
+	}
+	return [returnData];
+}
+
+function asNodeError(context: IExecuteFunctions, error: Error, itemIndex: number): Error {
+	if (error instanceof NodeOperationError || error.name === 'NodeApiError') return error;
+	return new NodeOperationError(context.getNode(), error, { itemIndex });
+}
