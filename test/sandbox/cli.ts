@@ -1,0 +1,48 @@
+/**
+ * `npm run sandbox [-- --port N] [--host H] [--now ISO]`: starts the emulator
+ * and prints its base URLs and demo keys.
+ */
+import { DEMO_ACCOUNTS, startSandbox } from './index';
+
+function arg(name: string): string | undefined {
+	const argv = process.argv.slice(2);
+	const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+	if (i === -1) return undefined;
+	const a = argv[i];
+	return a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[i + 1];
+}
+
+async function main(): Promise<void> {
+	const portArg = arg('port');
+	const port = portArg === undefined ? 8787 : Number(portArg);
+	if (!Number.isInteger(port) || port < 0 || port > 65535) {
+		console.error(`invalid --port ${portArg}`);
+		process.exit(2);
+	}
+	const sb = await startSandbox({ port, host: arg('host'), now: arg('now') });
+	const a = DEMO_ACCOUNTS;
+	console.log(
+		[
+			`Contrat-Privé emulator listening on ${sb.url} (virtual clock: ${sb.clock.now().toISOString()})`,
+			'',
+			`  sandbox     ${sb.baseUrls.sandbox}`,
+			`              apiUser=${a.sandbox.apiUser} apiKey=${a.sandbox.apiKey}`,
+			`              apiUser=${a.otherSandbox.apiUser} apiKey=${a.otherSandbox.apiKey} (second owner)`,
+			`  production  ${sb.baseUrls.production}`,
+			`              apiUser=${a.production.apiUser} apiKey=${a.production.apiKey}`,
+			`  control     ${sb.url}/_control (outbox, clock, validate, pay, sign, faults, seed, reset)`,
+			'',
+			'Sandbox SMS code: 0000. Sandbox test card: 4706750000000009. Ctrl-C to stop.',
+		].join('\n'),
+	);
+	const stop = () => {
+		void sb.close().then(() => process.exit(0));
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+void main().catch((e) => {
+	console.error(e);
+	process.exit(1);
+});
