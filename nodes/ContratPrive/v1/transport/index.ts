@@ -155,6 +155,8 @@ export interface ContractFilter {
 	statuses?: ContractStatus[];
 	createdFrom?: string;
 	createdTo?: string;
+	/** Exact match */
+	reference?: string;
 }
 
 export interface RequestOptions {
@@ -223,6 +225,7 @@ export async function listContracts(
 	if (filter.statuses?.length) wireFilter.status = filter.statuses;
 	if (filter.createdFrom) wireFilter.createdFrom = filter.createdFrom;
 	if (filter.createdTo) wireFilter.createdTo = filter.createdTo;
+	if (filter.reference) wireFilter.reference = filter.reference;
 
 	const body: IDataObject = { offset: page.offset, limit: page.limit };
 	if (Object.keys(wireFilter).length) body.filter = wireFilter;
@@ -288,6 +291,51 @@ export async function signContract(
 		{ contractId, signatoryId, code },
 		options,
 	);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents inside a contract
+
+export interface ContractDocuments {
+	original?: DocumentUpload;
+	/** Present once every signatory has signed. */
+	signed?: DocumentUpload;
+	annexes: DocumentUpload[];
+}
+
+/** The documents carried by a contract from `getContract` (only it has contents). */
+export function contractDocuments(contract: Contract): ContractDocuments {
+	const main = contract.mainDocument?.data;
+	const sign = main?.sign;
+	const documents: ContractDocuments = { annexes: [] };
+	if (main?.content) documents.original = { fileName: main.name, base64: main.content };
+	if (sign?.content) {
+		const base = (main?.name ?? 'contract').replace(/\.pdf$/i, '');
+		const fileName = sign.name && sign.name !== main?.name ? sign.name : `${base}-signed.pdf`;
+		documents.signed = { fileName, base64: sign.content };
+	}
+	for (const annex of contract.annexes ?? []) {
+		if (annex.content) documents.annexes.push({ fileName: annex.name, base64: annex.content });
+	}
+	return documents;
+}
+
+/** A copy of the contract without any base64 document content. */
+export function withoutDocumentContents(contract: Contract): Contract {
+	const strip = <T extends StoredDocument>(document: T): T => {
+		const copy = { ...document };
+		delete copy.content;
+		return copy;
+	};
+	const copy: Contract = { ...contract };
+	const main = contract.mainDocument?.data;
+	if (main) {
+		const data = strip(main);
+		if (main.sign) data.sign = strip(main.sign);
+		copy.mainDocument = { ...contract.mainDocument, data };
+	}
+	if (Array.isArray(contract.annexes)) copy.annexes = contract.annexes.map(strip);
+	return copy;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,56 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { checkFor, readText } from '../../helpers/validation';
+import { cancelContract, withoutDocumentContents } from '../../transport';
+import { contractLocator, getContractId } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	{
+		...contractLocator,
+		description:
+			'The contract to cancel. Only a contract out for signature and not yet signed by everyone can be cancelled.',
+	},
+	{
+		displayName: 'Reason',
+		name: 'reason',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Offer withdrawn by the landlord',
+		description: 'Why the contract is cancelled; kept in the contract history',
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['contract'], operation: ['cancel'] } },
+	properties,
+);
+
+interface Input {
+	contractId: string;
+	reason?: string;
+}
+
+export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
+	const check = checkFor(this, itemIndex);
+	const reason = readText(check, 'Reason', this.getNodeParameter('reason', itemIndex, ''), {
+		required: false,
+		max: 1000,
+		numbers: true,
+	});
+	return { contractId: getContractId(this, itemIndex), ...(reason ? { reason } : {}) };
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	input: Input,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const contract = await cancelContract.call(this, input.contractId, input.reason, { itemIndex });
+	return [{ json: withoutDocumentContents(contract) as unknown as IDataObject }];
+}

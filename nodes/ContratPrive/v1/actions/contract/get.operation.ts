@@ -1,0 +1,108 @@
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { checkFor, readBoolean } from '../../helpers/validation';
+import type { DocumentUpload } from '../../transport';
+import { contractDocuments, getContract, withoutDocumentContents } from '../../transport';
+import { contractLocator, getContractId } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	contractLocator,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Download Documents',
+				name: 'downloadDocuments',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to output the PDFs as binary data: "original" (the document sent), "signed" (once everyone has signed) and "annex_0", "annex_1"... (the annexes)',
+			},
+			{
+				displayName: 'Include Audit Log',
+				name: 'includeAuditLog',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to include the contract history (created, sent, SMS, signatures...) as "log"',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['contract'], operation: ['get'] } },
+	properties,
+);
+
+/** Binary property names of the downloaded documents. */
+export const BINARY_ORIGINAL = 'original';
+export const BINARY_SIGNED = 'signed';
+export const binaryAnnex = (index: number) => `annex_${index}`;
+
+interface Input {
+	contractId: string;
+	downloadDocuments: boolean;
+	includeAuditLog: boolean;
+}
+
+export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
+	const check = checkFor(this, itemIndex);
+	const options = (this.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+	return {
+		contractId: getContractId(this, itemIndex),
+		downloadDocuments: readBoolean(
+			check,
+			'Options › Download Documents',
+			options.downloadDocuments,
+			false,
+		),
+		includeAuditLog: readBoolean(
+			check,
+			'Options › Include Audit Log',
+			options.includeAuditLog,
+			false,
+		),
+	};
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	input: Input,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const contract = await getContract.call(this, input.contractId, { itemIndex });
+
+	const json = withoutDocumentContents(contract);
+	if (!input.includeAuditLog) delete json.log;
+	const result: INodeExecutionData = { json: json as unknown as IDataObject };
+
+	if (input.downloadDocuments) {
+		const documents = contractDocuments(contract);
+		const binary: IBinaryKeyData = {};
+		const put = async (property: string, document: DocumentUpload | undefined) => {
+			if (!document) return;
+			binary[property] = await this.helpers.prepareBinaryData(
+				Buffer.from(document.base64, 'base64'),
+				document.fileName,
+				'application/pdf',
+			);
+		};
+		await put(BINARY_ORIGINAL, documents.original);
+		await put(BINARY_SIGNED, documents.signed);
+		for (const [index, annex] of documents.annexes.entries()) await put(binaryAnnex(index), annex);
+		result.binary = binary;
+	}
+	return [result];
+}

@@ -1,0 +1,115 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+import type { DocumentUpload } from '../transport';
+import { MAX_DOCUMENT_BYTES } from '../transport';
+import type { Check } from './validation';
+import { show } from './validation';
+
+/** A PDF of the input item, checked in `prepare`; its bytes are read again in `execute`. */
+export interface PdfBinary {
+	/** Binary property name on the input item */
+	property: string;
+	fileName: string;
+}
+
+const MB = 1024 * 1024;
+
+function megabytes(bytes: number): string {
+	return `${(bytes / MB).toFixed(1)} MB`;
+}
+
+/**
+ * Checks that the item has a binary property `property` holding a PDF (starts with `%PDF-`) of at
+ * most 20 MB. The bytes are read for the check and then let go.
+ */
+export async function checkPdfBinary(
+	context: IExecuteFunctions,
+	check: Check,
+	itemIndex: number,
+	field: string,
+	property: string,
+): Promise<PdfBinary> {
+	const item = context.getInputData()[itemIndex];
+	const available = Object.keys(item?.binary ?? {});
+	if (!item?.binary?.[property]) {
+		throw check.fail(
+			field,
+			`names the binary property "${property}", which this item does not have`,
+			available.length
+				? `The item has these binary properties: ${available.join(', ')}.`
+				: 'The item has no binary data at all. Read the PDF first, e.g. with a Read/Write Files from Disk or an HTTP Request node.',
+		);
+	}
+
+	let binaryData: IBinaryData;
+	try {
+		binaryData = context.helpers.assertBinaryData(itemIndex, property);
+	} catch (error) {
+		throw check.fail(
+			field,
+			`names the binary property "${property}", which cannot be read: ${(error as Error).message}`,
+		);
+	}
+	const fileName = (binaryData.fileName || `${property}.pdf`).trim();
+
+	if (typeof binaryData.bytes === 'number' && binaryData.bytes > MAX_DOCUMENT_BYTES) {
+		throw tooLarge(check, field, property, fileName, binaryData.bytes);
+	}
+
+	let buffer: Buffer;
+	try {
+		buffer = await context.helpers.getBinaryDataBuffer(itemIndex, property);
+	} catch (error) {
+		throw check.fail(
+			field,
+			`names the binary property "${property}", which cannot be read: ${(error as Error).message}`,
+		);
+	}
+	if (buffer.length === 0) {
+		throw check.fail(
+			field,
+			`names the binary property "${property}" (${show(fileName)}), which is empty`,
+		);
+	}
+	if (buffer.length > MAX_DOCUMENT_BYTES) {
+		throw tooLarge(check, field, property, fileName, buffer.length);
+	}
+	if (buffer.subarray(0, 5).toString('latin1') !== '%PDF-') {
+		throw check.fail(
+			field,
+			`names the binary property "${property}" (${show(fileName)}, ${binaryData.mimeType || 'unknown type'}), which is not a PDF`,
+			'Contrat-Privé only accepts PDF documents: convert the file to PDF first.',
+		);
+	}
+	return { property, fileName };
+}
+
+function tooLarge(check: Check, field: string, property: string, fileName: string, bytes: number) {
+	return check.fail(
+		field,
+		`names the binary property "${property}" (${show(fileName)}), which is too large: ${megabytes(bytes)}, at most 20 MB allowed`,
+		'Contrat-Privé accepts documents of at most 20 MB each. Compress or split the PDF.',
+	);
+}
+
+/** The bytes of a PDF checked by `checkPdfBinary`, as the transport sends them. */
+export async function readPdfBinary(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	pdf: PdfBinary,
+): Promise<DocumentUpload> {
+	const buffer = await context.helpers.getBinaryDataBuffer(itemIndex, pdf.property);
+	return { fileName: pdf.fileName, base64: buffer.toString('base64') };
+}
+
+/** Binary property names given as "annex1, annex2" (or a list, from an expression). */
+export function splitPropertyNames(value: unknown): string[] | undefined {
+	if (value === undefined || value === null) return [];
+	const parts = Array.isArray(value)
+		? value
+		: typeof value === 'string'
+			? value.split(',')
+			: undefined;
+	if (!parts || parts.some((part) => typeof part !== 'string')) return undefined;
+	return (parts as string[]).map((part) => part.trim()).filter((part) => part.length > 0);
+}
