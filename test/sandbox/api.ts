@@ -372,6 +372,7 @@ function listContracts(call: Call) {
 	let statuses: Set<ContractStatus> | null = null;
 	let from = -Infinity;
 	let to = Infinity;
+	let reference: string | null = null;
 	if (filter) {
 		const st = prop(filter, 'status');
 		if (st !== undefined && st !== null) {
@@ -400,6 +401,7 @@ function listContracts(call: Call) {
 			}
 			return ms;
 		};
+		reference = optString(prop(filter, 'reference'), 'filter.reference', { max: 255 }) ?? null;
 		from = bound('createdFrom', false) ?? from;
 		to = bound('createdTo', true) ?? to;
 	}
@@ -411,6 +413,7 @@ function listContracts(call: Call) {
 		refreshExpiry(c, call.now);
 		if (statuses && !statuses.has(c.status)) continue;
 		if (c.createdAt < from || c.createdAt > to) continue;
+		if (reference !== null && c.reference !== reference) continue;
 		matching.push(c);
 	}
 	matching.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
