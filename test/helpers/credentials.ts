@@ -53,7 +53,8 @@ export const CREDENTIAL_NAME = 'Contrat-Privé account';
 
 const credentialTypes: Record<string, ICredentialType> = {};
 
-function registerCredentialType(type: ICredentialType): void {
+/** Makes a credential type known to the harness (the package's own is registered already). */
+export function registerCredentialType(type: ICredentialType): void {
 	credentialTypes[type.name] = type;
 }
 registerCredentialType(new ContratPriveApi());

@@ -5,11 +5,16 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	ILoadOptionsFunctions,
 	INodeExecutionData,
+	INodeListSearchResult,
+	INodePropertyOptions,
 	INodeType,
+	INodeTypeBaseDescription,
 	INodeTypeDescription,
+	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, VersionedNodeType } from 'n8n-workflow';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -162,5 +167,141 @@ export class EchoTestNode implements INodeType {
 			}
 		}
 		return [output];
+	}
+}
+
+export const POLL_NODE_TYPE = 'test.pollTrigger';
+
+/**
+ * A polling trigger in the usual n8n style: GETs `${url}` (POST with the credential), keeps the
+ * highest seen `id` in the node's static data, emits newer items, null when nothing is new.
+ * In manual mode it returns the latest item even when already seen (and notes it in static
+ * data, a change n8n discards). With `touchOnEmpty`, it
+ * also records `lastPolledAt` when nothing is new (a change n8n does not save).
+ */
+export class PollTestNode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Poll Test',
+		name: POLL_NODE_TYPE,
+		group: ['trigger'],
+		version: 1,
+		description: 'Harness self-test polling trigger',
+		defaults: { name: 'Poll' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'contratPriveApi', required: true }],
+		properties: [
+			{ displayName: 'URL', name: 'url', type: 'string', default: '' },
+			{ displayName: 'Touch On Empty', name: 'touchOnEmpty', type: 'boolean', default: false },
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const staticData = this.getWorkflowStaticData('node');
+		const lastId = (staticData.lastId as number | undefined) ?? 0;
+		const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'contratPriveApi', {
+			method: 'POST',
+			url: this.getNodeParameter('url') as string,
+			body: {},
+			json: true,
+		})) as { items: Array<{ id: number }> };
+		const fresh = response.items.filter((item) => item.id > lastId);
+		if (this.getMode() === 'manual') {
+			const latest = response.items.at(-1);
+			staticData.lastManualId = latest?.id ?? null;
+			return latest ? [[{ json: { ...latest, activation: this.getActivationMode() } }]] : null;
+		}
+		if (fresh.length === 0) {
+			if (this.getNodeParameter('touchOnEmpty') as boolean) staticData.lastPolledAt = 'now';
+			return null;
+		}
+		staticData.lastId = Math.max(...fresh.map((item) => item.id));
+		return [fresh.map((item) => ({ json: { ...item, activation: this.getActivationMode() } }))];
+	}
+}
+
+export const OPTIONS_NODE_TYPE = 'test.options';
+
+/** Dynamic parameters: a loadOptions and a listSearch method that call the server. */
+export class OptionsTestNode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Options Test',
+		name: OPTIONS_NODE_TYPE,
+		group: ['transform'],
+		version: 1,
+		description: 'Harness self-test dynamic parameters',
+		defaults: { name: 'Options' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'contratPriveApi', required: true }],
+		properties: [
+			{ displayName: 'URL', name: 'url', type: 'string', default: '' },
+			{ displayName: 'Prefix', name: 'prefix', type: 'string', default: 'default-prefix' },
+		],
+	};
+
+	methods = {
+		loadOptions: {
+			async getNames(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'contratPriveApi', {
+					method: 'POST',
+					url: this.getCurrentNodeParameter('url') as string,
+					body: {},
+					json: true,
+				})) as { names: string[] };
+				const prefix = this.getNodeParameter('prefix') as string;
+				return response.names.map((name) => ({ name: `${prefix}${name}`, value: name }));
+			},
+		},
+		listSearch: {
+			async searchNames(
+				this: ILoadOptionsFunctions,
+				filter?: string,
+				paginationToken?: string,
+			): Promise<INodeListSearchResult> {
+				const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'contratPriveApi', {
+					method: 'POST',
+					url: this.getCurrentNodeParameter('url') as string,
+					body: { filter, paginationToken },
+					json: true,
+				})) as { names: string[] };
+				return {
+					results: response.names
+						.filter((name) => !filter || name.includes(filter))
+						.map((name) => ({ name, value: name })),
+					paginationToken: paginationToken ? undefined : 'page-2',
+				};
+			},
+		},
+	};
+}
+
+export const VERSIONED_NODE_TYPE = 'test.versioned';
+
+/** A VersionedNodeType whose versions output `{ version }`. */
+export class VersionedTestNode extends VersionedNodeType {
+	constructor() {
+		const base: INodeTypeBaseDescription = {
+			displayName: 'Versioned Test',
+			name: VERSIONED_NODE_TYPE,
+			group: ['transform'],
+			description: 'Harness self-test versioned node',
+			defaultVersion: 2,
+		};
+		const version = (number: number): INodeType => ({
+			description: {
+				...base,
+				version: number,
+				defaults: { name: 'Versioned' },
+				inputs: [NodeConnectionTypes.Main],
+				outputs: [NodeConnectionTypes.Main],
+				properties: [],
+			},
+			async execute(this: IExecuteFunctions) {
+				return [this.getInputData().map((item) => ({ json: { ...item.json, version: number } }))];
+			},
+		});
+		super({ 1: version(1), 2: version(2) }, base);
 	}
 }
