@@ -9,7 +9,7 @@
  *   temporary directory, never ~/.n8n. The env vars it reads are set only while it is built,
  *   then restored, so other test files in the same Jest worker see an untouched environment.
  * - `BinaryDataService` runs in `default` mode: binaries stay in memory, base64 in the item,
- *   as with N8N_DEFAULT_BINARY_DATA_MODE=default.
+ *   as with N8N_DEFAULT_BINARY_DATA_MODE=default; runners can switch to `filesystem` (below).
  */
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
@@ -71,4 +71,23 @@ async function bootstrap(): Promise<void> {
 export async function ensureN8nCore(): Promise<void> {
 	ready ??= bootstrap();
 	await ready;
+}
+
+/**
+ * `default`: binaries inline in the item (base64 in `binary.data`), the brief's memory mode.
+ * `filesystem`: what an n8n 2.x instance uses unless configured otherwise (BinaryDataConfig
+ * defaults to it): `binary.data` is only the mode marker and the bytes live in files
+ * (under the temporary n8n folder), read back through `id`. A node that reads
+ * `binary.data` itself instead of `getBinaryDataBuffer` works only in `default` mode.
+ */
+export type BinaryDataMode = 'default' | 'filesystem';
+
+let binaryDataMode: BinaryDataMode = 'default';
+
+export async function useBinaryDataMode(mode: BinaryDataMode): Promise<void> {
+	await ensureN8nCore();
+	if (mode === binaryDataMode) return;
+	Container.get(BinaryDataConfig).mode = mode;
+	await Container.get(BinaryDataService).init();
+	binaryDataMode = mode;
 }

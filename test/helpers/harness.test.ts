@@ -200,6 +200,32 @@ describe('binary data', () => {
 		expect(await result.binary(1, 'document')).toEqual(other);
 		await expect(result.binary(0, 'missing')).rejects.toThrow('No binary property "missing"');
 	});
+
+	it('also runs in filesystem mode, n8n 2.x default: bytes behind an id', async () => {
+		const result = await runNode({
+			node: echo({ operation: 'binary' }),
+			credentials: credentials(),
+			nodeTypes,
+			binaryDataMode: 'filesystem',
+			items: [{ json: {}, binary: { data: { data: bytes, fileName: 'lease.pdf', mimeType: 'application/pdf' } } }],
+		});
+
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].binary?.data).toMatchObject({
+			data: 'filesystem-v2',
+			id: expect.stringMatching(/^filesystem-v2:/),
+			fileName: 'lease.pdf',
+		});
+		expect(await result.binary(0, 'data')).toEqual(bytes);
+
+		const inMemory = await runNode({
+			node: echo({ operation: 'binary' }),
+			credentials: credentials(),
+			nodeTypes,
+			items: [{ json: {}, binary: { data: { data: bytes, fileName: 'lease.pdf', mimeType: 'application/pdf' } } }],
+		});
+		expect(inMemory.items[0].binary?.data.data).toBe(bytes.toString('base64'));
+	});
 });
 
 describe('errors and continueOnFail', () => {
@@ -437,6 +463,17 @@ describe('runPoll', () => {
 		expect(quiet.savedStaticData).toBeNull();
 
 		feedItems = [{ id: 5 }, { id: 6 }];
+		const sameProcess = await runPoll({
+			node: poll({ touchOnEmpty: true }),
+			credentials: credentials(),
+			staticData: quiet.staticData,
+			mode: 'trigger',
+			nodeTypes,
+		});
+		expect(sameProcess.savedStaticData).toEqual({
+			'node:Contrat-Privé Trigger': { lastId: 6, lastPolledAt: 'now' },
+		});
+
 		const afterRestart = await runPoll({
 			node: poll({ touchOnEmpty: true }),
 			credentials: credentials(),
@@ -454,6 +491,7 @@ describe('runPoll', () => {
 		const staticData = { 'node:Contrat-Privé Trigger': { lastId: 8 } };
 		const result = await runPoll({ node: poll(), credentials: credentials(), staticData, mode: 'manual', nodeTypes });
 		expect(result.items).toEqual([[{ json: { id: 8, activation: 'manual' } }]]);
+		// The node wrote lastManualId, but manual executions never save static data.
 		expect(result.staticData).toBe(staticData);
 		expect(staticData).toEqual({ 'node:Contrat-Privé Trigger': { lastId: 8 } });
 		expect(result.savedStaticData).toBeNull();

@@ -8,6 +8,7 @@
  * - captureLogs: every log line n8n emits (runners return theirs as `logs`)
  */
 export { captureLogs } from './logs';
+export type { BinaryDataMode } from './environment';
 export type { ContratPriveCredentials } from './credentials';
 export { CREDENTIAL_TYPE } from './credentials';
 export type { AnyNodeType, InputItem } from './node-types';

@@ -80,18 +80,3 @@ export async function captureLogs<T>(fn: () => Promise<T>): Promise<{ value: T; 
 		activeSinks.delete(sink);
 	}
 }
-
-/** Like `captureLogs`, but hands back the lines even when `fn` throws. */
-export async function captureLogsSettled<T>(
-	fn: () => Promise<T>,
-): Promise<{ value?: T; error?: unknown; logs: string[] }> {
-	const sink: Sink = [];
-	activeSinks.add(sink);
-	try {
-		return { value: await fn(), logs: sink };
-	} catch (error) {
-		return { error, logs: sink };
-	} finally {
-		activeSinks.delete(sink);
-	}
-}

@@ -22,7 +22,8 @@ import { Workflow } from 'n8n-workflow';
 import { buildAdditionalData } from './additional-data';
 import type { ContratPriveCredentials } from './credentials';
 import { CREDENTIAL_ID, CREDENTIAL_NAME, CREDENTIAL_TYPE, HarnessCredentialsHelper, toCredentialsByType } from './credentials';
-import { ensureN8nCore } from './environment';
+import type { BinaryDataMode } from './environment';
+import { ensureN8nCore, useBinaryDataMode } from './environment';
 import { captureLogs } from './logs';
 import type { AnyNodeType } from './node-types';
 import { HarnessNodeTypes, TRIGGER_NODE_TYPE, fullNodeType } from './node-types';
@@ -43,6 +44,7 @@ export interface RunPollOptions {
 	/** `getActivationMode()` in 'trigger' mode. Default 'activate'; 'init' after a restart. */
 	activation?: WorkflowActivateMode;
 	nodeTypes?: Record<string, AnyNodeType>;
+	binaryDataMode?: BinaryDataMode;
 }
 
 export interface RunPollResult {
@@ -66,8 +68,11 @@ const jsonCopy = (data: IDataObject): IDataObject => JSON.parse(JSON.stringify(d
 
 export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 	await ensureN8nCore();
+	await useBinaryDataMode(options.binaryDataMode ?? 'default');
 
 	const staticData = options.staticData ?? {};
+	// An unsaved change from an earlier poll stays pending in n8n's memory until an emit.
+	const pendingChange = (staticData as { __dataChanged?: boolean }).__dataChanged === true;
 	const type = fullNodeType(options.node.type ?? TRIGGER_NODE_TYPE);
 	const nodeTypes = new HarnessNodeTypes(options.nodeTypes);
 	const credentialsByType = toCredentialsByType(options.credentials);
@@ -106,6 +111,9 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 		// Manual executions never save static data: work on a copy.
 		staticData: options.mode === 'manual' ? jsonCopy(staticData) : staticData,
 	});
+	if (pendingChange && options.mode === 'trigger') {
+		(workflow.staticData as { __dataChanged?: boolean }).__dataChanged = true;
+	}
 	const workflowNode = workflow.getNode(node.name)!;
 	const additionalData = buildAdditionalData({
 		credentialsHelper: new HarnessCredentialsHelper(credentialsByType),

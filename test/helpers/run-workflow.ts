@@ -29,7 +29,8 @@ import {
 	HarnessCredentialsHelper,
 	toCredentialsByType,
 } from './credentials';
-import { ensureN8nCore } from './environment';
+import type { BinaryDataMode } from './environment';
+import { ensureN8nCore, useBinaryDataMode } from './environment';
 import { captureLogs } from './logs';
 import type { AnyNodeType, InputItem } from './node-types';
 import {
@@ -70,6 +71,8 @@ export interface RunWorkflowOptions {
 	nodeTypes?: Record<string, AnyNodeType>;
 	settings?: IWorkflowSettings;
 	staticData?: IDataObject;
+	/** Default 'default' (in memory); 'filesystem' is n8n 2.x's own default (environment.ts). */
+	binaryDataMode?: BinaryDataMode;
 }
 
 /** A node error as n8n stores it in the execution's run data. */
@@ -167,6 +170,7 @@ export async function runWorkflow(
 	options: RunWorkflowOptions = {},
 ): Promise<WorkflowRunResult> {
 	await ensureN8nCore();
+	await useBinaryDataMode(options.binaryDataMode ?? 'default');
 
 	const mode = options.mode ?? 'manual';
 	const credentialsByType: CredentialsByType = toCredentialsByType(options.credentials);
@@ -301,6 +305,7 @@ export interface RunNodeOptions {
 	items?: InputItem[];
 	mode?: WorkflowExecuteMode;
 	nodeTypes?: Record<string, AnyNodeType>;
+	binaryDataMode?: BinaryDataMode;
 }
 
 export interface RunNodeResult {
@@ -334,6 +339,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 			credentials: options.credentials,
 			mode: options.mode,
 			nodeTypes: options.nodeTypes,
+			binaryDataMode: options.binaryDataMode,
 		},
 	);
 	return {
