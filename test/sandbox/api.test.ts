@@ -431,7 +431,7 @@ describe('contractListRequest', () => {
 			await ids({ createdFrom: '2026-11-30T23:30:00Z', createdTo: '2026-11-30T23:30:59.999Z' }),
 		).toEqual([a.id]);
 		expect(
-			await ids({ createdFrom: '2026-12-01T00:30:00+01:00', createdTo: '2026-12-01T13:00:00' }),
+			await ids({ createdFrom: '2026-12-01T00:30:00+01:00', createdTo: '2026-12-01T13:30:00' }),
 		).toEqual([c.id, a.id]);
 		expect(await ids({ status: [] })).toEqual([]);
 	});

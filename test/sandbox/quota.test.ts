@@ -1,0 +1,106 @@
+/**
+ * Conformance: the production daily quota (1,000 requests per owner per Paris
+ * day), what counts and what does not, and the sandbox's absence of quota.
+ */
+import { OTHER, PROD, SANDBOX, createContract, useSandbox } from './testkit';
+
+const kit = useSandbox();
+
+async function burst(n: number, fn: (i: number) => Promise<{ status: number }>): Promise<number[]> {
+	const statuses: number[] = [];
+	for (let i = 0; i < n; i += 100) {
+		const batch = await Promise.all(
+			Array.from({ length: Math.min(100, n - i) }, (_, j) => fn(i + j)),
+		);
+		statuses.push(...batch.map((r) => r.status));
+	}
+	return statuses;
+}
+
+const quota = async () => (await kit.prod('checkConnexionRequest')).body.quota;
+
+describe('production daily quota', () => {
+	it('the 1,001st request of the day gets 429 and is not counted; resets at Paris midnight', async () => {
+		const statuses = await burst(999, (i) =>
+			i % 3 === 0
+				? kit.prod('contractListRequest', {})
+				: kit.prod('contractDetailRequest', { contractId: 'nope' }),
+		);
+		expect(statuses.filter((s) => s === 200 || s === 404)).toHaveLength(999);
+		const q = await quota(); // the 1,000th
+		expect(q).toEqual({
+			limit: 1000,
+			used: 1000,
+			remaining: 0,
+			resetAt: '2026-12-01T23:00:00.000Z',
+		});
+
+		const over = await kit.prod('contractListRequest', {});
+		expect(over.status).toBe(429);
+		expect(over.body.error).toMatchObject({
+			code: 'DAILY_QUOTA_EXCEEDED',
+			resetAt: '2026-12-01T23:00:00.000Z',
+		});
+		// rejected before parameters and state: a bad request also gets 429
+		const bad = await kit.prod('contractListRequest', { limit: 'x' });
+		expect(bad.body.error.code).toBe('DAILY_QUOTA_EXCEEDED');
+		// bad keys are still rejected first
+		expect(
+			(await kit.api('production', 'contractListRequest', { apiUser: 'x', apiKey: 'y' })).status,
+		).toBe(401);
+		// control routes never touch quotas and keep working
+		expect((await kit.ctl('GET', '/outbox')).status).toBe(200);
+		// the sandbox and its owners are not affected
+		expect((await kit.sandbox('contractListRequest', {})).status).toBe(200);
+
+		kit.sb.clock.set('2026-12-01T22:59:59.000Z');
+		expect((await kit.prod('contractListRequest', {})).status).toBe(429);
+		kit.sb.clock.set('2026-12-01T23:00:00.000Z'); // midnight in Paris
+		const q2 = await quota();
+		expect(q2).toEqual({
+			limit: 1000,
+			used: 1,
+			remaining: 999,
+			resetAt: '2026-12-02T23:00:00.000Z',
+		});
+		expect(kit.sb.requestCount({ platform: 'production', status: 429 })).toBe(3);
+	});
+
+	it('a day in summer ends at 22:00 UTC', async () => {
+		kit.sb.clock.set('2027-06-15T21:30:00Z');
+		expect((await quota()).resetAt).toBe('2027-06-15T22:00:00.000Z');
+		kit.sb.clock.set('2027-06-15T22:00:00Z');
+		expect(await quota()).toMatchObject({ used: 1, resetAt: '2027-06-16T22:00:00.000Z' });
+	});
+
+	it('counts authenticated requests, including rejected ones; not bad keys, not control routes', async () => {
+		await kit.prod('contractListRequest', { limit: 0 }); // 400, counted
+		await kit.prod('contractDetailRequest', { contractId: 'nope' }); // 404, counted
+		await kit.api(
+			'production',
+			'contractListRequest',
+			{},
+			{ apiUser: PROD.apiUser, apiKey: 'bad' },
+		); // 401
+		await kit.api('production', 'contractListRequest', {}, SANDBOX); // WRONG_PLATFORM
+		await kit.api('production', 'noSuchRequest', {}, PROD); // unknown: rejected before keys
+		await kit.api('production', 'contractListRequest', '{oops'); // not JSON
+		const c = await createContract(kit, 'production'); // counted
+		await kit.ctl('POST', `/contracts/${c.id}/signatories/${c.signatories[0].id}/sign`);
+		await kit.ctl('GET', `/contracts/${c.id}`);
+		kit.sb.seed({ platform: 'production', apiUser: PROD.apiUser, count: 10 });
+		expect(await quota()).toMatchObject({ used: 4, remaining: 996 });
+		const req = await kit.ctl('GET', '/requests');
+		expect(req.body.quotas['production/demo-production-user'].used).toBe(4);
+	});
+
+	it('the sandbox has no quota', async () => {
+		const statuses = await burst(1005, () =>
+			kit.api('sandbox', 'contractListRequest', { limit: 1 }, OTHER),
+		);
+		expect(statuses.every((s) => s === 200)).toBe(true);
+		const r = await kit.api('sandbox', 'checkConnexionRequest', {}, OTHER);
+		expect(r.body.quota).toBeNull();
+		expect(kit.sb.requestCount({ platform: 'sandbox' })).toBe(1006);
+	});
+});
