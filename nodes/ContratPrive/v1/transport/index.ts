@@ -511,6 +511,12 @@ function explain(error: ApiErrorBody): { message: string; description?: string }
 		case 'INVALID_STATE':
 			return { message: `Not possible in the contract's current state: ${apiMessage}` };
 		case 'PAYLOAD_TOO_LARGE':
+			if (error.field === 'body') {
+				return {
+					message: 'The documents together are too large for Contrat-Privé',
+					description: `${apiMessage}. Each document may be at most 20 MB, but the whole request has a limit too: send fewer or smaller annexes.`,
+				};
+			}
 			return {
 				message: 'A document is too large for Contrat-Privé',
 				description: `${apiMessage}. Each document may be at most 20 MB.`,

@@ -1,0 +1,314 @@
+/**
+ * Contract › Create, run inside n8n-core's engine against the emulator over real HTTP.
+ */
+import { makePdf, makePdfOfSize, pdfFile } from '../fixtures/pdf';
+import {
+	ALICE,
+	createParameters,
+	expectNoBase64InJson,
+	expectNoSecret,
+	leaseItem,
+	leasePdf,
+	parisDate,
+	useNodeSandbox,
+	VALID_IBAN,
+} from './contract.helpers';
+
+const kit = useNodeSandbox();
+
+describe('Contract › Create', () => {
+	test('sends a contract for signature: pending, documents stored, phones in E.164, message e-mailed', async () => {
+		const result = await kit.run(
+			createParameters({
+				additionalFields: { reference: 'DEAL-42' },
+				notifyOwner: false,
+			}),
+			[await leaseItem()],
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1);
+		const [item] = result.items;
+		expect(item.pairedItem).toEqual({ item: 0 });
+		const contract = item.json as any;
+		expect(contract).toMatchObject({
+			label: 'Bail meublé - Lyon',
+			lang: 'fr',
+			reference: 'DEAL-42',
+			status: 'pending',
+			deadline: parisDate(30),
+			bankAccount: null,
+			annexes: [],
+		});
+		expect(contract.id).toEqual(expect.any(String));
+		expect(contract.signatories.map((s: any) => s.phone)).toEqual(['+33612345678', '+33798765432']);
+		expect(contract.mainDocument.data).toMatchObject({
+			name: 'lease.pdf',
+			size: (await leasePdf()).length,
+		});
+		expect(contract.mainDocument.data.content).toBeUndefined();
+		expect(item.binary).toBeUndefined();
+		expectNoBase64InJson(result);
+		expectNoSecret(result);
+
+		// What the emulator stored: the very bytes, the notify flags and the message.
+		const view = await kit.control('GET', `/contracts/${contract.id}`);
+		expect(Buffer.from(view.body.contract.mainDocument.data.content, 'base64')).toEqual(
+			await leasePdf(),
+		);
+		expect(view.body.notify).toMatchObject({ signatory: true, owner: false });
+		const emails = kit.sb.outbox().emails.filter((email) => email.contractId === contract.id);
+		expect(emails.map((email) => email.to).sort()).toEqual([
+			'alice@example.com',
+			'bob@example.com',
+		]);
+		expect(emails[0].body).toContain('Merci de signer le bail');
+		expect(kit.sb.requestCount({ requestName: 'contractCreateRequest', status: 200 })).toBe(1);
+	});
+
+	test('saves a draft: nothing is e-mailed and the message is not sent', async () => {
+		const result = await kit.run(
+			createParameters({ action: 'draft', message: 'ignored in draft mode', language: 'en' }),
+			[await leaseItem()],
+		);
+		expect(result.error).toBeUndefined();
+		const contract = result.items[0].json as any;
+		expect(contract).toMatchObject({ status: 'draft', lang: 'en', submittedAt: null });
+		expect(kit.sb.outbox().emails).toHaveLength(0);
+		const view = await kit.control('GET', `/contracts/${contract.id}`);
+		expect(view.body.notify.submitMessage ?? null).toBeNull();
+	});
+
+	test('annexes from several binary properties, in the order given', async () => {
+		const annex1 = await makePdf('Annex 1 - inventory');
+		const annex2 = await makePdf('Annex 2 - rules');
+		const item = await leaseItem();
+		item.binary!.inventory = pdfFile(annex1, 'inventory.pdf');
+		item.binary!.rules = pdfFile(annex2, 'rules.pdf');
+		const result = await kit.run(
+			createParameters({ additionalFields: { annexes: ' inventory ,rules' } }),
+			[item],
+		);
+		expect(result.error).toBeUndefined();
+		const contract = result.items[0].json as any;
+		expect(contract.annexes.map((annex: any) => [annex.name, annex.size])).toEqual([
+			['inventory.pdf', annex1.length],
+			['rules.pdf', annex2.length],
+		]);
+		expect(contract.annexes[0].content).toBeUndefined();
+		const view = await kit.control('GET', `/contracts/${contract.id}`);
+		expect(Buffer.from(view.body.contract.annexes[1].content, 'base64')).toEqual(annex2);
+	});
+
+	test('signatories from JSON (CRM rows, extra keys ignored) with a deposit and a bank account', async () => {
+		const rows = [
+			{
+				firstName: 'Chloé',
+				lastName: 'Petit',
+				email: 'chloe@example.com',
+				phone: '0033 6 11 22 33 44',
+				deposit: 150.5,
+				crmId: 7,
+			},
+			{
+				firstName: 'Hugo',
+				lastName: 'Laurent',
+				email: 'hugo@example.com',
+				phone: '+32 470 12 34 56',
+				company: 'ACME',
+			},
+		];
+		const result = await kit.run(
+			createParameters({
+				signatoriesInput: 'json',
+				signatoriesJson: '={{ $json.rows }}',
+				signatories: {},
+				bankAccount: {
+					iban: 'fr76 3000 6000 0112 3456 7890 189',
+					bic: 'bnpafrpp',
+					holder: 'SCI Les Tilleuls',
+				},
+			}),
+			[await leaseItem({ rows })],
+		);
+		expect(result.error).toBeUndefined();
+		const contract = result.items[0].json as any;
+		expect(contract.signatories.map((s: any) => [s.firstName, s.phone, s.deposit])).toEqual([
+			['Chloé', '+33611223344', 150.5],
+			['Hugo', '+32470123456', 0],
+		]);
+		expect(contract.bankAccount).toMatchObject({ iban: VALID_IBAN, holder: 'SCI Les Tilleuls' });
+	});
+
+	test('JSON signatories typed as text in the field', async () => {
+		const result = await kit.run(
+			createParameters({
+				signatoriesInput: 'json',
+				signatoriesJson: JSON.stringify([{ ...ALICE, deposit: undefined }]),
+			}),
+			[await leaseItem()],
+		);
+		expect(result.error).toBeUndefined();
+		expect((result.items[0].json as any).signatories).toHaveLength(1);
+	});
+
+	test('several items: one contract each, in order, with pairedItem', async () => {
+		const result = await kit.run(createParameters({ label: '={{ "Bail " + $json.flat }}' }), [
+			await leaseItem({ flat: 'A' }),
+			await leaseItem({ flat: 'B' }),
+			await leaseItem({ flat: 'C' }),
+		]);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => [(item.json as any).label, item.pairedItem])).toEqual([
+			['Bail A', { item: 0 }],
+			['Bail B', { item: 1 }],
+			['Bail C', { item: 2 }],
+		]);
+	});
+
+	test('a deadline of today (Paris) is accepted, and a date-time with an offset counts in Paris', async () => {
+		const today = await kit.run(createParameters({ deadline: parisDate(0) }), [await leaseItem()]);
+		expect(today.error).toBeUndefined();
+		expect((today.items[0].json as any).deadline).toBe(parisDate(0));
+
+		// 23:30 UTC on day+5 is already day+6 in Paris (UTC+1 or +2).
+		const late = await kit.run(createParameters({ deadline: `${parisDate(5)}T23:30:00Z` }), [
+			await leaseItem(),
+		]);
+		expect(late.error).toBeUndefined();
+		expect((late.items[0].json as any).deadline).toBe(parisDate(6));
+	});
+
+	test('a PDF just under 20 MB is sent whole', async () => {
+		const big = await makePdfOfSize(20 * 1024 * 1024 - 1024);
+		const result = await kit.run(createParameters(), [
+			{ json: {}, binary: { data: pdfFile(big, 'big.pdf') } },
+		]);
+		expect(result.error).toBeUndefined();
+		expect((result.items[0].json as any).mainDocument.data.size).toBe(big.length);
+	});
+});
+
+describe('Contract › Create: errors', () => {
+	test('continueOnFail: an invalid item becomes an error item with its pairedItem, the others are sent', async () => {
+		const result = await kit.run(
+			createParameters({ label: '={{ $json.label }}' }),
+			[
+				await leaseItem({ label: 'Bail OK' }),
+				await leaseItem({ label: '' }),
+				await leaseItem({ label: 'Bail OK 2' }),
+			],
+			{ continueOnFail: true },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(3);
+		expect(result.items[0].json).toMatchObject({ label: 'Bail OK', status: 'pending' });
+		expect(result.items[1]).toEqual({
+			json: { error: 'Item 1: "Label" is empty', description: expect.any(String) },
+			pairedItem: { item: 1 },
+		});
+		expect(result.items[2].json).toMatchObject({ label: 'Bail OK 2' });
+		expect(kit.sb.requestCount({ requestName: 'contractCreateRequest' })).toBe(2);
+	});
+
+	test('without continueOnFail, one invalid item stops the node before any request', async () => {
+		const result = await kit.run(createParameters({ label: '={{ $json.label }}' }), [
+			await leaseItem({ label: 'Bail OK' }),
+			await leaseItem({ label: 'Bail OK' }),
+			await leaseItem({ label: null }),
+		]);
+		expect(result.error?.message).toBe('Item 2: "Label" is empty (null)');
+		expect(result.items).toEqual([]);
+		expect(kit.sb.requestCount()).toBe(0);
+	});
+
+	test('INVALID_BANK_ACCOUNT cannot happen: the IBAN the API refuses is refused first by the node', async () => {
+		const badIban = 'FR7630006000011234567890188';
+		// The emulator itself refuses it...
+		const direct = await kit.api('sandbox', 'contractCreateRequest', {
+			contract: {
+				label: 'x',
+				lang: 'fr',
+				deadline: parisDate(3),
+				bankAccount: { iban: badIban, holder: 'X' },
+			},
+			mainDocument: { name: 'a.pdf', data: (await leasePdf()).toString('base64') },
+			signatories: [{ ...ALICE, phone: '+33612345678', deposit: 10 }],
+			notify: { signatory: true, owner: true },
+			action: { submit: true },
+		});
+		expect(direct.status).toBe(400);
+		expect(direct.body.error.code).toBe('INVALID_BANK_ACCOUNT');
+		kit.sb.resetRequestLog();
+
+		// ...and the node never sends it.
+		const result = await kit.run(
+			createParameters({
+				signatories: { signatory: [{ ...ALICE, deposit: 10 }] },
+				bankAccount: { iban: badIban, holder: 'X' },
+			}),
+			[await leaseItem()],
+		);
+		expect(result.error?.message).toBe(
+			`Item 0: "Bank Account › IBAN" is not a valid IBAN (format or check digits): "${badIban}"`,
+		);
+		expect(result.error?.description).toContain(VALID_IBAN);
+		expect(kit.sb.requestCount()).toBe(0);
+	});
+
+	test('WRONG_PLATFORM: sandbox keys on the production URL', async () => {
+		const result = await kit.run(createParameters(), [await leaseItem()], {
+			platform: 'production',
+			keys: { apiUser: 'demo-sandbox-user', apiKey: 'demo-sandbox-key' },
+		});
+		expect(result.error?.message).toBe('These keys belong to the other platform');
+		expect(result.error?.description).toContain('sandbox keys');
+		expect(result.error?.httpCode).toBe('401');
+		expectNoSecret(result);
+	});
+
+	test('INVALID_CREDENTIALS: unknown key, with continueOnFail', async () => {
+		const result = await kit.run(createParameters(), [await leaseItem()], {
+			continueOnFail: true,
+			keys: { apiUser: 'demo-sandbox-user', apiKey: 'not-the-key' },
+		});
+		expect(result.items).toEqual([
+			{
+				json: {
+					error: 'Contrat-Privé does not know this API key pair',
+					description: expect.stringContaining('API User and API Key'),
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
+		expect(everythingText(result)).not.toContain('not-the-key');
+		expectNoSecret(result);
+	});
+
+	test('DAILY_QUOTA_EXCEEDED: the 1,001st production request of the day', async () => {
+		const burn = [];
+		for (let i = 0; i < 1000; i++) burn.push(kit.api('production', 'checkConnexionRequest', {}));
+		const statuses = (await Promise.all(burn)).map((response) => response.status);
+		expect(statuses.every((status) => status === 200)).toBe(true);
+
+		const result = await kit.run(createParameters(), [await leaseItem()], {
+			platform: 'production',
+		});
+		expect(result.error?.message).toBe('Daily quota of 1,000 production requests reached');
+		expect(result.error?.description).toMatch(/resets at midnight, Paris time \(\d{4}-\d\d-\d\dT/);
+		expect(result.error?.httpCode).toBe('429');
+		expectNoSecret(result);
+	});
+
+	test('API errors never carry the request body: no key, no base64 in the stored error', async () => {
+		const result = await kit.run(createParameters(), [await leaseItem()], {
+			keys: { apiUser: 'demo-sandbox-user', apiKey: 'demo-production-key' },
+		});
+		expect(result.error).toBeDefined();
+		expect(result.error!.json).not.toContain('JVBERi0');
+		expectNoSecret(result);
+	});
+});
+
+function everythingText(result: Awaited<ReturnType<typeof kit.run>>): string {
+	return JSON.stringify([result.items, result.error?.json ?? null, result.logs]);
+}
