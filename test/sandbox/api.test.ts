@@ -99,6 +99,24 @@ describe('authentication and platforms', () => {
 		expect(badParamsWrongPlatform.body.error.code).toBe('WRONG_PLATFORM');
 		const badParams = await kit.sandbox('contractCancelRequest', { contractId: 42 });
 		expect(badParams.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'contractId' });
+		// parameters before state: a bad code on an unknown contract is a parameter error
+		const badCode = await kit.sandbox('signatorySignRequest', {
+			contractId: 'ctr_nope',
+			signatoryId: 'sig_nope',
+			code: 'abcd',
+		});
+		expect(badCode.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'code' });
+		const badReason = await kit.sandbox('contractCancelRequest', {
+			contractId: 'ctr_nope',
+			reason: 1,
+		});
+		expect(badReason.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'reason' });
+		const unknown = await kit.sandbox('signatorySignRequest', {
+			contractId: 'ctr_nope',
+			signatoryId: 'sig_nope',
+			code: '0000',
+		});
+		expect(unknown.body.error.code).toBe('CONTRACT_NOT_FOUND');
 	});
 
 	it('other HTTP methods and unknown paths get JSON errors', async () => {

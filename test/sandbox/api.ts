@@ -183,21 +183,36 @@ function countQuota(env: Env, account: Account, now: number): void {
 
 // ---------------------------------------------------------------- helpers
 
-function findContract(call: Call): ContractRec {
+/**
+ * Reads `contractId` (and `signatoryId` when `withSignatory`) and the other
+ * parameters first (`readParams`), then looks the contract up: parameters are
+ * checked before state.
+ */
+function lookup<P>(
+	call: Call,
+	withSignatory: boolean,
+	readParams: () => P,
+): { c: ContractRec; s: SignatoryRec; params: P } {
 	const id = reqString(prop(call.body, 'contractId'), 'contractId', { max: 200 });
+	const sid = withSignatory
+		? reqString(prop(call.body, 'signatoryId'), 'signatoryId', { max: 200 })
+		: null;
+	const params = readParams();
 	const c = call.env.store.contracts.get(id);
-	if (!c || c.platform !== call.platform || c.owner !== call.owner.apiUser)
+	if (!c || c.platform !== call.platform || c.owner !== call.owner.apiUser) {
 		throw contractNotFound();
+	}
 	refreshExpiry(c, call.now);
-	return c;
+	let s = c.signatories[0];
+	if (sid !== null) {
+		const found = c.signatories.find((x) => x.id === sid);
+		if (!found) throw signatoryNotFound();
+		s = found;
+	}
+	return { c, s, params };
 }
 
-function findSignatory(c: ContractRec, body: JsonObject): SignatoryRec {
-	const sid = reqString(prop(body, 'signatoryId'), 'signatoryId', { max: 200 });
-	const s = c.signatories.find((x) => x.id === sid);
-	if (!s) throw signatoryNotFound();
-	return s;
-}
+const noParams = () => null;
 
 const ownerActor = (call: Call) => `owner:${call.owner.apiUser}`;
 
@@ -426,15 +441,18 @@ function listContracts(call: Call) {
 }
 
 async function contractDetail(call: Call) {
-	const c = findContract(call);
+	const { c } = lookup(call, false, noParams);
 	const pdf = ensureSignedPdf(c);
 	if (pdf) await pdf;
 	return { contract: contractView(c, true) };
 }
 
 function cancelContract(call: Call) {
-	const c = findContract(call);
-	const reason = optString(prop(call.body, 'reason'), 'reason', { max: 1000 }) ?? null;
+	const { c, params: reason } = lookup(
+		call,
+		false,
+		() => optString(prop(call.body, 'reason'), 'reason', { max: 1000 }) ?? null,
+	);
 	if (c.status !== 'pending') {
 		throw invalidState(
 			c.status,
@@ -465,8 +483,7 @@ function smsBlocker(
 }
 
 function sendOneSms(call: Call) {
-	const c = findContract(call);
-	const s = findSignatory(c, call.body);
+	const { c, s } = lookup(call, true, noParams);
 	requirePending(c, call.now);
 	switch (smsBlocker(c, s)) {
 		case 'SIGNED':
@@ -498,7 +515,7 @@ function sendOneSms(call: Call) {
 }
 
 function sendAllSms(call: Call) {
-	const c = findContract(call);
+	const { c } = lookup(call, false, noParams);
 	requirePending(c, call.now);
 	const sent: string[] = [];
 	const skipped: { signatoryId: string; reason: string }[] = [];
@@ -515,13 +532,18 @@ function sendAllSms(call: Call) {
 }
 
 async function signWithCode(call: Call) {
-	const c = findContract(call);
-	const s = findSignatory(c, call.body);
-	const codeV = prop(call.body, 'code');
-	if (codeV === undefined || codeV === null) throw validationError('code', 'code is required');
-	if (typeof codeV !== 'string' || !/^\d{4,8}$/.test(codeV)) {
-		throw validationError('code', 'code must be a string of 4 to 8 digits');
-	}
+	const {
+		c,
+		s,
+		params: codeV,
+	} = lookup(call, true, () => {
+		const code = prop(call.body, 'code');
+		if (code === undefined || code === null) throw validationError('code', 'code is required');
+		if (typeof code !== 'string' || !/^\d{4,8}$/.test(code)) {
+			throw validationError('code', 'code must be a string of 4 to 8 digits');
+		}
+		return code;
+	});
 	const { env, now } = call;
 	checkCanSign(env, c, s, now);
 	const expected = c.platform === 'sandbox' ? '0000' : s.lastCode;

@@ -175,3 +175,40 @@ describe('fault matching and bookkeeping', () => {
 		expect((await pending).message).toMatch(/fetch failed|terminated|socket/i);
 	});
 });
+
+describe('unexpected exceptions', () => {
+	it('a thrown error in a handler becomes 500 INTERNAL_ERROR JSON and is recorded as a bug', async () => {
+		const { createServer } = await import('./server');
+		const { Store } = await import('./store');
+		const { VirtualClock } = await import('./clock');
+		class BrokenStore extends Store {
+			authenticate(): never {
+				throw new Error('boom');
+			}
+		}
+		const store = new BrokenStore();
+		const server = createServer({
+			store,
+			clock: new VirtualClock(),
+			baseUrl: () => '',
+			tinyPdf: Buffer.from(''),
+		});
+		const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+		try {
+			const url = await server.app.listen({ port: 0, host: '127.0.0.1' });
+			const r = await fetch(`${url}/sandbox/api/checkConnexionRequest`, {
+				method: 'POST',
+				body: JSON.stringify(SANDBOX),
+			});
+			expect(r.status).toBe(500);
+			expect(await r.json()).toEqual({
+				error: { code: 'INTERNAL_ERROR', message: expect.any(String) },
+			});
+			expect(store.internalErrors.map((e) => e.message)).toEqual(['boom']);
+			expect(store.requests).toMatchObject([{ requestName: 'checkConnexionRequest', status: 500 }]);
+		} finally {
+			spy.mockRestore();
+			await server.app.close();
+		}
+	});
+});
