@@ -1,0 +1,137 @@
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { DEFAULT_TIMEOUT_SECONDS, pollContratPrive } from './trigger/poll';
+
+export class ContratPriveTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Contrat-Privé Trigger',
+		name: 'contratPriveTrigger',
+		icon: { light: 'file:contratPrive.svg', dark: 'file:contratPrive.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
+		description:
+			'Starts the workflow when Contrat-Privé contracts are created, sent, signed, cancelled or expire (polling)',
+		defaults: {
+			name: 'Contrat-Privé Trigger',
+		},
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'contratPriveApi',
+				required: true,
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Each poll costs about 3 requests (1 per 100 draft or pending contracts, plus 1), and 1 more per contract signed, cancelled or expired since the last poll. Production allows 1,000 requests a day: polling every minute = 1,440 polls a day, already over it; every 15 minutes ≈ 96 polls ≈ 288 requests a day. The sandbox has no quota.',
+				name: 'quotaNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Trigger On',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: ['contractSigned'],
+				description: 'The contract changes that start the workflow, one item per change',
+				options: [
+					{
+						name: 'Contract Cancelled',
+						value: 'contractCancelled',
+						description: 'The owner cancelled a contract that was out for signature',
+					},
+					{
+						name: 'Contract Created',
+						value: 'contractCreated',
+						description: 'A contract was created, as a draft or sent at once',
+					},
+					{
+						name: 'Contract Expired',
+						value: 'contractExpired',
+						description: 'The deadline passed before everyone signed (drafts too)',
+					},
+					{
+						name: 'Contract Sent',
+						value: 'contractSent',
+						description:
+							'A contract went out for signature: sent at creation, or a draft validated on the website',
+					},
+					{
+						name: 'Contract Signed',
+						value: 'contractSigned',
+						description: 'Every signatory has signed; the signed PDF is available',
+					},
+					{
+						name: 'Signatory Signed',
+						value: 'signatorySigned',
+						description: 'One signatory signed (one item per signatory)',
+					},
+				],
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				options: [
+					{
+						displayName: 'Label Contains',
+						name: 'labelContains',
+						type: 'string',
+						default: '',
+						description: 'Only contracts whose label contains this text (case-insensitive)',
+					},
+					{
+						displayName: 'Reference Contains',
+						name: 'referenceContains',
+						type: 'string',
+						default: '',
+						description: 'Only contracts whose reference contains this text (case-insensitive)',
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Download Signed Document',
+						name: 'downloadSignedDocument',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to attach the signed PDF to "Contract Signed" items, as binary property "signedDocument" (1 more request per signed contract)',
+					},
+					{
+						displayName: 'Timeout (Seconds)',
+						name: 'timeout',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 300 },
+						default: DEFAULT_TIMEOUT_SECONDS,
+						description:
+							'How long to wait for each answer of Contrat-Privé. A poll that fails on a timeout, a server error or a dropped connection loses nothing: the next poll catches up. The error is shown from the third failed poll in a row.',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await pollContratPrive.call(this);
+	}
+}
