@@ -178,6 +178,38 @@ describe('Contract › Create', () => {
 		expect((late.items[0].json as any).deadline).toBe(parisDate(6));
 	});
 
+	test('filesystem binary mode (n8n 2.x default): documents read back from disk', async () => {
+		const annex = await makePdf('Annex on disk');
+		const item = await leaseItem();
+		item.binary!.annex = pdfFile(annex, 'annex.pdf');
+		const result = await kit.run(
+			createParameters({ additionalFields: { annexes: 'annex' } }),
+			[item],
+			{
+				binaryDataMode: 'filesystem',
+			},
+		);
+		expect(result.error).toBeUndefined();
+		const contract = result.items[0].json as any;
+		const view = await kit.control('GET', `/contracts/${contract.id}`);
+		expect(Buffer.from(view.body.contract.mainDocument.data.content, 'base64')).toEqual(
+			await leasePdf(),
+		);
+		expect(Buffer.from(view.body.contract.annexes[0].content, 'base64')).toEqual(annex);
+	});
+
+	test('filesystem binary mode: a PDF over 20 MB is refused before any request', async () => {
+		const result = await kit.run(
+			createParameters(),
+			[{ json: {}, binary: { data: pdfFile(await makePdfOfSize(21 * 1024 * 1024), 'huge.pdf') } }],
+			{ binaryDataMode: 'filesystem' },
+		);
+		expect(result.error?.message).toBe(
+			'Item 0: "Input Binary Field" names the binary property "data" ("huge.pdf"), which is too large: 21.0 MB, at most 20 MB allowed',
+		);
+		expect(kit.sb.requestCount()).toBe(0);
+	});
+
 	test('a PDF just under 20 MB is sent whole', async () => {
 		const big = await makePdfOfSize(20 * 1024 * 1024 - 1024);
 		const result = await kit.run(createParameters(), [

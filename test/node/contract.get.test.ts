@@ -148,6 +148,27 @@ describe('Contract › Get', () => {
 		expectNoSecret(result);
 	});
 
+	test('filesystem binary mode (n8n 2.x default): binaries stored behind an id', async () => {
+		const created = await createLease();
+		await kit.signAll(created.id);
+		const result = await kit.run(
+			getParameters(byId(created.id), { downloadDocuments: true }),
+			[{ json: {} }],
+			{ binaryDataMode: 'filesystem' },
+		);
+		expect(result.error).toBeUndefined();
+		const binary = result.items[0].binary!;
+		expect(binary.signed).toMatchObject({
+			fileName: 'lease-signed.pdf',
+			mimeType: 'application/pdf',
+			id: expect.stringMatching(/^filesystem/),
+		});
+		expect(await result.binary(0, 'original')).toEqual(await leasePdf());
+		const pages = await pdfPages(await result.binary(0, 'signed'));
+		expect(pages[pages.length - 1]).toContain('Contrat-Privé');
+		expectNoBase64InJson(result);
+	});
+
 	test('the contract chosen "From List" mode (an ID from the list) works the same', async () => {
 		const created = await createLease();
 		const result = await kit.run(

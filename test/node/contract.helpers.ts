@@ -94,6 +94,8 @@ export interface NodeSandbox {
 			continueOnFail?: boolean;
 			platform?: 'sandbox' | 'production';
 			keys?: { apiUser: string; apiKey: string };
+			/** Default 'default' (in memory); 'filesystem' is n8n 2.x's own default. */
+			binaryDataMode?: 'default' | 'filesystem';
 		},
 	): Promise<RunNodeResult>;
 	/** A request to the emulator's API, outside the node (test set-up). */
@@ -144,6 +146,7 @@ export function useNodeSandbox(): NodeSandbox {
 				node: { parameters, continueOnFail: options.continueOnFail },
 				credentials: { platform: 'custom', baseUrl: sandbox!.baseUrls[platform], ...keys },
 				items,
+				binaryDataMode: options.binaryDataMode,
 			});
 		},
 		async api(platform, requestName, body, keys) {
