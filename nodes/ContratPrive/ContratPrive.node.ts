@@ -1,7 +1,7 @@
 import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
 import { VersionedNodeType } from 'n8n-workflow';
 
-import { ContratPriveV1 } from './v1/ContratPriveV1.node';
+import { ContratPriveV1 } from './v1/ContratPriveV1';
 
 export class ContratPrive extends VersionedNodeType {
 	constructor() {
