@@ -1,0 +1,457 @@
+/**
+ * Helpers to drive a real n8n (from ensure-n8n.ts) headless: a throw-away user
+ * folder, community package install, credential and workflow import,
+ * `n8n execute`, and `n8n start` with an owner and a logged-in REST session.
+ *
+ * Facts these helpers rely on (n8n 2.39):
+ * - `$N8N_USER_FOLDER/.n8n/nodes/node_modules/n8n-nodes-*` (and `@scope/n8n-nodes-*`)
+ *   are loaded as community packages by every command, no database entry needed.
+ * - `import:credentials` takes an array of `{ id, name, type, data }` with
+ *   `data` a plain object: it is encrypted on import with N8N_ENCRYPTION_KEY
+ *   (no flag; `--decrypted` exists only on export:credentials).
+ * - `execute --id X --rawOutput` writes the run (IRun) as pretty JSON through
+ *   the logger at level info, to stdout, between other log lines. It exits 1 if
+ *   the run failed, after printing the run too. N8N_LOG_LEVEL below `info`
+ *   suppresses the JSON itself.
+ * - Every command starts a task broker, on 5679 by default: each process gets
+ *   its own free N8N_RUNNERS_BROKER_PORT so runs can overlap.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { n8nCommand, type N8nRuntime } from './ensure-n8n';
+
+export const TEST_ENCRYPTION_KEY = 'n8n-nodes-contrat-prive-e2e-key-0001';
+
+export interface UserFolder {
+	/** N8N_USER_FOLDER (n8n keeps its state in `<dir>/.n8n`). */
+	dir: string;
+	/** `<dir>/.n8n/nodes`, where community packages are installed. */
+	nodesDir: string;
+	remove(): void;
+}
+
+export function createUserFolder(prefix = 'n8n-e2e-'): UserFolder {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+	const nodesDir = path.join(dir, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	return {
+		dir,
+		nodesDir,
+		remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+	};
+}
+
+/** Environment for any n8n command on that user folder. */
+export function n8nEnv(
+	rt: N8nRuntime,
+	folder: UserFolder,
+	extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
+	return {
+		...rt.env,
+		N8N_USER_FOLDER: folder.dir,
+		DB_TYPE: 'sqlite',
+		N8N_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_LOG_LEVEL: 'info',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		...extra,
+	};
+}
+
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address() as net.AddressInfo;
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+export interface RunResult {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+}
+
+export async function runN8n(
+	rt: N8nRuntime,
+	folder: UserFolder,
+	args: string[],
+	opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): Promise<RunResult> {
+	const brokerPort = await freePort();
+	const env = n8nEnv(rt, folder, { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...opts.env });
+	const { cmd, args: argv } = n8nCommand(rt, args);
+	const timeoutMs = opts.timeoutMs ?? 120_000;
+	return await new Promise((resolve, reject) => {
+		const child = spawn(cmd, argv, {
+			cwd: opts.cwd ?? folder.dir,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (c) => (stdout += c));
+		child.stderr.on('data', (c) => (stderr += c));
+		const timer = setTimeout(() => {
+			child.kill('SIGKILL');
+			reject(
+				new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`),
+			);
+		}, timeoutMs);
+		child.on('error', (err) => {
+			clearTimeout(timer);
+			reject(err);
+		});
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			resolve({ code, stdout, stderr });
+		});
+	});
+}
+
+/** Runs n8n and throws with its output unless it exits 0. */
+export async function runN8nOk(
+	rt: N8nRuntime,
+	folder: UserFolder,
+	args: string[],
+	opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
+	const res = await runN8n(rt, folder, args, opts);
+	if (res.code !== 0) {
+		throw new Error(
+			`n8n ${args.join(' ')} exited ${res.code}\n--- stdout\n${res.stdout}\n--- stderr\n${res.stderr}`,
+		);
+	}
+	return res;
+}
+
+/** `npm pack` a package directory; returns the tarball path. `prepack` scripts run. */
+export function npmPack(pkgDir: string, destDir: string): string {
+	fs.mkdirSync(destDir, { recursive: true });
+	const res = spawnSync('npm', ['pack', '--json', '--pack-destination', destDir], {
+		cwd: pkgDir,
+		encoding: 'utf8',
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	if (res.status !== 0)
+		throw new Error(`npm pack failed in ${pkgDir}:\n${res.stdout}\n${res.stderr}`);
+	// prepack output (e.g. tsc, gulp) can precede the JSON on stdout.
+	const start = res.stdout.indexOf('[\n');
+	const info = JSON.parse(res.stdout.slice(start >= 0 ? start : 0)) as Array<{ filename: string }>;
+	return path.join(destDir, info[0].filename);
+}
+
+/**
+ * Installs a packed community package into `<userFolder>/.n8n/nodes`, the way
+ * n8n's Community Nodes screen does: production dependencies only, peer
+ * dependencies (n8n-workflow) come from n8n itself, no install scripts.
+ */
+export function installCommunityPackage(rt: N8nRuntime, folder: UserFolder, tarball: string): void {
+	const pkgJson = path.join(folder.nodesDir, 'package.json');
+	if (!fs.existsSync(pkgJson)) {
+		fs.writeFileSync(pkgJson, JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
+	}
+	const res = spawnSync(
+		'npm',
+		[
+			'install',
+			tarball,
+			'--omit=dev',
+			'--omit=peer',
+			'--ignore-scripts',
+			'--no-package-lock',
+			'--no-audit',
+			'--no-fund',
+		],
+		{ cwd: folder.nodesDir, env: rt.env, encoding: 'utf8' },
+	);
+	if (res.status !== 0)
+		throw new Error(`npm install ${tarball} failed:\n${res.stdout}\n${res.stderr}`);
+}
+
+export interface ExportedNodeType {
+	name: string;
+	displayName: string;
+	version: number | number[];
+	credentials?: Array<{ name: string; required?: boolean }>;
+	properties: Array<Record<string, any>>;
+	[key: string]: any;
+}
+
+export async function exportNodes(rt: N8nRuntime, folder: UserFolder): Promise<ExportedNodeType[]> {
+	const out = path.join(folder.dir, `nodes-${Date.now()}.json`);
+	await runN8nOk(rt, folder, ['export:nodes', `--output=${out}`]);
+	const nodes = JSON.parse(fs.readFileSync(out, 'utf8')) as ExportedNodeType[];
+	fs.rmSync(out, { force: true });
+	return nodes;
+}
+
+export interface CredentialImport {
+	/** Up to 21 characters, e.g. 'cpCred000000001'. */
+	id: string;
+	name: string;
+	type: string;
+	/** Plain values; n8n encrypts them on import. */
+	data: Record<string, unknown>;
+}
+
+export async function importCredentials(
+	rt: N8nRuntime,
+	folder: UserFolder,
+	credentials: CredentialImport[],
+): Promise<void> {
+	const file = path.join(folder.dir, `credentials-${Date.now()}.json`);
+	fs.writeFileSync(file, JSON.stringify(credentials, null, 2));
+	try {
+		await runN8nOk(rt, folder, ['import:credentials', `--input=${file}`]);
+	} finally {
+		fs.rmSync(file, { force: true });
+	}
+}
+
+export interface WorkflowJson {
+	/** Up to 21 characters; `execute --id` uses it. */
+	id: string;
+	name: string;
+	nodes: Array<Record<string, any>>;
+	connections: Record<string, any>;
+	settings?: Record<string, any>;
+	active?: boolean;
+	[key: string]: any;
+}
+
+export async function importWorkflow(
+	rt: N8nRuntime,
+	folder: UserFolder,
+	workflow: WorkflowJson,
+): Promise<void> {
+	const file = path.join(folder.dir, `workflow-${workflow.id}.json`);
+	fs.writeFileSync(file, JSON.stringify({ active: false, settings: {}, ...workflow }, null, 2));
+	try {
+		await runN8nOk(rt, folder, ['import:workflow', `--input=${file}`]);
+	} finally {
+		fs.rmSync(file, { force: true });
+	}
+}
+
+/** The run JSON printed by `execute --rawOutput`: a `{` line at column 0 up to its `}` line. */
+export function parseRawOutput(stdout: string): any | undefined {
+	const lines = stdout.split('\n');
+	for (let i = lines.length - 1; i >= 0; i--) {
+		if (lines[i] !== '{') continue;
+		for (let j = i + 1; j < lines.length; j++) {
+			if (lines[j] !== '}') continue;
+			try {
+				const parsed = JSON.parse(lines.slice(i, j + 1).join('\n'));
+				if (parsed && typeof parsed === 'object' && 'data' in parsed) return parsed;
+			} catch {
+				// not this one
+			}
+		}
+	}
+	return undefined;
+}
+
+export interface ExecuteResult extends RunResult {
+	/** True when n8n exited 0 and the run status is success. */
+	ok: boolean;
+	/** The run (IRun): data.resultData.runData, data.resultData.error, status... */
+	run: any | undefined;
+	/** data.resultData.error when the run failed. */
+	error: any | undefined;
+}
+
+export async function executeWorkflow(
+	rt: N8nRuntime,
+	folder: UserFolder,
+	id: string,
+	opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ExecuteResult> {
+	const res = await runN8n(rt, folder, ['execute', `--id=${id}`, '--rawOutput'], opts);
+	const run = parseRawOutput(res.stdout);
+	const error = run?.data?.resultData?.error;
+	return { ...res, run, error, ok: res.code === 0 && !!run && !error };
+}
+
+/** `json` of every item a node output (run `runIndex`, output `output`). */
+export function nodeOutput(run: any, nodeName: string, output = 0, runIndex = 0): any[] {
+	const task = run?.data?.resultData?.runData?.[nodeName]?.[runIndex];
+	if (!task) throw new Error(`node "${nodeName}" did not run`);
+	const items = task.data?.main?.[output] ?? [];
+	return items.map((i: any) => i.json);
+}
+
+/** Binary data of every item a node output (metadata; content is `data` in base64 when kept in memory). */
+export function nodeBinaryOutput(run: any, nodeName: string, output = 0, runIndex = 0): any[] {
+	const task = run?.data?.resultData?.runData?.[nodeName]?.[runIndex];
+	if (!task) throw new Error(`node "${nodeName}" did not run`);
+	return (task.data?.main?.[output] ?? []).map((i: any) => i.binary);
+}
+
+/** The error a node raised (runData[node][runIndex].error). */
+export function nodeError(run: any, nodeName: string, runIndex = 0): any {
+	return run?.data?.resultData?.runData?.[nodeName]?.[runIndex]?.error;
+}
+
+// ---------------------------------------------------------------- n8n start
+
+const BROWSER_ID = 'n8n-nodes-contrat-prive-e2e';
+
+export const OWNER = {
+	email: 'owner@e2e.test',
+	firstName: 'E2e',
+	lastName: 'Owner',
+	password: 'E2e-password-1',
+};
+
+export interface N8nServer {
+	url: string;
+	port: number;
+	/** Output of the server so far. */
+	output(): string;
+	/** REST call with the owner's session cookie (after setupOwnerAndLogin). */
+	rest<T = any>(
+		method: string,
+		route: string,
+		body?: unknown,
+	): Promise<{ status: number; body: T }>;
+	/** Credential type names the server knows (GET /types/credentials.json). */
+	credentialTypes(): Promise<string[]>;
+	/** POST /rest/owner/setup on a fresh instance, then POST /rest/login: keeps the cookie. */
+	setupOwnerAndLogin(): Promise<void>;
+	/** POST /rest/credentials/test as the editor's "Test" button does. */
+	testCredential(credential: {
+		id?: string;
+		name: string;
+		type: string;
+		data: Record<string, unknown>;
+	}): Promise<{ status: 'OK' | 'Error'; message: string }>;
+	stop(): Promise<void>;
+}
+
+/** `n8n start` on free ports, bound to 127.0.0.1; resolves once /healthz/readiness is ok. */
+export async function startN8nServer(
+	rt: N8nRuntime,
+	folder: UserFolder,
+	opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<N8nServer> {
+	const port = await freePort();
+	const brokerPort = await freePort();
+	const env = n8nEnv(rt, folder, {
+		N8N_PORT: String(port),
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		...opts.env,
+	});
+	const { cmd, args } = n8nCommand(rt, ['start']);
+	const child = spawn(cmd, args, { cwd: folder.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	child.stdout.on('data', (c) => (output += c));
+	child.stderr.on('data', (c) => (output += c));
+	let exited = false;
+	const exitPromise = new Promise<void>((resolve) =>
+		child.on('exit', () => {
+			exited = true;
+			resolve();
+		}),
+	);
+	const url = `http://127.0.0.1:${port}`;
+	const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
+	for (;;) {
+		if (exited) throw new Error(`n8n start exited early:\n${output}`);
+		try {
+			const r = await fetch(`${url}/healthz/readiness`);
+			if (r.ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(`n8n start not ready after ${opts.timeoutMs ?? 90_000} ms:\n${output}`);
+		}
+		await new Promise((r) => setTimeout(r, 300));
+	}
+
+	let cookie = '';
+	const rest = async (method: string, route: string, body?: unknown) => {
+		const res = await fetch(`${url}/rest${route}`, {
+			method,
+			headers: {
+				'content-type': 'application/json',
+				// The auth cookie is bound to a browser id, sent on every request.
+				'browser-id': BROWSER_ID,
+				...(cookie ? { cookie } : {}),
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const setCookie = res.headers.get('set-cookie');
+		const m = setCookie && /n8n-auth=[^;]+/.exec(setCookie);
+		if (m) cookie = m[0];
+		const text = await res.text();
+		let parsed: any = text;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			// keep text
+		}
+		return { status: res.status, body: parsed };
+	};
+
+	return {
+		url,
+		port,
+		output: () => output,
+		rest,
+		async setupOwnerAndLogin() {
+			const setup = await rest('POST', '/owner/setup', OWNER);
+			if (setup.status !== 200 && !cookie) {
+				throw new Error(`owner setup failed: ${setup.status} ${JSON.stringify(setup.body)}`);
+			}
+			const login = await rest('POST', '/login', {
+				emailOrLdapLoginId: OWNER.email,
+				password: OWNER.password,
+			});
+			if (login.status !== 200) {
+				throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+			}
+		},
+		async credentialTypes() {
+			const res = await fetch(`${url}/types/credentials.json`, {
+				headers: { 'browser-id': BROWSER_ID, ...(cookie ? { cookie } : {}) },
+			});
+			if (!res.ok) throw new Error(`GET /types/credentials.json: HTTP ${res.status}`);
+			return ((await res.json()) as Array<{ name: string }>).map((c) => c.name);
+		},
+		async testCredential(credential) {
+			const res = await rest('POST', '/credentials/test', { credentials: credential });
+			if (res.status !== 200) {
+				throw new Error(`credentials/test: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+			}
+			return res.body.data;
+		},
+		async stop() {
+			if (exited) return;
+			child.kill('SIGTERM');
+			const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+			await exitPromise;
+			clearTimeout(killer);
+		},
+	};
+}
