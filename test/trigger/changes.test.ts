@@ -156,6 +156,12 @@ describe('diffContract: events of one contract', () => {
 		).toEqual(['signatorySigned:s1', 'contractCancelled']);
 	});
 
+	test('draft → cancelled: only a sent contract can be cancelled, so it was sent', () => {
+		expect(
+			names(diffContract(tracked(contract('a', 'draft')), contract('a', 'cancelled'))),
+		).toEqual(['contractSent', 'contractCancelled']);
+	});
+
 	test('pending → expired', () => {
 		const before = contract('a', 'pending');
 		expect(names(diffContract(tracked(before), contract('a', 'expired')))).toEqual([

@@ -7,6 +7,7 @@ import { readBinary } from '../helpers/run-workflow';
 import { pdfPages } from '../sandbox/testkit';
 import {
 	ALL_EVENTS,
+	KEYS,
 	contractEventsOf,
 	eventsOf,
 	nodeData,
@@ -206,6 +207,63 @@ describe('events', () => {
 		expect((await n8n.poll()).items).toBeNull();
 		for (const c of [match, otherLabel, noReference]) await kit.signAll(c.id);
 		expect(contractEventsOf(await n8n.poll())).toEqual([`${match.id} contractSigned`]);
+	});
+});
+
+describe('ties on createdAt', () => {
+	const seed = (count: number, status: string, createdFrom: string) =>
+		kit.sb.seed({
+			platform: 'sandbox',
+			apiUser: KEYS.sandbox.apiUser,
+			count,
+			status: status as never,
+			createdFrom,
+		}).ids;
+
+	test('open contracts sharing createdAt across list pages are all tracked', async () => {
+		// Three contracts at each instant: page boundaries (100) fall inside groups of ties.
+		const groups = [
+			seed(101, 'draft', '2026-11-20T00:00:00.000Z'),
+			seed(101, 'pending', '2026-11-20T00:00:00.000Z'),
+			seed(101, 'draft', '2026-11-20T00:00:00.000Z'),
+		];
+		const n8n = kit.instance(params());
+		kit.sb.resetRequestLog();
+		await n8n.activate();
+		expect(Object.keys(nodeData(n8n.memory).activeContracts as object).sort()).toEqual(
+			groups.flat().sort(),
+		);
+		// The newest contracts, then 4 pages for 303 open contracts.
+		expect(kit.sb.requestCount()).toBe(1 + 4);
+		expect(nodeData(n8n.memory).idsAtNewestCreatedAt).toEqual(groups.map((ids) => ids[100]).sort());
+		expect((await n8n.poll()).items).toBeNull();
+	});
+
+	test('a contract created at the very instant of the newest one seen is still new', async () => {
+		const [known] = seed(1, 'signed', '2026-11-30T10:00:00.000Z');
+		const n8n = kit.instance(params());
+		await n8n.activate();
+		expect(nodeData(n8n.memory).idsAtNewestCreatedAt).toEqual([known]);
+
+		const [twin] = seed(1, 'cancelled', '2026-11-30T10:00:00.000Z');
+		expect(contractEventsOf(await n8n.poll())).toEqual([
+			`${twin} contractCreated`,
+			`${twin} contractSent`,
+			`${twin} contractCancelled`,
+		]);
+		expect(nodeData(n8n.memory).idsAtNewestCreatedAt).toEqual([known, twin].sort());
+		expect((await n8n.poll()).items).toBeNull();
+	});
+
+	test('an open contract stamped before the newest one seen (server clock moved back) is still new', async () => {
+		await kit.create();
+		const n8n = kit.instance(params());
+		await n8n.activate();
+		const [late] = seed(1, 'pending', '2026-11-01T00:00:00.000Z');
+		expect(contractEventsOf(await n8n.poll())).toEqual([
+			`${late} contractCreated`,
+			`${late} contractSent`,
+		]);
 	});
 });
 
