@@ -52,14 +52,15 @@ import {
 import {
 	DAILY_QUOTA,
 	Env,
-	FAILED_CODES_LIMIT,
 	SMS_LIMIT,
-	checkCanSign,
+	checkCanSendSms,
 	ensureSignedPdf,
-	markSigned,
+	parseSmsCode,
 	requirePending,
 	sendOutgoingNotifications,
 	sendSms,
+	signWithSmsCode,
+	smsBlocker,
 } from './workflow';
 
 export const REQUEST_NAMES = [
@@ -471,41 +472,9 @@ function cancelContract(call: Call) {
 	return { contract: contractView(c, false) };
 }
 
-/** Why a signatory cannot get an SMS now, or null. */
-function smsBlocker(
-	c: ContractRec,
-	s: SignatoryRec,
-): 'SIGNED' | 'LOCKED' | 'SMS_LIMIT_REACHED' | null {
-	if (s.status === 'signed') return 'SIGNED';
-	if (s.status === 'locked') return 'LOCKED';
-	if (c.platform === 'production' && s.smsSent >= SMS_LIMIT) return 'SMS_LIMIT_REACHED';
-	return null;
-}
-
 function sendOneSms(call: Call) {
 	const { c, s } = lookup(call, true, noParams);
-	requirePending(c, call.now);
-	switch (smsBlocker(c, s)) {
-		case 'SIGNED':
-			throw invalidState('signed', 'This signatory has already signed');
-		case 'LOCKED':
-			throw new ApiError(
-				423,
-				'SIGNATORY_LOCKED',
-				'Too many wrong codes: this signatory is locked',
-				{
-					field: 'signatoryId',
-				},
-			);
-		case 'SMS_LIMIT_REACHED':
-			throw new ApiError(
-				429,
-				'SMS_LIMIT_REACHED',
-				`${SMS_LIMIT} SMS were already sent to this signatory for this contract`,
-				{ limit: SMS_LIMIT },
-			);
-		default:
-	}
+	checkCanSendSms(c, s, call.now);
 	sendSms(call.env, c, s, ownerActor(call), call.now);
 	return {
 		signatoryId: s.id,
@@ -532,46 +501,15 @@ function sendAllSms(call: Call) {
 }
 
 async function signWithCode(call: Call) {
-	const {
+	const { c, s, params: codeV } = lookup(call, true, () => parseSmsCode(prop(call.body, 'code')));
+	await signWithSmsCode(
+		call.env,
 		c,
 		s,
-		params: codeV,
-	} = lookup(call, true, () => {
-		const code = prop(call.body, 'code');
-		if (code === undefined || code === null) throw validationError('code', 'code is required');
-		if (typeof code !== 'string' || !/^\d{4,8}$/.test(code)) {
-			throw validationError('code', 'code must be a string of 4 to 8 digits');
-		}
-		return code;
-	});
-	const { env, now } = call;
-	checkCanSign(env, c, s, now);
-	const expected = c.platform === 'sandbox' ? '0000' : s.lastCode;
-	if (codeV !== expected) {
-		s.failedAttempts += 1;
-		logEvent(
-			c,
-			now,
-			'sign_failed',
-			`signatory:${s.id}`,
-			`wrong code (attempt ${s.failedAttempts})`,
-		);
-		let remaining: number | null = null;
-		if (c.platform === 'production') {
-			remaining = Math.max(0, FAILED_CODES_LIMIT - s.failedAttempts);
-			if (remaining === 0) {
-				s.status = 'locked';
-				logEvent(c, now, 'locked', 'system', `${FAILED_CODES_LIMIT} wrong codes`);
-			}
-		}
-		throw new ApiError(422, 'INVALID_SMS_CODE', 'Wrong SMS code', {
-			field: 'code',
-			remainingAttempts: remaining,
-		});
-	}
-	markSigned(env, c, s, `signatory:${s.id}`, 'signed through the API with the SMS code', now);
-	const pdf = ensureSignedPdf(c);
-	if (pdf) await pdf;
+		codeV,
+		'signed through the API with the SMS code',
+		call.now,
+	);
 	return {
 		signatory: {
 			id: s.id,

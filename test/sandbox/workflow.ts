@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'crypto';
 import { VirtualClock, iso } from './clock';
-import { ApiError, invalidState } from './errors';
+import { ApiError, invalidState, validationError } from './errors';
 import { buildSignedPdf } from './pdf';
 import {
 	ContractRec,
@@ -166,6 +166,94 @@ export function checkCanSign(env: Env, c: ContractRec, s: SignatoryRec, now: num
 			{ paymentUrl: signingLink(env, c, s), deposit: s.deposit },
 		);
 	}
+}
+
+/** Why a signatory cannot get an SMS now, or null. */
+export function smsBlocker(
+	c: ContractRec,
+	s: SignatoryRec,
+): 'SIGNED' | 'LOCKED' | 'SMS_LIMIT_REACHED' | null {
+	if (s.status === 'signed') return 'SIGNED';
+	if (s.status === 'locked') return 'LOCKED';
+	if (c.platform === 'production' && s.smsSent >= SMS_LIMIT) return 'SMS_LIMIT_REACHED';
+	return null;
+}
+
+/** Checks shared by API and website before one SMS is sent to a signatory. */
+export function checkCanSendSms(c: ContractRec, s: SignatoryRec, now: number): void {
+	requirePending(c, now);
+	switch (smsBlocker(c, s)) {
+		case 'SIGNED':
+			throw invalidState('signed', 'This signatory has already signed');
+		case 'LOCKED':
+			throw new ApiError(
+				423,
+				'SIGNATORY_LOCKED',
+				'Too many wrong codes: this signatory is locked',
+				{
+					field: 'signatoryId',
+				},
+			);
+		case 'SMS_LIMIT_REACHED':
+			throw new ApiError(
+				429,
+				'SMS_LIMIT_REACHED',
+				`${SMS_LIMIT} SMS were already sent to this signatory for this contract`,
+				{ limit: SMS_LIMIT },
+			);
+		default:
+	}
+}
+
+/** A signing code as typed: a string of 4 to 8 digits. */
+export function parseSmsCode(code: unknown): string {
+	if (code === undefined || code === null) throw validationError('code', 'code is required');
+	if (typeof code !== 'string' || !/^\d{4,8}$/.test(code)) {
+		throw validationError('code', 'code must be a string of 4 to 8 digits');
+	}
+	return code;
+}
+
+/**
+ * Signs with the SMS code (API and website): the signing checks, then the code
+ * (`0000` in the sandbox, the last one sent in production). A wrong code counts
+ * a failed attempt and, in production, locks the signatory at the fifth.
+ */
+export async function signWithSmsCode(
+	env: Env,
+	c: ContractRec,
+	s: SignatoryRec,
+	code: string,
+	detail: string,
+	now: number,
+): Promise<void> {
+	checkCanSign(env, c, s, now);
+	const expected = c.platform === 'sandbox' ? '0000' : s.lastCode;
+	if (code !== expected) {
+		s.failedAttempts += 1;
+		logEvent(
+			c,
+			now,
+			'sign_failed',
+			`signatory:${s.id}`,
+			`wrong code (attempt ${s.failedAttempts})`,
+		);
+		let remaining: number | null = null;
+		if (c.platform === 'production') {
+			remaining = Math.max(0, FAILED_CODES_LIMIT - s.failedAttempts);
+			if (remaining === 0) {
+				s.status = 'locked';
+				logEvent(c, now, 'locked', 'system', `${FAILED_CODES_LIMIT} wrong codes`);
+			}
+		}
+		throw new ApiError(422, 'INVALID_SMS_CODE', 'Wrong SMS code', {
+			field: 'code',
+			remainingAttempts: remaining,
+		});
+	}
+	markSigned(env, c, s, `signatory:${s.id}`, detail, now);
+	const pdf = ensureSignedPdf(c);
+	if (pdf) await pdf;
 }
 
 /** Marks the signatory signed; completes the contract when everyone has signed. */
