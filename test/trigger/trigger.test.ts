@@ -146,6 +146,16 @@ describe('events', () => {
 		]);
 	});
 
+	test('"Contract Sent" alone: a draft validated, then expired between two polls, is still reported sent', async () => {
+		const n8n = kit.instance(params(['contractSent']));
+		await n8n.activate();
+		const draft = await kit.create({ submit: false, deadline: '2026-12-02' });
+		await kit.create({ submit: false, deadline: '2026-12-02' }); // expires without being sent
+		await kit.validate(draft.id);
+		kit.sb.clock.set('2026-12-03T08:00:00Z');
+		expect(contractEventsOf(await n8n.poll())).toEqual([`${draft.id} contractSent`]);
+	});
+
 	test('pending → signed between two polls: signatorySigned in signing order, then contractSigned', async () => {
 		const n8n = kit.instance(params());
 		const contract = await kit.create({ signatories: 3 });

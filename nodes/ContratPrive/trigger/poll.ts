@@ -10,9 +10,11 @@
  *       1 request (+1 per further 100 new contracts);
  *   (c) per tracked contract that (a) and (b) no longer show (it was signed, cancelled or
  *       expired): 1 request, a list restricted to its exact createdAt, or its details when the
- *       signed PDF is wanted or it was a draft;
- *   (d) per change whose summary is not enough (signed PDF wanted, 2+ signatures whose order is
- *       unknown, cancelled or expired with no sign of having been sent): its details, 1 request.
+ *       signed PDF is wanted, or when it was a draft and "Contract Sent" is wanted (a draft may
+ *       expire without ever being sent);
+ *   (d) per change whose summary is not enough for what the user receives (signed PDF wanted,
+ *       2+ signatures whose order is unknown, expired with no sign of having been sent): its
+ *       details, 1 request.
  * A poll that finds nothing new costs (a) + (b): 3 requests with 101 to 200 open contracts.
  */
 import type { IBinaryKeyData, IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
@@ -225,9 +227,8 @@ async function runPoll(
 
 	// (d) details where the summary is not enough for what the user receives.
 	let outcome = reconcile(state, { active, recent, lookedUp });
-	const wanted = outcome.changes.filter(
-		(change) => selectedEvents(change, settings).length > 0 && needsDetails(change, settings),
-	);
+	// (Not only changes with selected events: "sent" may be the very event the details reveal.)
+	const wanted = outcome.changes.filter((change) => needsDetails(change, settings));
 	if (wanted.length) {
 		for (const change of wanted)
 			lookedUp.set(change.contract.id, await reader.details(change.contract.id));
