@@ -2,6 +2,7 @@
  * Contract › Cancel: only a contract out for signature and not signed by everyone.
  */
 import {
+	byId,
 	createParameters,
 	expectNoBase64InJson,
 	expectNoSecret,
@@ -10,8 +11,6 @@ import {
 } from './contract.helpers';
 
 const kit = useNodeSandbox();
-
-const byId = (id: string) => ({ __rl: true, mode: 'id', value: id });
 
 function cancelParameters(contractId: unknown, reason?: string) {
 	return {

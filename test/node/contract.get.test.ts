@@ -4,6 +4,7 @@
 import { makePdf, pdfFile } from '../fixtures/pdf';
 import type { Item } from './contract.helpers';
 import {
+	byId,
 	createParameters,
 	expectNoBase64InJson,
 	expectNoSecret,
@@ -14,8 +15,6 @@ import {
 } from './contract.helpers';
 
 const kit = useNodeSandbox();
-
-const byId = (id: string) => ({ __rl: true, mode: 'id', value: id });
 
 function getParameters(contractId: unknown, options: Record<string, unknown> = {}) {
 	return { resource: 'contract', operation: 'get', contractId, options } as any;

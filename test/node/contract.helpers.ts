@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
-import type { INodeParameters } from 'n8n-workflow';
+import type { INodeParameters, IRun } from 'n8n-workflow';
 
+import type { ContratPriveCredentials } from '../helpers/credentials';
 import type { RunNodeResult } from '../helpers/run-workflow';
 import { runNode, stringifySafe } from '../helpers/run-workflow';
 import type { Sandbox } from '../sandbox';
@@ -33,6 +34,12 @@ export const SECRETS = [
 ];
 
 export const VALID_IBAN = 'FR7630006000011234567890189';
+
+export type Keys = { apiUser: string; apiKey: string };
+export type PlatformName = 'sandbox' | 'production';
+
+/** A resource locator value in "By ID" mode (an ID or an expression). */
+export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 
 /** A date `days` from today in Paris, YYYY-MM-DD. */
 export function parisDate(days = 0): string {
@@ -86,6 +93,8 @@ export async function leaseItem(json: Record<string, any> = {}): Promise<Item> {
 
 export interface NodeSandbox {
 	readonly sb: Sandbox;
+	/** A custom-URL credential on the emulator's `platform` (default sandbox), its demo keys or `keys`. */
+	credentials(platform?: PlatformName, keys?: Keys): ContratPriveCredentials;
 	/** Runs the Contrat-Privé node on `items` with the sandbox keys (or `keys`/`platform`). */
 	run(
 		parameters: INodeParameters,
@@ -108,9 +117,14 @@ export interface NodeSandbox {
 	control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
 	/** Signs every signatory of a contract on the "website", so that it becomes signed. */
 	signAll(contractId: string): Promise<void>;
+	/** The code of the last SMS sent to a signatory, read from the control outbox (production). */
+	lastSmsCode(contractId: string, signatoryId: string): Promise<string>;
 }
 
-/** One emulator for the test file; state and request log are emptied before each test. */
+/**
+ * One emulator for the test file; state and request log are emptied and the emulator's clock
+ * is put back to real time before each test (a test may advance it).
+ */
 export function useNodeSandbox(): NodeSandbox {
 	let sandbox: Sandbox | undefined;
 	beforeAll(async () => {
@@ -121,6 +135,7 @@ export function useNodeSandbox(): NodeSandbox {
 	});
 	beforeEach(() => {
 		sandbox!.reset();
+		sandbox!.clock.set(new Date());
 	});
 	afterEach(() => {
 		expect(sandbox!.internalErrors).toEqual([]);
@@ -135,16 +150,24 @@ export function useNodeSandbox(): NodeSandbox {
 		return { status: response.status, body: (await response.json()) as any };
 	};
 
+	const credentials = (
+		platform: PlatformName = 'sandbox',
+		keys?: Keys,
+	): ContratPriveCredentials => ({
+		platform: 'custom',
+		baseUrl: sandbox!.baseUrls[platform],
+		...(keys ?? (platform === 'sandbox' ? SANDBOX_KEYS : PRODUCTION_KEYS)),
+	});
+
 	return {
 		get sb() {
 			return sandbox!;
 		},
+		credentials,
 		async run(parameters, items, options = {}) {
-			const platform = options.platform ?? 'sandbox';
-			const keys = options.keys ?? (platform === 'sandbox' ? SANDBOX_KEYS : PRODUCTION_KEYS);
 			return await runNode({
 				node: { parameters, continueOnFail: options.continueOnFail },
-				credentials: { platform: 'custom', baseUrl: sandbox!.baseUrls[platform], ...keys },
+				credentials: credentials(options.platform, options.keys),
 				items,
 				binaryDataMode: options.binaryDataMode,
 			});
@@ -173,21 +196,40 @@ export function useNodeSandbox(): NodeSandbox {
 				expect(signed.status).toBe(200);
 			}
 		},
+		async lastSmsCode(contractId, signatoryId) {
+			const outbox = await control('GET', '/outbox');
+			expect(outbox.status).toBe(200);
+			const sms = (
+				outbox.body.sms as Array<{ contractId: string; signatoryId: string; code: string }>
+			)
+				.filter((entry) => entry.contractId === contractId && entry.signatoryId === signatoryId)
+				.at(-1);
+			if (!sms) throw new Error(`No SMS in the outbox for ${contractId}/${signatoryId}`);
+			return sms.code;
+		},
 	};
 }
 
-/** Everything a run left behind (output, stored errors, run data, logs), as text. */
-export function everything(result: RunNodeResult): string {
+/** What a node run (runNode) or a workflow run (runWorkflow) left behind. */
+export interface RunTrace {
+	run: IRun;
+	logs: string[];
+	items?: unknown;
+	error?: { json: string };
+}
+
+/** Everything a run left behind (output, stored errors, run data of every node, logs), as text. */
+export function everything(result: RunTrace): string {
 	return [
-		stringifySafe(result.items),
+		stringifySafe(result.items ?? null),
 		result.error?.json ?? '',
-		stringifySafe(result.runData),
+		stringifySafe(result.run.data.resultData.runData),
 		stringifySafe(result.run.data.resultData.error ?? null),
 		result.logs.join('\n'),
 	].join('\n');
 }
 
-export function expectNoSecret(result: RunNodeResult): void {
+export function expectNoSecret(result: RunTrace): void {
 	const text = everything(result);
 	for (const secret of SECRETS) expect(text).not.toContain(secret);
 }
