@@ -8,6 +8,13 @@ import type {
 const SANDBOX_BASE_URL = 'https://sandbox.contrat-prive.com/api';
 const PRODUCTION_BASE_URL = 'https://www.contrat-prive.com/api';
 
+// The rule of the node's transport (resolveBaseUrl), as an expression: the Base URL trimmed,
+// https:// on any host or http:// on a loopback host, scheme and host in any case. A refused
+// URL is replaced by a reserved host that cannot resolve, so the test never sends the keys there.
+const CUSTOM_BASE_URL = "String($credentials.baseUrl || '').trim()";
+const CUSTOM_BASE_URL_ALLOWED = `(/^https:\\/\\//i.test(${CUSTOM_BASE_URL}) || /^http:\\/\\/(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$)/i.test(${CUSTOM_BASE_URL}))`;
+const REFUSED_BASE_URL = 'https://base-url-must-use-https-or-a-loopback-host.invalid';
+
 export class ContratPriveApi implements ICredentialType {
 	name = 'contratPriveApi';
 
@@ -90,7 +97,7 @@ export class ContratPriveApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: `={{ $credentials.platform === 'production' ? '${PRODUCTION_BASE_URL}' : $credentials.platform === 'custom' ? ($credentials.baseUrl.startsWith('https://') || /^http:\\/\\/(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$)/.test($credentials.baseUrl) ? $credentials.baseUrl.replace(/\\/+$/, '') : 'https://use-https-or-a-loopback-host.invalid') : '${SANDBOX_BASE_URL}' }}`,
+			baseURL: `={{ $credentials.platform === 'production' ? '${PRODUCTION_BASE_URL}' : $credentials.platform === 'custom' ? (${CUSTOM_BASE_URL_ALLOWED} ? ${CUSTOM_BASE_URL}.replace(/\\/+$/, '') : '${REFUSED_BASE_URL}') : '${SANDBOX_BASE_URL}' }}`,
 			url: '/checkConnexionRequest',
 			method: 'POST',
 			body: {},
