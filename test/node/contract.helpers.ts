@@ -218,6 +218,60 @@ export interface RunTrace {
 	error?: { json: string };
 }
 
+export interface ApiContractOptions {
+	label?: string;
+	reference?: string;
+	/** YYYY-MM-DD; default 30 days from today (Paris). */
+	deadline?: string;
+	signatories?: Array<{
+		firstName: string;
+		lastName: string;
+		email: string;
+		phone: string;
+		deposit?: number;
+	}>;
+	/** Default true (sent at once); false: a draft. */
+	submit?: boolean;
+	notify?: { signatory?: boolean; owner?: boolean; submitMessage?: string };
+	bankAccount?: { iban: string; bic?: string; holder: string };
+	keys?: Keys;
+}
+
+/** Test set-up: a contract created through the API, outside the node; the wire `Contract`. */
+export async function createContractViaApi(
+	kit: NodeSandbox,
+	platform: PlatformName = 'sandbox',
+	options: ApiContractOptions = {},
+): Promise<any> {
+	const response = await kit.api(
+		platform,
+		'contractCreateRequest',
+		{
+			contract: {
+				label: options.label ?? 'Bail meublé - Lyon',
+				lang: 'fr',
+				deadline: options.deadline ?? parisDate(30),
+				...(options.reference ? { reference: options.reference } : {}),
+				...(options.bankAccount ? { bankAccount: options.bankAccount } : {}),
+			},
+			mainDocument: { name: 'lease.pdf', data: (await leasePdf()).toString('base64') },
+			signatories: options.signatories ?? [
+				{ ...ALICE, phone: '+33612345678' },
+				{ ...BOB, phone: '+33798765432' },
+			],
+			notify: { signatory: false, owner: false, ...options.notify },
+			action: { submit: options.submit ?? true },
+		},
+		options.keys,
+	);
+	if (response.status !== 200) {
+		throw new Error(
+			`Set-up failed: contractCreateRequest ${response.status} ${JSON.stringify(response.body)}`,
+		);
+	}
+	return response.body.contract;
+}
+
 /** Everything a run left behind (output, stored errors, run data of every node, logs), as text. */
 export function everything(result: RunTrace): string {
 	return [

@@ -521,14 +521,20 @@ function explain(error: ApiErrorBody): { message: string; description?: string }
 				message: 'A document is too large for Contrat-Privé',
 				description: `${apiMessage}. Each document may be at most 20 MB.`,
 			};
-		case 'INVALID_SMS_CODE':
-			return {
-				message: 'Wrong SMS code',
-				description:
-					typeof error.remainingAttempts === 'number'
-						? `${error.remainingAttempts} attempt(s) left before the signatory is locked.`
-						: apiMessage,
-			};
+		case 'INVALID_SMS_CODE': {
+			// remainingAttempts is null on the sandbox only, where no SMS is sent.
+			const remaining = error.remainingAttempts;
+			let description: string;
+			if (typeof remaining !== 'number') {
+				description = 'On the sandbox no SMS is sent and the code is always 0000.';
+			} else if (remaining <= 0) {
+				description =
+					'No attempt left: the signatory is now locked after 5 wrong codes and can no longer sign this contract.';
+			} else {
+				description = `${remaining} attempt(s) left before the signatory is locked.`;
+			}
+			return { message: 'Wrong SMS code', description };
+		}
 		case 'DEPOSIT_PAYMENT_REQUIRED':
 			return {
 				message: 'The signatory must pay the deposit on contrat-prive.com before signing',
