@@ -178,8 +178,10 @@ describe('Contract › Get', () => {
 	});
 
 	test('the contract ID from an expression, per item', async () => {
-		const first = await createLease({ label: 'Bail 1' });
-		const second = await createLease({ label: 'Bail 2' });
+		// Both have the reference LEASE-7: the second one must not be taken for the first.
+		const noSkip = { options: { skipIfReferenceExists: false } };
+		const first = await createLease({ label: 'Bail 1', ...noSkip });
+		const second = await createLease({ label: 'Bail 2', ...noSkip });
 		const result = await kit.run(getParameters(byId('={{ $json.id }}')), [
 			{ json: { id: second.id } },
 			{ json: { id: first.id } },

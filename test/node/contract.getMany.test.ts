@@ -119,9 +119,13 @@ describe('Contract › Get Many', () => {
 
 	test('filter by exact reference', async () => {
 		for (const reference of ['DEAL-1', 'DEAL-2', 'DEAL-1']) {
-			const created = await kit.run(createParameters({ additionalFields: { reference } }), [
-				await leaseItem(),
-			]);
+			const created = await kit.run(
+				createParameters({
+					additionalFields: { reference },
+					options: { skipIfReferenceExists: false },
+				}),
+				[await leaseItem()],
+			);
 			expect(created.error).toBeUndefined();
 		}
 		const result = await kit.run(

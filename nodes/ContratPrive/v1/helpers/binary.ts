@@ -18,9 +18,39 @@ function megabytes(bytes: number): string {
 	return `${(bytes / MB).toFixed(1)} MB`;
 }
 
+/** How far from the end the `%%EOF` marker may be followed by other bytes (as PDF readers do). */
+const EOF_WINDOW = 1024;
+
 /**
- * Checks that the item has a binary property `property` holding a PDF (starts with `%PDF-`) of at
- * most 20 MB. The bytes are read for the check and then let go.
+ * Whether a file that starts with `%PDF-` also ends like one: its last `%%EOF` marker is in its
+ * last 1,024 bytes, or only whitespace follows it. A PDF cut off while being downloaded or
+ * uploaded has no such end; the emulator applies the same rule (see wire-contract.md).
+ */
+export function hasPdfEnd(buffer: Buffer): boolean {
+	const marker = buffer.lastIndexOf('%%EOF', undefined, 'latin1');
+	if (marker < 5) return false;
+	const end = marker + 5;
+	if (buffer.length - end <= EOF_WINDOW) return true;
+	for (let index = end; index < buffer.length; index++) {
+		const byte = buffer[index];
+		// space, tab, CR, LF, FF, NUL
+		if (
+			byte !== 0x20 &&
+			byte !== 0x09 &&
+			byte !== 0x0d &&
+			byte !== 0x0a &&
+			byte !== 0x0c &&
+			byte !== 0x00
+		) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/**
+ * Checks that the item has a binary property `property` holding a complete PDF (starts with
+ * `%PDF-`, ends with `%%EOF`) of at most 20 MB. The bytes are read for the check and then let go.
  */
 export async function checkPdfBinary(
 	context: IExecuteFunctions,
@@ -79,6 +109,13 @@ export async function checkPdfBinary(
 			field,
 			`names the binary property "${property}" (${show(fileName)}, ${binaryData.mimeType || 'unknown type'}), which is not a PDF`,
 			'Contrat-Privé only accepts PDF documents: convert the file to PDF first.',
+		);
+	}
+	if (!hasPdfEnd(buffer)) {
+		throw check.fail(
+			field,
+			`names the binary property "${property}" (${show(fileName)}), which is not a complete PDF: it has no %%EOF end marker`,
+			'The file was probably cut off while being downloaded or uploaded. Read it again from its source.',
 		);
 	}
 	return { property, fileName };

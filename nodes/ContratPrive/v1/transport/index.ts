@@ -10,7 +10,7 @@ import type {
 	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, randomInt, sleepWithAbort } from 'n8n-workflow';
 
 export const CREDENTIAL_TYPE = 'contratPriveApi';
 
@@ -161,8 +161,15 @@ export interface ContractFilter {
 
 export interface RequestOptions {
 	itemIndex?: number;
-	/** Milliseconds */
+	/** Milliseconds without any data sent or received before a request is given up. */
 	timeout?: number;
+	/**
+	 * Retries of failed requests; none when absent (the behaviour callers had before retries
+	 * existed). Reads are retried after any transient failure; writes only when the request
+	 * provably never reached Contrat-Privé, or after a check showed it was not carried out.
+	 * See "Reliability" below.
+	 */
+	retry?: RetryPolicy;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,11 +182,7 @@ export async function checkConnection(
 	return await apiRequest.call(this, 'checkConnexionRequest', {}, options);
 }
 
-export async function createContract(
-	this: ContratPriveContext,
-	input: NewContract,
-	options?: RequestOptions,
-): Promise<Contract> {
+function createBody(input: NewContract): IDataObject {
 	const contract: IDataObject = {
 		label: input.label,
 		lang: input.language,
@@ -210,9 +213,128 @@ export async function createContract(
 	if (input.annexes.length) {
 		body.annexes = input.annexes.map((annex) => ({ name: annex.fileName, data: annex.base64 }));
 	}
+	return body;
+}
 
-	const response = await apiRequest.call(this, 'contractCreateRequest', body, options);
+/**
+ * Sends one contractCreateRequest. With `options.retry`, it is sent again only if it never
+ * reached Contrat-Privé (connection refused); prefer `createContractAtMostOnce`, which also
+ * resolves a failure that leaves the outcome unknown.
+ */
+export async function createContract(
+	this: ContratPriveContext,
+	input: NewContract,
+	options?: RequestOptions,
+): Promise<Contract> {
+	const response = await apiRequest.call(this, 'contractCreateRequest', createBody(input), options);
 	return response.contract as Contract;
+}
+
+export interface CreateOptions extends RequestOptions {
+	/**
+	 * With a reference: when a contract with exactly this reference exists, return it (the
+	 * newest) instead of creating another one. Default true.
+	 */
+	skipIfReferenceExists?: boolean;
+}
+
+export interface CreateResult {
+	contract: Contract;
+	/** True when the contract was not created now because one with the reference existed. */
+	alreadyExisted: boolean;
+}
+
+/**
+ * Creates a contract without ever creating it twice.
+ *
+ * Without a reference, a failure that leaves the outcome unknown (timeout, dropped connection,
+ * server error, unreadable reply) is reported as such and nothing is sent again.
+ *
+ * With a reference, the contracts with that reference are listed first: with
+ * `skipIfReferenceExists` the newest one is returned; otherwise the list is the baseline. After a
+ * failure whose outcome is unknown, the reference is looked up again: a contract that was not in
+ * the baseline is the one this call created, and is returned; if there is none, the request was
+ * not carried out and is sent again (within `options.retry`).
+ *
+ * Contract objects come from contractDetailRequest when found by reference: they carry document
+ * contents, which the caller strips.
+ */
+export async function createContractAtMostOnce(
+	this: ContratPriveContext,
+	input: NewContract,
+	options: CreateOptions = {},
+): Promise<CreateResult> {
+	const requestOptions: RequestOptions = {
+		itemIndex: options.itemIndex,
+		timeout: options.timeout,
+		retry: options.retry,
+	};
+	const reference = input.reference;
+	const body = createBody(input);
+	const attempts = new Attempts(this, 'contractCreateRequest', options.retry);
+	const create = async () =>
+		await settle(send(this, 'contractCreateRequest', body, requestOptions, attempts));
+
+	if (!reference) {
+		const sent = await create();
+		if ('value' in sent)
+			return { contract: sent.value.contract as Contract, alreadyExisted: false };
+		if (!options.retry || deliveryOf(sent.error) !== 'unknown') throw sent.error;
+		throw outcomeUnknown(this, sent.error, 'contractCreateRequest', requestOptions, {
+			message: 'Contrat-Privé did not confirm that the contract was created',
+			known:
+				'The contract may have been created all the same. It was not sent again, so that it cannot be sent twice.',
+			advice:
+				'Look for it (Contract › Get Many) before running this item again. With a Reference, the node checks by itself and never creates a contract twice.',
+		});
+	}
+
+	const byReference = async () =>
+		await listContracts.call(
+			this,
+			{ reference },
+			{ offset: 0, limit: MAX_LIST_PAGE_SIZE },
+			requestOptions,
+		);
+	const details = async (id: string) => await getContract.call(this, id, requestOptions);
+
+	const baseline = await byReference();
+	if (options.skipIfReferenceExists !== false && baseline.contracts.length > 0) {
+		return { contract: await details(baseline.contracts[0].id), alreadyExisted: true };
+	}
+	const known = new Set(baseline.contracts.map((contract) => contract.id));
+
+	for (;;) {
+		const sent = await create();
+		if ('value' in sent)
+			return { contract: sent.value.contract as Contract, alreadyExisted: false };
+		const error = sent.error;
+		if (!options.retry || deliveryOf(error) !== 'unknown') throw error;
+
+		const lookup = await settle(byReference());
+		if ('error' in lookup) {
+			throw outcomeUnknown(this, error, 'contractCreateRequest', requestOptions, {
+				message: 'Contrat-Privé did not confirm that the contract was created',
+				known: `The contract may have been created; looking it up by its reference failed too (${safeMessage(lookup.error)}).`,
+				advice: `Running this item again is safe while "Skip If Reference Exists" is on: the node looks for the reference "${reference}" first.`,
+			});
+		}
+		const created = lookup.value.contracts.find((contract) => !known.has(contract.id));
+		if (created) {
+			this.logger.info(
+				`Contrat-Privé: contractCreateRequest failed (${safeMessage(error)}), but the contract ${created.id} was created: found by its reference`,
+			);
+			return { contract: await details(created.id), alreadyExisted: false };
+		}
+		if (!(await attempts.next(`${safeMessage(error)}; checked by reference: not created`))) {
+			throw outcomeUnknown(this, error, 'contractCreateRequest', requestOptions, {
+				message: 'Contrat-Privé did not create the contract',
+				known: `Checked by its reference "${reference}": no such contract was created.`,
+				advice: 'Running this item again is safe.',
+				attempts,
+			});
+		}
+	}
 }
 
 export async function listContracts(
@@ -241,56 +363,142 @@ export async function getContract(
 	return response.contract as Contract;
 }
 
+/**
+ * Cancels a pending contract. With `options.retry`, a failure that leaves the outcome unknown is
+ * resolved by reading the contract: cancelled means done; still pending means the request was
+ * not carried out, and it is sent again (a second cancel could not do anything more anyway).
+ * A contract read back this way carries document contents, which the caller strips.
+ */
 export async function cancelContract(
 	this: ContratPriveContext,
 	contractId: string,
 	reason: string | undefined,
-	options?: RequestOptions,
+	options: RequestOptions = {},
 ): Promise<Contract> {
 	const body: IDataObject = { contractId };
 	if (reason) body.reason = reason;
-	const response = await apiRequest.call(this, 'contractCancelRequest', body, options);
-	return response.contract as Contract;
+	const attempts = new Attempts(this, 'contractCancelRequest', options.retry);
+	for (;;) {
+		const sent = await settle(send(this, 'contractCancelRequest', body, options, attempts));
+		if ('value' in sent) return sent.value.contract as Contract;
+		const error = sent.error;
+		if (!options.retry || deliveryOf(error) !== 'unknown') throw error;
+
+		const lookup = await settle(getContract.call(this, contractId, options));
+		if ('error' in lookup) {
+			throw outcomeUnknown(this, error, 'contractCancelRequest', options, {
+				message: 'Contrat-Privé did not confirm that the contract was cancelled',
+				known: `It may have been cancelled; reading it back failed too (${safeMessage(lookup.error)}).`,
+				advice: 'Check its status (Contract › Get) before running this item again.',
+			});
+		}
+		const current = lookup.value;
+		if (current.status === 'cancelled') return current;
+		if (current.status !== 'pending') {
+			throw outcomeUnknown(this, error, 'contractCancelRequest', options, {
+				message: 'Contrat-Privé did not cancel the contract',
+				known: `Checked: the contract is ${current.status}, so it cannot be cancelled any more.`,
+				advice:
+					'Only a contract out for signature and not yet signed by everyone can be cancelled.',
+			});
+		}
+		if (!(await attempts.next(`${safeMessage(error)}; checked: still pending`))) {
+			throw outcomeUnknown(this, error, 'contractCancelRequest', options, {
+				message: 'Contrat-Privé did not cancel the contract',
+				known: 'Checked: the contract is still out for signature.',
+				advice: 'Running this item again is safe.',
+				attempts,
+			});
+		}
+	}
 }
 
 export async function sendSms(
 	this: ContratPriveContext,
 	contractId: string,
 	signatoryId: string,
-	options?: RequestOptions,
+	options: RequestOptions = {},
 ): Promise<{ signatoryId: string; sent: boolean; remainingSms: number | null }> {
-	return await apiRequest.call(
-		this,
-		'signatorySendSmsRequest',
-		{ contractId, signatoryId },
-		options,
+	const sent = await settle(
+		apiRequest.call(this, 'signatorySendSmsRequest', { contractId, signatoryId }, options),
 	);
+	if ('value' in sent) return sent.value;
+	if (!options.retry || deliveryOf(sent.error) !== 'unknown') throw sent.error;
+	throw outcomeUnknown(this, sent.error, 'signatorySendSmsRequest', options, {
+		message: 'Contrat-Privé did not confirm that the SMS code was sent',
+		known:
+			'The SMS may have been sent all the same. It was not sent again: Contrat-Privé sends at most 5 SMS per signatory and contract.',
+		advice: 'Ask the signatory whether a code arrived before sending another one.',
+	});
 }
 
 export async function sendSmsToAll(
 	this: ContratPriveContext,
 	contractId: string,
-	options?: RequestOptions,
+	options: RequestOptions = {},
 ): Promise<{ sent: string[]; skipped: Array<{ signatoryId: string; reason: string }> }> {
-	return await apiRequest.call(this, 'signatorySendAllSmsRequest', { contractId }, options);
+	const sent = await settle(
+		apiRequest.call(this, 'signatorySendAllSmsRequest', { contractId }, options),
+	);
+	if ('value' in sent) return sent.value;
+	if (!options.retry || deliveryOf(sent.error) !== 'unknown') throw sent.error;
+	throw outcomeUnknown(this, sent.error, 'signatorySendAllSmsRequest', options, {
+		message: 'Contrat-Privé did not confirm that the SMS codes were sent',
+		known:
+			'The SMS may have been sent all the same. They were not sent again: Contrat-Privé sends at most 5 SMS per signatory and contract.',
+		advice: 'Ask the signatories whether a code arrived before sending more.',
+	});
 }
 
+export interface SignResult {
+	signatory: { id: string; status: SignatoryStatus; signedAt: string | null };
+	contract: { id: string; status: ContractStatus };
+}
+
+/**
+ * Signs with an SMS code. With `options.retry`, a failure that leaves the outcome unknown is
+ * resolved by reading the contract: a signed signatory means done. Otherwise the code is not sent
+ * again, since a wrong code counts against the 5 attempts a signatory has.
+ */
 export async function signContract(
 	this: ContratPriveContext,
 	contractId: string,
 	signatoryId: string,
 	code: string,
-	options?: RequestOptions,
-): Promise<{
-	signatory: { id: string; status: SignatoryStatus; signedAt: string | null };
-	contract: { id: string; status: ContractStatus };
-}> {
-	return await apiRequest.call(
-		this,
-		'signatorySignRequest',
-		{ contractId, signatoryId, code },
-		options,
+	options: RequestOptions = {},
+): Promise<SignResult> {
+	const sent = await settle(
+		apiRequest.call(this, 'signatorySignRequest', { contractId, signatoryId, code }, options),
 	);
+	if ('value' in sent) return sent.value as SignResult;
+	const error = sent.error;
+	if (!options.retry || deliveryOf(error) !== 'unknown') throw error;
+
+	const lookup = await settle(getContract.call(this, contractId, options));
+	if ('error' in lookup) {
+		throw outcomeUnknown(this, error, 'signatorySignRequest', options, {
+			message: 'Contrat-Privé did not confirm the signature',
+			known: `The signatory may have signed; reading the contract back failed too (${safeMessage(lookup.error)}).`,
+			advice: 'Check the contract (Contract › Get) before trying the code again.',
+		});
+	}
+	const current = lookup.value;
+	const signatory = current.signatories?.find((candidate) => candidate.id === signatoryId);
+	if (signatory?.status === 'signed') {
+		return {
+			signatory: { id: signatory.id, status: signatory.status, signedAt: signatory.signedAt },
+			contract: { id: current.id, status: current.status },
+		};
+	}
+	throw outcomeUnknown(this, error, 'signatorySignRequest', options, {
+		message: 'Contrat-Privé did not confirm the signature',
+		known: `Checked: the signatory has not signed${
+			signatory
+				? ` (${signatory.status}, ${signatory.failedAttempts} failed attempt(s) so far)`
+				: ''
+		}. The code was not sent again, because a wrong code counts against the 5 attempts a signatory has.`,
+		advice: 'Run this item again once Contrat-Privé answers.',
+	});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -339,6 +547,179 @@ export function withoutDocumentContents(contract: Contract): Contract {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Reliability: timeouts and retries
+
+/** Default request timeout: milliseconds without any data sent or received. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+/** Creating a contract uploads up to 20 MB per document and lets the server check them. */
+export const CREATE_TIMEOUT_MS = 120_000;
+
+export interface RetryPolicy {
+	/** Retries after the first attempt of a request; 0 for none. */
+	maxRetries: number;
+	/** Milliseconds before the first retry; the wait doubles at each retry, with jitter. */
+	initialDelay: number;
+	/** Longest wait between two attempts, in milliseconds. */
+	maxDelay: number;
+	/** No retry starts when it would end its wait later than this after the first attempt. */
+	maxTotalTime: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxRetries: 3,
+	initialDelay: 500,
+	maxDelay: 8000,
+	maxTotalTime: 30_000,
+};
+
+/** The requests that change nothing: they may be sent again after any transient failure. */
+export const READ_REQUESTS: readonly RequestName[] = [
+	'checkConnexionRequest',
+	'contractListRequest',
+	'contractDetailRequest',
+];
+
+export function isReadRequest(requestName: RequestName): boolean {
+	return READ_REQUESTS.includes(requestName);
+}
+
+/**
+ * What the client knows about a failed request.
+ * - `not-sent`: it never reached Contrat-Privé (e.g. connection refused); sending it again is safe.
+ * - `unknown`: it may have been carried out (timeout, dropped connection, 5xx, unreadable reply).
+ * - `rejected`: Contrat-Privé answered with an error (4xx); by the wire contract a rejected
+ *   request changes nothing, and sending it again cannot succeed.
+ */
+export type Delivery = 'not-sent' | 'unknown' | 'rejected';
+
+interface FailureInfo {
+	delivery: Delivery;
+	/** Whether trying again later may succeed. */
+	transient: boolean;
+}
+
+const failures = new WeakMap<object, FailureInfo>();
+
+function classify<T extends object>(error: T, delivery: Delivery, transient: boolean): T {
+	failures.set(error, { delivery, transient });
+	return error;
+}
+
+/** How far a request failed by the transport got; undefined for other errors. */
+export function deliveryOf(error: unknown): Delivery | undefined {
+	return typeof error === 'object' && error !== null ? failures.get(error)?.delivery : undefined;
+}
+
+/** Whether a request failed by the transport may succeed if tried again later. */
+export function isTransientFailure(error: unknown): boolean {
+	return typeof error === 'object' && error !== null
+		? failures.get(error)?.transient === true
+		: false;
+}
+
+/** Exponential backoff with "equal jitter": half the wait is fixed, half random. */
+export function backoffDelay(policy: RetryPolicy, retry: number): number {
+	const exponential = Math.min(policy.maxDelay, policy.initialDelay * 2 ** retry);
+	const half = Math.floor(exponential / 2);
+	const spread = exponential - half;
+	return half + (spread > 0 ? randomInt(0, spread + 1) : 0);
+}
+
+/** The attempts of one request under a retry policy: counts them and waits between them. */
+class Attempts {
+	private retries = 0;
+
+	private waited = 0;
+
+	private readonly started = Date.now();
+
+	constructor(
+		private readonly context: ContratPriveContext,
+		private readonly requestName: RequestName,
+		private readonly policy: RetryPolicy | undefined,
+	) {}
+
+	get count(): number {
+		return this.retries + 1;
+	}
+
+	/** Waits before the next attempt; false when the policy allows none. */
+	async next(reason: string): Promise<boolean> {
+		const policy = this.policy;
+		if (!policy || this.retries >= policy.maxRetries) return false;
+		const delay = backoffDelay(policy, this.retries);
+		if (Date.now() - this.started + delay > policy.maxTotalTime) return false;
+		this.retries += 1;
+		this.waited += delay;
+		this.context.logger.debug(
+			`Contrat-Privé: ${this.requestName} failed (${reason}); attempt ${this.retries + 1} of ${
+				policy.maxRetries + 1
+			} in ${delay} ms`,
+		);
+		const signal =
+			'getExecutionCancelSignal' in this.context
+				? this.context.getExecutionCancelSignal()
+				: undefined;
+		await sleepWithAbort(delay, signal);
+		return true;
+	}
+
+	summary(): string {
+		const seconds = ((Date.now() - this.started) / 1000).toFixed(1);
+		return `Tried ${this.count} times in ${seconds} s.`;
+	}
+}
+
+/** A promise's outcome as a value, so that an error can be inspected before it is thrown on. */
+async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+	try {
+		return { value: await promise };
+	} catch (error) {
+		return { error };
+	}
+}
+
+function safeMessage(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+function addDescription(error: unknown, text: string): void {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.description = [error.description, text].filter(Boolean).join(' ');
+	}
+}
+
+/**
+ * The error for a write whose outcome is unknown or was checked: it keeps the HTTP code of the
+ * failure, says what is known, and what to do.
+ */
+function outcomeUnknown(
+	context: ContratPriveContext,
+	cause: unknown,
+	requestName: RequestName,
+	options: RequestOptions,
+	text: { message: string; known: string; advice: string; attempts?: Attempts },
+): NodeApiError {
+	const causeError = cause as Partial<NodeApiError> & { message?: string };
+	const description = [
+		`${safeMessage(cause)}.`.replace(/\.\.$/, '.'),
+		text.known,
+		text.advice,
+		text.attempts && text.attempts.count > 1 ? text.attempts.summary() : '',
+	]
+		.filter(Boolean)
+		.join(' ');
+	const details: JsonObject = { code: 'OUTCOME_UNKNOWN', message: text.message, requestName };
+	const error = new NodeApiError(context.getNode(), details, {
+		message: text.message,
+		description,
+		httpCode: causeError.httpCode ?? undefined,
+		itemIndex: options.itemIndex,
+	});
+	return classify(error, 'unknown', isTransientFailure(cause));
+}
+
+// ---------------------------------------------------------------------------------------------
 // HTTP
 
 export type RequestName =
@@ -382,22 +763,66 @@ export function resolveBaseUrl(credentials: IDataObject): { url: string } | { pr
 	return { url: raw.replace(/\/+$/, '') };
 }
 
+/**
+ * Sends a request, retrying it under `options.retry`: a read after any transient failure, a
+ * write only when it never reached Contrat-Privé. 4xx answers are never retried.
+ */
 export async function apiRequest(
 	this: ContratPriveContext,
 	requestName: RequestName,
 	parameters: IDataObject,
 	options: RequestOptions = {},
 ): Promise<any> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	return await send(
+		this,
+		requestName,
+		parameters,
+		options,
+		new Attempts(this, requestName, options.retry),
+	);
+}
+
+async function send(
+	context: ContratPriveContext,
+	requestName: RequestName,
+	parameters: IDataObject,
+	options: RequestOptions,
+	attempts: Attempts,
+): Promise<any> {
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const baseUrl = resolveBaseUrl(credentials);
 	if ('problem' in baseUrl) {
-		throw new NodeOperationError(this.getNode(), baseUrl.problem, { itemIndex: options.itemIndex });
+		throw new NodeOperationError(context.getNode(), baseUrl.problem, {
+			itemIndex: options.itemIndex,
+		});
 	}
+	const secrets = secretsOf(credentials);
+	const read = isReadRequest(requestName);
+	const url = `${baseUrl.url}/${requestName}`;
+	for (;;) {
+		const sent = await settle(sendOnce(context, url, requestName, parameters, options, secrets));
+		if ('value' in sent) return sent.value;
+		const info = failures.get(sent.error as object);
+		const retry = info !== undefined && info.transient && (read || info.delivery === 'not-sent');
+		if (retry && (await attempts.next(safeMessage(sent.error)))) continue;
+		if (attempts.count > 1) addDescription(sent.error, attempts.summary());
+		throw sent.error;
+	}
+}
 
+async function sendOnce(
+	context: ContratPriveContext,
+	url: string,
+	requestName: RequestName,
+	parameters: IDataObject,
+	options: RequestOptions,
+	secrets: string[],
+): Promise<IDataObject> {
 	const request: IHttpRequestOptions = {
 		method: 'POST',
-		url: `${baseUrl.url}/${requestName}`,
-		body: parameters,
+		url,
+		// A copy: the credential adds the keys to the body it is given, and this object is kept.
+		body: { ...parameters },
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -406,20 +831,20 @@ export async function apiRequest(
 
 	let response: { statusCode: number; body: unknown };
 	try {
-		response = await this.helpers.httpRequestWithAuthentication.call(
-			this,
+		response = await context.helpers.httpRequestWithAuthentication.call(
+			context,
 			CREDENTIAL_TYPE,
 			request,
 		);
 	} catch (error) {
-		throw networkError(this, requestName, error, options.itemIndex);
+		throw networkError(context, requestName, error, options.itemIndex, secrets);
 	}
 
 	const body = response.body;
 	if (response.statusCode >= 200 && response.statusCode < 300) {
 		if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-			throw new NodeApiError(
-				this.getNode(),
+			const error = new NodeApiError(
+				context.getNode(),
 				{ code: 'MALFORMED_RESPONSE', requestName } as JsonObject,
 				{
 					message: `Contrat-Privé sent a reply to ${requestName} that is not JSON`,
@@ -428,17 +853,57 @@ export async function apiRequest(
 					itemIndex: options.itemIndex,
 				},
 			);
+			throw classify(error, 'unknown', true);
 		}
-		return body;
+		return body as IDataObject;
 	}
-	throw apiError(this, requestName, response.statusCode, body, options.itemIndex);
+	const error = apiError(
+		context,
+		requestName,
+		response.statusCode,
+		body,
+		options.itemIndex,
+		secrets,
+	);
+	const serverFault = response.statusCode >= 500;
+	throw classify(error, serverFault ? 'unknown' : 'rejected', serverFault);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Errors
 
 export interface ApiErrorBody {
 	code: string;
 	message: string;
 	field?: string;
 	[detail: string]: unknown;
+}
+
+/** The API key of the credential: it must never appear in an error. */
+function secretsOf(credentials: IDataObject): string[] {
+	const key = credentials.apiKey;
+	return typeof key === 'string' && key.length > 0 ? [key] : [];
+}
+
+const SECRET_FIELD = /^api_?key$/i;
+
+/** A deep copy without `apiKey` fields, and with any occurrence of a secret replaced. */
+export function redact<T>(value: T, secrets: string[]): T {
+	if (typeof value === 'string') {
+		let text: string = value;
+		for (const secret of secrets) text = text.split(secret).join('[redacted]');
+		return text as T;
+	}
+	if (Array.isArray(value)) return value.map((entry) => redact(entry, secrets)) as T;
+	if (value !== null && typeof value === 'object') {
+		const copy: Record<string, unknown> = {};
+		for (const [key, entry] of Object.entries(value)) {
+			if (SECRET_FIELD.test(key)) continue;
+			copy[key] = redact(entry, secrets);
+		}
+		return copy as T;
+	}
+	return value;
 }
 
 function readErrorBody(body: unknown): ApiErrorBody | undefined {
@@ -457,18 +922,28 @@ function apiError(
 	statusCode: number,
 	body: unknown,
 	itemIndex: number | undefined,
+	secrets: string[],
 ): NodeApiError {
-	const error = readErrorBody(body) ?? {
-		code: statusCode >= 500 ? 'INTERNAL_ERROR' : 'HTTP_ERROR',
-		message: `HTTP ${statusCode}`,
-	};
+	const parsed = readErrorBody(body);
+	const error = redact(
+		parsed
+			? { ...parsed, message: String(parsed.message ?? '') }
+			: {
+					code: statusCode >= 500 ? 'INTERNAL_ERROR' : 'HTTP_ERROR',
+					message: `HTTP ${statusCode}`,
+				},
+		secrets,
+	);
 	const { message, description } = explain(error);
 	// Only the parsed error object goes into the NodeApiError: the request (and its apiKey) never does.
-	const details: JsonObject = { ...(error as JsonObject), httpCode: String(statusCode), requestName };
-	delete details.apiKey;
+	const details: JsonObject = {
+		...(error as JsonObject),
+		httpCode: String(statusCode),
+		requestName,
+	};
 	return new NodeApiError(context.getNode(), details, {
-		message,
-		description,
+		message: redact(message, secrets),
+		description: description === undefined ? undefined : redact(description, secrets),
 		httpCode: String(statusCode),
 		itemIndex,
 	});
@@ -566,9 +1041,47 @@ function explain(error: ApiErrorBody): { message: string; description?: string }
 				message: 'This URL does not answer like the Contrat-Privé API',
 				description: `${apiMessage}. Check the credential's platform or base URL.`,
 			};
+		case 'INTERNAL_ERROR':
+			return {
+				message: 'Contrat-Privé had a server error',
+				description: `${apiMessage}. This is usually temporary.`,
+			};
 		default:
 			return { message: `Contrat-Privé error ${error.code}: ${apiMessage}` };
 	}
+}
+
+/** Connection errors raised before any byte of the request was sent. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+/** Not sent, and trying again will not help: no such host, or a certificate that is refused. */
+const NOT_SENT_FINAL_CODES = new Set(['ENOTFOUND', 'EPROTO']);
+const TLS_CODE = /CERT|SELF_SIGNED|TLS|SSL/;
+const CANCELLED_CODES = new Set(['ERR_CANCELED', 'ABORT_ERR']);
+
+/** The error code of a failed HTTP call, looked for along the chain of causes. */
+function networkCode(error: unknown): { code?: string; timedOut: boolean } {
+	let timedOut = false;
+	let code: string | undefined;
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const candidate = current as {
+			code?: unknown;
+			httpCode?: unknown;
+			message?: unknown;
+			cause?: unknown;
+		};
+		// n8n's request helper wraps the HTTP client's error in a NodeApiError whose httpCode is
+		// the connection error code (ECONNREFUSED, ECONNRESET, ECONNABORTED...).
+		for (const value of [candidate.code, candidate.httpCode]) {
+			if (!code && typeof value === 'string' && /^[A-Z][A-Z_]+$/.test(value)) code = value;
+		}
+		if (typeof candidate.message === 'string' && /\btimeout\b|timed out/i.test(candidate.message)) {
+			timedOut = true;
+		}
+		current = candidate.cause;
+	}
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') timedOut = true;
+	return { code, timedOut };
 }
 
 function networkError(
@@ -576,19 +1089,36 @@ function networkError(
 	requestName: RequestName,
 	error: unknown,
 	itemIndex: number | undefined,
+	secrets: string[],
 ): NodeApiError {
-	const cause = error as { code?: string; message?: string; cause?: { code?: string } };
-	const code = cause.code ?? cause.cause?.code ?? 'NETWORK_ERROR';
-	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(cause.message ?? '');
-	return new NodeApiError(
+	const { code = 'NETWORK_ERROR', timedOut } = networkCode(error);
+	const final = NOT_SENT_FINAL_CODES.has(code) || TLS_CODE.test(code);
+	const notSent = NOT_SENT_CODES.has(code) || final;
+	const cancelled = CANCELLED_CODES.has(code);
+	let message: string;
+	let description: string;
+	if (timedOut) {
+		message = `Contrat-Privé did not answer ${requestName} in time`;
+		description =
+			"The timeout is set in the node's options (Timeout). Check the network and the credential's base URL, then try again.";
+	} else if (notSent) {
+		message = `Could not reach Contrat-Privé (${code})`;
+		description = "Nothing was sent. Check the network and the credential's base URL.";
+	} else if (cancelled) {
+		message = `The request ${requestName} was cancelled`;
+		description = 'The execution was stopped while waiting for Contrat-Privé.';
+	} else {
+		message = `Could not reach Contrat-Privé (${code})`;
+		description = `The connection broke before Contrat-Privé answered ${requestName}. Check the network and the credential's base URL, then try again.`;
+	}
+	const apiError = new NodeApiError(
 		context.getNode(),
 		{ code: timedOut ? 'TIMEOUT' : code, requestName } as JsonObject,
-		{
-			message: timedOut
-				? `Contrat-Privé did not answer ${requestName} in time`
-				: `Could not reach Contrat-Privé (${code})`,
-			description: 'Check the network and the credential\'s base URL, then try again.',
-			itemIndex,
-		},
+		{ message, description, itemIndex },
 	);
+	// NodeApiError swaps messages of known connection codes for generic ones: keep ours.
+	apiError.message = redact(message, secrets);
+	apiError.description = redact(description, secrets);
+	if (notSent) return classify(apiError, 'not-sent', !final);
+	return classify(apiError, 'unknown', !cancelled);
 }

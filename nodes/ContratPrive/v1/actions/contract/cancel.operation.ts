@@ -7,8 +7,15 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { checkFor, readText } from '../../helpers/validation';
+import type { RequestOptions } from '../../transport';
 import { cancelContract, withoutDocumentContents } from '../../transport';
-import { contractLocator, getContractId } from '../common.descriptions';
+import {
+	contractLocator,
+	getContractId,
+	getOptions,
+	optionsCollection,
+	readRequestOptions,
+} from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -24,6 +31,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. Offer withdrawn by the landlord',
 		description: 'Why the contract is cancelled; kept in the contract history',
 	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
@@ -34,6 +42,7 @@ export const description = updateDisplayOptions(
 interface Input {
 	contractId: string;
 	reason?: string;
+	request: RequestOptions;
 }
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
@@ -43,7 +52,9 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 		max: 1000,
 		numbers: true,
 	});
-	return { contractId: getContractId(this, itemIndex), ...(reason ? { reason } : {}) };
+	const contractId = getContractId(this, itemIndex);
+	const request = readRequestOptions(check, getOptions(this, itemIndex, check));
+	return { contractId, ...(reason ? { reason } : {}), request };
 }
 
 export async function execute(
@@ -51,6 +62,9 @@ export async function execute(
 	input: Input,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const contract = await cancelContract.call(this, input.contractId, input.reason, { itemIndex });
+	const contract = await cancelContract.call(this, input.contractId, input.reason, {
+		...input.request,
+		itemIndex,
+	});
 	return [{ json: withoutDocumentContents(contract) as unknown as IDataObject }];
 }

@@ -23,8 +23,13 @@ import {
 	readText,
 	show,
 } from '../../helpers/validation';
-import type { NewContract, NewSignatory } from '../../transport';
-import { createContract, withoutDocumentContents } from '../../transport';
+import type { NewContract, NewSignatory, RequestOptions } from '../../transport';
+import {
+	CREATE_TIMEOUT_MS,
+	createContractAtMostOnce,
+	withoutDocumentContents,
+} from '../../transport';
+import { getOptions, optionsCollection, readRequestOptions } from '../common.descriptions';
 
 const MAX_SIGNATORIES = 20;
 const MAX_ANNEXES = 10;
@@ -261,10 +266,24 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. DEAL-2024-0042',
-				description: 'Your own reference for the contract, e.g. a CRM deal ID',
+				description:
+					'Your own reference for the contract, e.g. a CRM deal ID. With a reference, the node never creates the same contract twice: see Options › Skip If Reference Exists.',
 			},
 		],
 	},
+	optionsCollection(
+		[
+			{
+				displayName: 'Skip If Reference Exists',
+				name: 'skipIfReferenceExists',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to output the existing contract, marked "alreadyExisted": true, instead of creating a new one when a contract with exactly this Reference already exists (in any status). This makes re-running a workflow safe. Only used with a Reference; costs one extra request per item.',
+			},
+		],
+		CREATE_TIMEOUT_MS,
+	),
 ];
 
 export const description = updateDisplayOptions(
@@ -276,6 +295,8 @@ export const description = updateDisplayOptions(
 export interface Input extends Omit<NewContract, 'document' | 'annexes'> {
 	document: PdfBinary;
 	annexes: PdfBinary[];
+	skipIfReferenceExists: boolean;
+	request: RequestOptions;
 }
 
 const FIELDS = {
@@ -295,6 +316,7 @@ const FIELDS = {
 	message: 'Message',
 	notifySignatories: 'Notify Signatories',
 	notifyOwner: 'Notify Owner',
+	skipIfReferenceExists: 'Options › Skip If Reference Exists',
 };
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
@@ -401,6 +423,15 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	);
 	const notifyOwner = readBoolean(check, FIELDS.notifyOwner, parameter('notifyOwner', true), true);
 
+	const options = getOptions(this, itemIndex, check);
+	const skipIfReferenceExists = readBoolean(
+		check,
+		FIELDS.skipIfReferenceExists,
+		options.skipIfReferenceExists,
+		true,
+	);
+	const request = readRequestOptions(check, options, CREATE_TIMEOUT_MS);
+
 	return {
 		label,
 		language,
@@ -414,6 +445,8 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 		notifyOwner,
 		...(message ? { message } : {}),
 		submit,
+		skipIfReferenceExists,
+		request,
 	};
 }
 
@@ -512,6 +545,18 @@ export async function execute(
 	const annexes = [];
 	for (const annex of input.annexes) annexes.push(await readPdfBinary(this, itemIndex, annex));
 
-	const contract = await createContract.call(this, { ...input, document, annexes }, { itemIndex });
-	return [{ json: withoutDocumentContents(contract) as unknown as IDataObject }];
+	const { request, skipIfReferenceExists, ...contract } = input;
+	const result = await createContractAtMostOnce.call(
+		this,
+		{ ...contract, document, annexes },
+		{ ...request, itemIndex, skipIfReferenceExists },
+	);
+	return [
+		{
+			json: {
+				...(withoutDocumentContents(result.contract) as unknown as IDataObject),
+				alreadyExisted: result.alreadyExisted,
+			},
+		},
+	];
 }

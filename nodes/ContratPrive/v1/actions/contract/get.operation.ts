@@ -10,35 +10,35 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { checkFor, readBoolean } from '../../helpers/validation';
 import type { DocumentUpload } from '../../transport';
 import { contractDocuments, getContract, withoutDocumentContents } from '../../transport';
-import { contractLocator, getContractId } from '../common.descriptions';
+import type { RequestOptions } from '../../transport';
+import {
+	contractLocator,
+	getContractId,
+	getOptions,
+	optionsCollection,
+	readRequestOptions,
+} from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	contractLocator,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Download Documents',
-				name: 'downloadDocuments',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to output the PDFs as binary data: "original" (the document sent), "signed" (once everyone has signed) and "annex_0", "annex_1"... (the annexes)',
-			},
-			{
-				displayName: 'Include Audit Log',
-				name: 'includeAuditLog',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to include the contract history (created, sent, SMS, signatures...) as "log"',
-			},
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Download Documents',
+			name: 'downloadDocuments',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to output the PDFs as binary data: "original" (the document sent), "signed" (once everyone has signed) and "annex_0", "annex_1"... (the annexes)',
+		},
+		{
+			displayName: 'Include Audit Log',
+			name: 'includeAuditLog',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to include the contract history (created, sent, SMS, signatures...) as "log"',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions(
@@ -55,11 +55,12 @@ interface Input {
 	contractId: string;
 	downloadDocuments: boolean;
 	includeAuditLog: boolean;
+	request: RequestOptions;
 }
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
 	const check = checkFor(this, itemIndex);
-	const options = (this.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+	const options = getOptions(this, itemIndex, check);
 	return {
 		contractId: getContractId(this, itemIndex),
 		downloadDocuments: readBoolean(
@@ -74,6 +75,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 			options.includeAuditLog,
 			false,
 		),
+		request: readRequestOptions(check, options),
 	};
 }
 
@@ -82,7 +84,7 @@ export async function execute(
 	input: Input,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const contract = await getContract.call(this, input.contractId, { itemIndex });
+	const contract = await getContract.call(this, input.contractId, { ...input.request, itemIndex });
 
 	const json = withoutDocumentContents(contract);
 	if (!input.includeAuditLog) delete json.log;

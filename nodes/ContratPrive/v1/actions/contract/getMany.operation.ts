@@ -16,8 +16,9 @@ import {
 	readText,
 	show,
 } from '../../helpers/validation';
-import type { ContractFilter, ContractStatus } from '../../transport';
+import type { ContractFilter, ContractStatus, RequestOptions } from '../../transport';
 import { CONTRACT_STATUSES, listContracts, MAX_LIST_PAGE_SIZE } from '../../transport';
+import { getOptions, optionsCollection, readRequestOptions } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -90,6 +91,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
@@ -101,6 +103,7 @@ interface Input {
 	filter: ContractFilter;
 	/** undefined: all */
 	limit?: number;
+	request: RequestOptions;
 }
 
 const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -149,7 +152,8 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	if (from) filter.createdFrom = from.wire;
 	if (to) filter.createdTo = to.wire;
 
-	return { filter, limit };
+	const request = readRequestOptions(check, getOptions(this, itemIndex, check));
+	return { filter, limit, request };
 }
 
 function readStatuses(check: Check, value: unknown): ContractStatus[] {
@@ -206,7 +210,7 @@ export async function execute(
 			this,
 			input.filter,
 			{ offset, limit: Math.min(MAX_LIST_PAGE_SIZE, wanted) },
-			{ itemIndex },
+			{ ...input.request, itemIndex },
 		);
 		for (const contract of page.contracts) {
 			if (seen.has(contract.id)) continue;

@@ -1,15 +1,20 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { checkFor } from '../../helpers/validation';
+import type { RequestOptions } from '../../transport';
 import { sendSms } from '../../transport';
 import {
 	contractLocator,
 	getContractId,
+	getOptions,
 	getSignatoryId,
+	optionsCollection,
+	readRequestOptions,
 	signatorySelector,
 } from '../common.descriptions';
 
-const properties: INodeProperties[] = [contractLocator, signatorySelector];
+const properties: INodeProperties[] = [contractLocator, signatorySelector, optionsCollection()];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['signatory'], operation: ['sendSms'] } },
@@ -19,10 +24,16 @@ export const description = updateDisplayOptions(
 interface Input {
 	contractId: string;
 	signatoryId: string;
+	request: RequestOptions;
 }
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
-	return { contractId: getContractId(this, itemIndex), signatoryId: getSignatoryId(this, itemIndex) };
+	const check = checkFor(this, itemIndex);
+	return {
+		contractId: getContractId(this, itemIndex),
+		signatoryId: getSignatoryId(this, itemIndex),
+		request: readRequestOptions(check, getOptions(this, itemIndex, check)),
+	};
 }
 
 export async function execute(
@@ -30,6 +41,9 @@ export async function execute(
 	input: Input,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const result = await sendSms.call(this, input.contractId, input.signatoryId, { itemIndex });
+	const result = await sendSms.call(this, input.contractId, input.signatoryId, {
+		...input.request,
+		itemIndex,
+	});
 	return [{ json: { contractId: input.contractId, ...result } }];
 }

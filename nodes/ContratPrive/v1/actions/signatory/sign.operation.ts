@@ -1,12 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { invalidInput } from '../../helpers/validation';
+import { checkFor } from '../../helpers/validation';
+import type { RequestOptions } from '../../transport';
 import { signContract } from '../../transport';
 import {
 	contractLocator,
 	getContractId,
+	getOptions,
 	getSignatoryId,
+	optionsCollection,
+	readRequestOptions,
 	signatorySelector,
 } from '../common.descriptions';
 
@@ -24,6 +28,7 @@ const properties: INodeProperties[] = [
 		description:
 			'The code the signatory received by SMS (always 0000 on the sandbox). Usually an expression reading what the signatory typed in your form.',
 	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
@@ -35,25 +40,44 @@ interface Input {
 	contractId: string;
 	signatoryId: string;
 	code: string;
+	request: RequestOptions;
+}
+
+const CODE_HINT = 'Contrat-Privé SMS codes are made of 4 to 8 digits.';
+
+/** The SMS code, checked; the message never shows the code itself. */
+function readCode(this: IExecuteFunctions, itemIndex: number): string {
+	const check = checkFor(this, itemIndex);
+	const raw = this.getNodeParameter('code', itemIndex, '') as unknown;
+	if (raw === null || raw === undefined) {
+		throw check.fail(
+			'SMS Code',
+			raw === null ? 'is empty (null)' : 'is empty',
+			'If this field is an expression, check that it resolves to the code for this item.',
+		);
+	}
+	let code: string;
+	if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0) code = String(raw);
+	else if (typeof raw === 'string') code = raw.replace(/\s+/g, '');
+	else
+		throw check.fail(
+			'SMS Code',
+			`must be digits, not ${typeof raw === 'object' ? 'an object or a list' : `a ${typeof raw}`}`,
+			CODE_HINT,
+		);
+	if (!code) throw check.fail('SMS Code', 'is empty', CODE_HINT);
+	if (!/^\d{4,8}$/.test(code)) throw check.fail('SMS Code', 'must be 4 to 8 digits', CODE_HINT);
+	return code;
 }
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
-	const raw = this.getNodeParameter('code', itemIndex, '');
-	const code =
-		typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.replace(/\s+/g, '') : '';
-	if (!/^\d{4,8}$/.test(code)) {
-		throw invalidInput(
-			this,
-			itemIndex,
-			'SMS Code',
-			code ? 'must be 4 to 8 digits' : 'is empty',
-			'Contrat-Privé SMS codes are made of digits only.',
-		);
-	}
+	const check = checkFor(this, itemIndex);
+	const code = readCode.call(this, itemIndex);
 	return {
 		contractId: getContractId(this, itemIndex),
 		signatoryId: getSignatoryId(this, itemIndex),
 		code,
+		request: readRequestOptions(check, getOptions(this, itemIndex, check)),
 	};
 }
 
@@ -62,12 +86,9 @@ export async function execute(
 	input: Input,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const result = await signContract.call(
-		this,
-		input.contractId,
-		input.signatoryId,
-		input.code,
-		{ itemIndex },
-	);
+	const result = await signContract.call(this, input.contractId, input.signatoryId, input.code, {
+		...input.request,
+		itemIndex,
+	});
 	return [{ json: { contractId: input.contractId, ...result } }];
 }
