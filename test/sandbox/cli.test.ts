@@ -33,6 +33,7 @@ describe('sandbox CLI', () => {
 		});
 		const base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
 		expect(base).toBeDefined();
+		expect(out).toContain(`dashboard   ${base}/ `);
 		expect(out).toContain(`${base}/sandbox/api`);
 		expect(out).toContain(`${base}/production/api`);
 		for (const k of [
@@ -50,6 +51,9 @@ describe('sandbox CLI', () => {
 			body: JSON.stringify({ apiUser: 'demo-sandbox-user', apiKey: 'demo-sandbox-key' }),
 		});
 		expect(r.status).toBe(200);
+		const dashboard = await fetch(`${base}/`, { headers: { accept: 'text/html' } });
+		expect(dashboard.headers.get('content-type')).toContain('text/html');
+		expect(await dashboard.text()).toContain('Owner dashboard');
 		const exited = new Promise((resolve) => child!.once('exit', resolve));
 		child.kill('SIGTERM');
 		expect(await exited).toBe(0);

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
 		[
 			`Contrat-Privé emulator listening on ${sb.url} (virtual clock: ${sb.clock.now().toISOString()})`,
 			'',
+			`  dashboard   ${sb.url}/ (website: owners' contracts, outbox, signing pages)`,
 			`  sandbox     ${sb.baseUrls.sandbox}`,
 			`              apiUser=${a.sandbox.apiUser} apiKey=${a.sandbox.apiKey}`,
 			`              apiUser=${a.otherSandbox.apiUser} apiKey=${a.otherSandbox.apiKey} (second owner)`,

@@ -1,5 +1,5 @@
 /**
- * HTTP layer (fastify): the API of both platforms, the website's signing page,
+ * HTTP layer (fastify): the API of both platforms, the website (website/),
  * the control API, fault injection, the request log and error mapping.
  */
 import type { Socket } from 'net';
@@ -20,6 +20,7 @@ import {
 import { ApiError, internalError } from './errors';
 import { JsonObject, isObject } from './rules/validation';
 import { Fault, Platform, RequestLogEntry, isPlatform } from './store';
+import { registerWebsite } from './website';
 import { Env } from './workflow';
 
 /** Server body limit: a 20 MB document and its annexes, base64-encoded. */
@@ -236,30 +237,7 @@ export function createServer(env: Env): SandboxServer {
 
 	// ------------------------------------------------------------ website pages
 
-	app.get<{ Params: { platform: string; contractId: string; signatoryId: string } }>(
-		'/:platform/sign/:contractId/:signatoryId',
-		async (req, reply) => {
-			const { platform, contractId, signatoryId } = req.params;
-			const c = env.store.contracts.get(contractId);
-			const s = c?.signatories.find((x) => x.id === signatoryId);
-			if (!c || !s || c.platform !== platform) {
-				return reply
-					.code(404)
-					.type('text/html; charset=utf-8')
-					.send(page('Contrat-Privé', '<p>Unknown signing link.</p>'));
-			}
-			const esc = (t: string) => t.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-			const body = [
-				`<h1>${esc(c.label)}</h1>`,
-				`<p>Signatory: ${esc(`${s.firstName} ${s.lastName}`)} - status ${s.status}; contract ${c.status}, deadline ${c.deadline}.</p>`,
-				s.deposit > 0
-					? `<p>Deposit: ${s.deposit.toFixed(2)} EUR - ${s.depositPaid ? 'paid' : 'to be paid before signing'}.</p>`
-					: '',
-				`<p>This is the local emulator: pay with <code>POST /_control/contracts/${esc(c.id)}/signatories/${esc(s.id)}/pay</code>, sign with <code>.../sign</code>.</p>`,
-			].join('\n');
-			return reply.type('text/html; charset=utf-8').send(page(`Contrat-Privé - ${c.label}`, body));
-		},
-	);
+	registerWebsite(app, env, record);
 
 	// ------------------------------------------------------------ control API
 
@@ -363,16 +341,6 @@ export function createServer(env: Env): SandboxServer {
 			return { total: env.store.requests.length, counts, quotas, requests: env.store.requests };
 		}),
 	);
-	app.get(
-		'/',
-		control(() => ({
-			name: 'Contrat-Privé local emulator',
-			sandbox: `${env.baseUrl()}/sandbox/api`,
-			production: `${env.baseUrl()}/production/api`,
-			control: `${env.baseUrl()}/_control`,
-		})),
-	);
-
 	return {
 		app,
 		releaseHeld() {
@@ -383,9 +351,4 @@ export function createServer(env: Env): SandboxServer {
 			held.clear();
 		},
 	};
-}
-
-function page(title: string, body: string): string {
-	const esc = (t: string) => t.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-	return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title></head><body>\n${body}\n</body></html>\n`;
 }
