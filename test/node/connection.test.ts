@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -252,11 +253,34 @@ describe('Connection › Check: custom base URL', () => {
 		}
 	});
 
-	test('a custom URL that is not the API (the emulator root): a clear error, no key in it', async () => {
+	test('a custom URL that is not the API (the emulator root, 404): "does not answer like the Contrat-Privé API"', async () => {
 		const result = await checkWith(`http://127.0.0.1:${open.port}`);
-		expect(result.error?.message).toBeTruthy();
-		expect(result.error?.httpCode).toBe('404');
+		expect(result.error).toMatchObject({
+			name: 'NodeApiError',
+			message: 'This URL does not answer like the Contrat-Privé API',
+			httpCode: '404',
+		});
+		expect(result.error?.description).toContain("Check the credential's platform or base URL");
 		expectNoSecret(result);
 		for (const secret of SECRETS) expect(result.error?.json).not.toContain(secret);
+	});
+
+	test('a custom URL answering JSON that is not the API (200): refused, not output as a connection', async () => {
+		const server = createServer((_request, response) => {
+			response.writeHead(200, { 'content-type': 'application/json' });
+			response.end(JSON.stringify({ status: 'ok', service: 'some other API' }));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = server.address() as AddressInfo;
+			const result = await checkWith(`http://127.0.0.1:${port}/api`);
+			expect(result.items).toEqual([]);
+			expect(result.error?.message).toBe('This URL does not answer like the Contrat-Privé API');
+			expect(result.error?.description).toContain("Check the credential's platform or base URL");
+			expectNoSecret(result);
+		} finally {
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		}
 	});
 });

@@ -179,7 +179,20 @@ export async function checkConnection(
 	this: ContratPriveContext,
 	options?: RequestOptions,
 ): Promise<ConnectionInfo> {
-	return await apiRequest.call(this, 'checkConnexionRequest', {}, options);
+	const connection = await apiRequest.call(this, 'checkConnexionRequest', {}, options);
+	// Any JSON reply is not a connection: a server that is not the API may answer 200 too.
+	if (connection?.platform !== 'sandbox' && connection?.platform !== 'production') {
+		throw new NodeOperationError(
+			this.getNode(),
+			'This URL does not answer like the Contrat-Privé API',
+			{
+				description:
+					"Its reply to checkConnexionRequest names no platform. Check the credential's platform or base URL.",
+				itemIndex: options?.itemIndex,
+			},
+		);
+	}
+	return connection;
 }
 
 function createBody(input: NewContract): IDataObject {
@@ -934,7 +947,15 @@ function apiError(
 				},
 		secrets,
 	);
-	const { message, description } = explain(error);
+	// A 404 or 405 without one of the API's own codes comes from a server that is not the API.
+	const notTheApi =
+		(statusCode === 404 || statusCode === 405) &&
+		!['CONTRACT_NOT_FOUND', 'SIGNATORY_NOT_FOUND', 'UNKNOWN_REQUEST'].includes(error.code);
+	const { message, description } = explain(
+		notTheApi
+			? { ...error, code: 'UNKNOWN_REQUEST', message: `HTTP ${statusCode} for ${requestName}` }
+			: error,
+	);
 	// Only the parsed error object goes into the NodeApiError: the request (and its apiKey) never does.
 	const details: JsonObject = {
 		...(error as JsonObject),
