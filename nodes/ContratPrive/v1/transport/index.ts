@@ -504,7 +504,7 @@ export async function signContract(
 		};
 	}
 	throw outcomeUnknown(this, error, 'signatorySignRequest', options, {
-		message: 'Contrat-Privé did not confirm the signature',
+		message: 'Contrat-Privé did not record the signature',
 		known: `Checked: the signatory has not signed${
 			signatory
 				? ` (${signatory.status}, ${signatory.failedAttempts} failed attempt(s) so far)`
@@ -729,6 +729,9 @@ function outcomeUnknown(
 		httpCode: causeError.httpCode ?? undefined,
 		itemIndex: options.itemIndex,
 	});
+	// NodeApiError swaps messages of known connection codes for generic ones: keep ours.
+	error.message = text.message;
+	error.description = description;
 	return classify(error, 'unknown', isTransientFailure(cause));
 }
 
@@ -868,7 +871,8 @@ async function sendOnce(
 			);
 			throw classify(error, 'unknown', true);
 		}
-		return body as IDataObject;
+		// The API never sends the key back; should it ever, it does not reach the output.
+		return redact(body as IDataObject, secrets);
 	}
 	const error = apiError(
 		context,
@@ -904,7 +908,9 @@ const SECRET_FIELD = /^api_?key$/i;
 export function redact<T>(value: T, secrets: string[]): T {
 	if (typeof value === 'string') {
 		let text: string = value;
-		for (const secret of secrets) text = text.split(secret).join('[redacted]');
+		for (const secret of secrets) {
+			if (text.includes(secret)) text = text.split(secret).join('[redacted]');
+		}
 		return text as T;
 	}
 	if (Array.isArray(value)) return value.map((entry) => redact(entry, secrets)) as T;
