@@ -1,0 +1,119 @@
+/**
+ * Bulk create: `count` items, each a PDF of `size` bytes and 2 signatories, through n8n-core's
+ * WorkflowExecute (`node`), or the same requests from a plain axios loop, one after the other
+ * (`raw`). Both processes load the same modules and hold the same input PDFs before measuring.
+ */
+import axios from 'axios';
+
+import type { BinaryDataMode } from '../../helpers';
+import { INPUT_NODE_NAME, runNode, runWorkflow } from '../../helpers';
+import { SANDBOX_KEYS } from '../lib/emulator';
+import { distinctPdfs } from '../lib/pdf';
+import type { PhaseResult } from './common';
+import {
+	FLOOR_TYPE,
+	MARKER_NAME,
+	MARKER_TYPE,
+	NODE_NAME,
+	Phase,
+	createBody,
+	createParameters,
+	emulator,
+	markerNodeType,
+	n8nFloorNodeType,
+} from './common';
+
+export interface BulkJob {
+	kind: 'bulk';
+	/** node: this package's node; floor: the least an n8n node does (common.ts); raw: axios. */
+	variant: 'node' | 'floor' | 'raw';
+	url: string;
+	count: number;
+	size: number;
+	binaryMode: BinaryDataMode;
+}
+
+export interface BulkResult extends PhaseResult {
+	requests: number;
+	contracts: number;
+	/** The node's own execution time as n8n records it (node variant). */
+	nodeExecutionMs?: number;
+}
+
+export async function bulk(job: BulkJob): Promise<BulkResult> {
+	const sb = emulator(job.url);
+	const pdfs = await distinctPdfs(job.count, job.size);
+	const [warmUpPdf] = await distinctPdfs(1, job.size);
+	const fileName = (index: number) => `contract-${index + 1}.pdf`;
+
+	if (job.variant === 'raw') {
+		const client = axios.create();
+		const url = `${sb.apiBase}/contractCreateRequest`;
+		const send = async (pdf: Buffer, name: string) => {
+			const response = await client.post(url, {
+				...SANDBOX_KEYS,
+				...createBody(name, pdf.toString('base64')),
+			});
+			return response.data.contract.id as string;
+		};
+		await send(warmUpPdf, 'warm-up.pdf');
+		const before = await sb.requestTotal();
+		const phase = new Phase();
+		phase.start();
+		const ids: string[] = [];
+		for (const [index, pdf] of pdfs.entries()) ids.push(await send(pdf, fileName(index)));
+		const result = phase.end();
+		const requests = (await sb.requestTotal()) - before;
+		return { ...result, requests, contracts: new Set(ids).size };
+	}
+
+	const credentials = sb.credentials;
+	const nodeType = job.variant === 'floor' ? FLOOR_TYPE : 'contratPrive';
+	const nodeTypes = { [FLOOR_TYPE]: n8nFloorNodeType(`${sb.apiBase}/contractCreateRequest`) };
+	const warmUp = await runNode({
+		node: { type: nodeType, parameters: createParameters() },
+		nodeTypes,
+		credentials,
+		items: [
+			{
+				json: {},
+				binary: { data: { data: warmUpPdf, fileName: 'warm-up.pdf', mimeType: 'application/pdf' } },
+			},
+		],
+		binaryDataMode: job.binaryMode,
+	});
+	if (warmUp.error) throw new Error(`warm-up failed: ${warmUp.error.message}`);
+
+	const before = await sb.requestTotal();
+	const phase = new Phase();
+	const run = await runWorkflow(
+		[
+			{ name: MARKER_NAME, type: MARKER_TYPE },
+			{ name: NODE_NAME, type: nodeType, parameters: createParameters() },
+		],
+		[
+			[INPUT_NODE_NAME, MARKER_NAME],
+			[MARKER_NAME, NODE_NAME],
+		],
+		{
+			items: pdfs.map((pdf, index) => ({
+				json: { row: index },
+				binary: { data: { data: pdf, fileName: fileName(index), mimeType: 'application/pdf' } },
+			})),
+			credentials,
+			binaryDataMode: job.binaryMode,
+			nodeTypes: { ...nodeTypes, [MARKER_TYPE]: markerNodeType(() => phase.start()) },
+		},
+	);
+	const result = phase.end();
+	const requests = (await sb.requestTotal()) - before;
+	const error = run.nodeError(NODE_NAME) ?? run.error;
+	if (error) throw new Error(`the node failed: ${error.message}`);
+	const output = run.output(NODE_NAME);
+	return {
+		...result,
+		requests,
+		contracts: new Set(output.map((item) => item.json.id)).size,
+		nodeExecutionMs: run.runData[NODE_NAME]?.[0]?.executionTime,
+	};
+}
