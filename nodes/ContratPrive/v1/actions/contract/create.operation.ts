@@ -390,9 +390,10 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	if (ibanGiven) {
 		const iban = readIban(check, FIELDS.iban, ibanGiven);
+		// At most 140 characters, as the API accepts (wire-contract.md).
 		const holder = readText(check, FIELDS.holder, bankAccountParameter.holder, {
 			required: false,
-			max: 255,
+			max: 140,
 		});
 		if (!holder) {
 			throw check.fail(
