@@ -1,0 +1,866 @@
+/**
+ * End-to-end tests in a real n8n (2.39.0, see ensure-n8n.ts) against the
+ * emulator: the package is packed, installed as a community package, and
+ * workflows are run with `n8n execute`; the credential test and the node's
+ * list methods go through `n8n start`'s REST API as the editor uses them.
+ *
+ *   npm run test:n8n                    all scenarios
+ *   npm run test:n8n -- sign credential  only scenarios whose name contains a word
+ *
+ * Environment: E2E_SOURCE=head packs the last commit (a clean snapshot in a
+ * temp dir) instead of the working tree; E2E_PACKAGE_TGZ=<tarball> tests that
+ * tarball instead; E2E_VERBOSE=1 prints every run's output;
+ * E2E_KEEP=1 keeps the n8n user folder; N8N_BIN / N8N_CACHE_DIR as in ensure-n8n.ts.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { makePdf } from '../fixtures/pdf';
+import type { Sandbox } from '../sandbox';
+import { DEMO_ACCOUNTS, startSandbox } from '../sandbox';
+import type { N8nRuntime } from './ensure-n8n';
+import { ensureN8n } from './ensure-n8n';
+import type {
+	CredentialImport,
+	ExecuteResult,
+	N8nServer,
+	UserFolder,
+	WorkflowJson,
+} from './n8n-cli';
+import {
+	createUserFolder,
+	executeWorkflow,
+	exportNodes,
+	importCredentials,
+	importWorkflow,
+	installCommunityPackage,
+	nodeBinaryOutput,
+	nodeError,
+	nodeOutput,
+	npmPack,
+	readBinary,
+	runN8nOk,
+	startN8nServer,
+} from './n8n-cli';
+import {
+	byId,
+	chain,
+	contratPrive,
+	CREDENTIAL_TYPE,
+	httpDownload,
+	manualTrigger,
+	NODE_TYPE,
+	TRIGGER_TYPE,
+} from './workflows';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const VERBOSE = process.env.E2E_VERBOSE === '1';
+const SECRETS = [
+	DEMO_ACCOUNTS.sandbox.apiKey,
+	DEMO_ACCOUNTS.production.apiKey,
+	DEMO_ACCOUNTS.otherSandbox.apiKey,
+];
+
+// ------------------------------------------------------------------ context
+
+interface Credentials {
+	/** Demo sandbox keys on the emulator's sandbox URL. */
+	sandbox: CredentialImport;
+	/** Demo production keys on the emulator's production URL. */
+	production: CredentialImport;
+	/** Unknown key pair. */
+	badKeys: CredentialImport;
+	/** Production keys on the sandbox URL. */
+	wrongPlatform: CredentialImport;
+}
+
+interface Ctx {
+	rt: N8nRuntime;
+	folder: UserFolder;
+	sb: Sandbox;
+	/** URL of a two-page PDF (`lease.pdf`) served locally. */
+	pdfUrl: string;
+	pdf: Buffer;
+	creds: Credentials;
+	/** The package tarball under test. */
+	tarball: string;
+	/** Imports the workflow, runs it with `n8n execute`; checks no API key leaked in the output. */
+	execute(workflow: WorkflowJson): Promise<ExecuteResult>;
+	/** Same as execute, and fails unless the run succeeded. */
+	executeOk(workflow: WorkflowJson): Promise<ExecuteResult>;
+	/** `n8n start` on this folder with an owner logged in (started on first use, shared). */
+	server(): Promise<N8nServer>;
+}
+
+interface Scenario {
+	name: string;
+	run(ctx: Ctx): Promise<void>;
+}
+
+function ref(c: CredentialImport): { id: string; name: string } {
+	return { id: c.id, name: c.name };
+}
+
+function makeCredentials(sb: Sandbox): Credentials {
+	const keys = (account: { apiUser: string; apiKey: string }) => ({
+		apiUser: account.apiUser,
+		apiKey: account.apiKey,
+	});
+	return {
+		sandbox: {
+			id: 'cpSandbox0000001',
+			name: 'Contrat-Privé emulator (sandbox)',
+			type: CREDENTIAL_TYPE,
+			data: { platform: 'custom', baseUrl: sb.baseUrls.sandbox, ...keys(DEMO_ACCOUNTS.sandbox) },
+		},
+		production: {
+			id: 'cpProduction00001',
+			name: 'Contrat-Privé emulator (production)',
+			type: CREDENTIAL_TYPE,
+			data: {
+				platform: 'custom',
+				baseUrl: sb.baseUrls.production,
+				...keys(DEMO_ACCOUNTS.production),
+			},
+		},
+		badKeys: {
+			id: 'cpBadKeys00000001',
+			name: 'Contrat-Privé unknown keys',
+			type: CREDENTIAL_TYPE,
+			data: {
+				platform: 'custom',
+				baseUrl: sb.baseUrls.sandbox,
+				apiUser: 'nobody',
+				apiKey: 'not-a-key',
+			},
+		},
+		wrongPlatform: {
+			id: 'cpWrongPlatform01',
+			name: 'Contrat-Privé production keys on sandbox',
+			type: CREDENTIAL_TYPE,
+			data: {
+				platform: 'custom',
+				baseUrl: sb.baseUrls.sandbox,
+				...keys(DEMO_ACCOUNTS.production),
+			},
+		},
+	};
+}
+
+function assertNoSecret(text: string, where: string): void {
+	for (const secret of SECRETS) {
+		assert.ok(!text.includes(secret), `an API key appears in ${where}`);
+	}
+}
+
+// ------------------------------------------------------------------ scenarios
+
+const ALICE = {
+	firstName: 'Alice',
+	lastName: 'Martin',
+	email: 'alice@example.com',
+	phone: '06 12 34 56 78',
+	deposit: 0,
+};
+
+function parisDate(days: number): string {
+	const d = new Date(Date.now() + days * 86_400_000);
+	return d.toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+}
+
+function createParameters(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+	return {
+		resource: 'contract',
+		operation: 'create',
+		label: 'Bail meublé - Lyon',
+		language: 'fr',
+		deadline: `${parisDate(30)}T00:00:00`,
+		binaryPropertyName: 'data',
+		signatoriesInput: 'fields',
+		signatories: { signatory: [{ ...ALICE }] },
+		action: 'send',
+		message: 'Merci de signer le bail',
+		...overrides,
+	};
+}
+
+function sha256(data: Buffer): string {
+	return createHash('sha256').update(data).digest('hex');
+}
+
+const scenarios: Scenario[] = [
+	{
+		name: 'package: nodes and credential known to n8n',
+		async run(ctx) {
+			const nodes = await exportNodes(ctx.rt, ctx.folder);
+			const ours = nodes.filter((n) => n.name.startsWith('n8n-nodes-contrat-prive.'));
+			const action = ours.find((n) => n.name === NODE_TYPE);
+			const trigger = ours.find((n) => n.name === TRIGGER_TYPE);
+			assert.ok(action, `export:nodes lists ${NODE_TYPE}`);
+			assert.ok(trigger, `export:nodes lists ${TRIGGER_TYPE}`);
+			for (const node of [action, trigger]) {
+				assert.deepEqual(
+					node.credentials?.map((c) => c.name),
+					[CREDENTIAL_TYPE],
+					`${node.name} uses ${CREDENTIAL_TYPE}`,
+				);
+			}
+			assert.equal(action.version, 1);
+			const resource = action.properties.find((p) => p.name === 'resource');
+			// n8n appends its "Custom API Call" resource to nodes whose credential authenticates generically.
+			assert.deepEqual(
+				resource?.options.map((o: { value: string }) => o.value),
+				['connection', 'contract', 'signatory', '__CUSTOM_API_CALL__'],
+			);
+			// usableAsTool: n8n derives an AI-agent tool variant of the action node.
+			assert.ok(
+				ours.some((n) => n.name === `${NODE_TYPE}Tool`),
+				`export:nodes lists ${NODE_TYPE}Tool`,
+			);
+			const server = await ctx.server();
+			const types = await server.credentialTypes();
+			assert.ok(types.includes(CREDENTIAL_TYPE), `n8n knows credential type ${CREDENTIAL_TYPE}`);
+		},
+	},
+	{
+		name: 'connection check',
+		async run(ctx) {
+			const res = await ctx.executeOk(
+				chain('e2eCheck', 'E2E connection check', [
+					manualTrigger(),
+					contratPrive(
+						'Check',
+						{ resource: 'connection', operation: 'check' },
+						ref(ctx.creds.sandbox),
+					),
+				]),
+			);
+			assert.deepEqual(nodeOutput(res.run, 'Check'), [
+				{
+					platform: 'sandbox',
+					owner: {
+						apiUser: DEMO_ACCOUNTS.sandbox.apiUser,
+						name: DEMO_ACCOUNTS.sandbox.name,
+						email: DEMO_ACCOUNTS.sandbox.email,
+					},
+					quota: null,
+				},
+			]);
+		},
+	},
+	{
+		name: 'send, SMS code, sign, download the signed PDF',
+		async run(ctx) {
+			const cred = ref(ctx.creds.sandbox);
+			const res = await ctx.executeOk(
+				chain('e2eSign', 'E2E send and sign', [
+					manualTrigger(),
+					httpDownload('Download PDF', ctx.pdfUrl),
+					contratPrive(
+						'Create',
+						createParameters({ additionalFields: { reference: 'E2E-SIGN' } }),
+						cred,
+					),
+					contratPrive(
+						'Send SMS',
+						{
+							resource: 'signatory',
+							operation: 'sendSms',
+							contractId: byId('={{ $json.id }}'),
+							signatoryId: '={{ $json.signatories[0].id }}',
+						},
+						cred,
+					),
+					contratPrive(
+						'Sign',
+						{
+							resource: 'signatory',
+							operation: 'sign',
+							contractId: byId("={{ $('Create').item.json.id }}"),
+							signatoryId: "={{ $('Create').item.json.signatories[0].id }}",
+							code: '0000',
+						},
+						cred,
+					),
+					contratPrive(
+						'Get',
+						{
+							resource: 'contract',
+							operation: 'get',
+							contractId: byId("={{ $('Create').item.json.id }}"),
+							options: { downloadDocuments: true },
+						},
+						cred,
+					),
+				]),
+			);
+			const [created] = nodeOutput(res.run, 'Create');
+			assert.equal(created.status, 'pending');
+			assert.equal(created.reference, 'E2E-SIGN');
+			assert.equal(created.signatories[0].phone, '+33612345678');
+			assert.deepEqual(created.mainDocument.data, {
+				name: 'lease.pdf',
+				size: ctx.pdf.length,
+				sha256: sha256(ctx.pdf),
+			});
+			const contractId: string = created.id;
+			const signatoryId: string = created.signatories[0].id;
+
+			assert.deepEqual(nodeOutput(res.run, 'Send SMS'), [
+				{ contractId, signatoryId, sent: true, remainingSms: null },
+			]);
+			const [signed] = nodeOutput(res.run, 'Sign');
+			assert.equal(signed.signatory.status, 'signed');
+			assert.deepEqual(signed.contract, { id: contractId, status: 'signed' });
+
+			const [got] = nodeOutput(res.run, 'Get');
+			assert.equal(got.status, 'signed');
+			assert.equal(got.log, undefined, 'no audit log unless asked');
+			const [binary] = nodeBinaryOutput(res.run, 'Get');
+			assert.deepEqual(Object.keys(binary).sort(), ['original', 'signed']);
+			assert.equal(binary.signed.mimeType, 'application/pdf');
+			assert.equal(binary.signed.fileName, got.mainDocument.data.sign.name);
+			const original = readBinary(ctx.folder, binary.original);
+			const signedPdf = readBinary(ctx.folder, binary.signed);
+			assert.ok(original.equals(ctx.pdf), 'original document is the PDF sent');
+			assert.equal(signedPdf.subarray(0, 5).toString(), '%PDF-');
+			assert.equal(sha256(signedPdf), got.mainDocument.data.sign.sha256);
+
+			// The emulator's side: each request once, all answered 200.
+			for (const requestName of [
+				'contractCreateRequest',
+				'signatorySendSmsRequest',
+				'signatorySignRequest',
+				'contractDetailRequest',
+			]) {
+				assert.equal(ctx.sb.requestCount({ requestName }), 1, `${requestName} sent once`);
+			}
+			assert.equal(ctx.sb.requestCount(), ctx.sb.requestCount({ status: 200 }));
+		},
+	},
+	{
+		name: 'get many by reference, cancel',
+		async run(ctx) {
+			const cred = ref(ctx.creds.sandbox);
+			const reference = `E2E-CANCEL-${Date.now()}`;
+			const res = await ctx.executeOk(
+				chain('e2eCancel', 'E2E get many and cancel', [
+					manualTrigger(),
+					httpDownload('Download PDF', ctx.pdfUrl),
+					contratPrive('Create', createParameters({ additionalFields: { reference } }), cred),
+					contratPrive(
+						'Cancel',
+						{
+							resource: 'contract',
+							operation: 'cancel',
+							contractId: byId('={{ $json.id }}'),
+							reason: 'E2E: changed our mind',
+						},
+						cred,
+					),
+					contratPrive(
+						'Get Many',
+						{
+							resource: 'contract',
+							operation: 'getMany',
+							returnAll: true,
+							filters: { reference },
+						},
+						cred,
+					),
+				]),
+			);
+			const [created] = nodeOutput(res.run, 'Create');
+			const cancelled = nodeOutput(res.run, 'Cancel');
+			const many = nodeOutput(res.run, 'Get Many');
+			assert.equal(cancelled.length, 1);
+			assert.equal(cancelled[0].id, created.id);
+			assert.equal(cancelled[0].status, 'cancelled');
+			assert.equal(typeof cancelled[0].cancelledAt, 'string');
+			assert.equal(many.length, 1);
+			assert.equal(many[0].id, created.id);
+			assert.equal(many[0].status, 'cancelled');
+			assert.equal(many[0].reference, reference);
+		},
+	},
+	{
+		name: 'errors: unknown keys, wrong platform, continue on fail',
+		async run(ctx) {
+			const check = (name: string, credential: CredentialImport, settings = {}) =>
+				chain(name, `E2E ${name}`, [
+					manualTrigger(),
+					contratPrive(
+						'Check',
+						{ resource: 'connection', operation: 'check' },
+						ref(credential),
+						settings,
+					),
+				]);
+			const bad = await ctx.execute(check('e2eBadKeys', ctx.creds.badKeys));
+			assert.equal(bad.code, 1, 'n8n execute exits 1');
+			assert.equal(bad.run?.status, 'error');
+			const badError = nodeError(bad.run, 'Check');
+			assert.equal(badError?.name, 'NodeApiError');
+			assert.equal(badError?.httpCode, '401');
+			assert.equal(badError?.message, 'Contrat-Privé does not know this API key pair');
+			assert.match(badError?.description ?? '', /Copy API User and API Key again/);
+
+			const wrong = await ctx.execute(check('e2eWrongPlatform', ctx.creds.wrongPlatform));
+			assert.equal(wrong.code, 1);
+			const wrongError = nodeError(wrong.run, 'Check');
+			assert.equal(wrongError?.httpCode, '401');
+			assert.match(wrongError?.message ?? '', /belong to the other platform/);
+			assert.match(wrongError?.description ?? '', /these keys are production keys/);
+
+			const cont = await ctx.executeOk(
+				check('e2eContinueOnFail', ctx.creds.badKeys, { onError: 'continueRegularOutput' }),
+			);
+			assert.deepEqual(nodeOutput(cont.run, 'Check'), [
+				{
+					error: 'Contrat-Privé does not know this API key pair',
+					description:
+						'Copy API User and API Key again from your Contrat-Privé owner account into the credential.',
+				},
+			]);
+		},
+	},
+	{
+		name: 'credential test as in the editor',
+		async run(ctx) {
+			const server = await ctx.server();
+			const test = (c: CredentialImport) =>
+				server.testCredential({ id: c.id, name: c.name, type: c.type, data: c.data });
+			assert.deepEqual(await test(ctx.creds.sandbox), {
+				status: 'OK',
+				message: 'Connection successful!',
+			});
+			assert.deepEqual(await test(ctx.creds.production), {
+				status: 'OK',
+				message: 'Connection successful!',
+			});
+			const bad = await test(ctx.creds.badKeys);
+			const wrong = await test(ctx.creds.wrongPlatform);
+			const notApi = await test({
+				...ctx.creds.sandbox,
+				data: { ...ctx.creds.sandbox.data, baseUrl: ctx.pdfUrl.replace('/lease.pdf', '') },
+			});
+			const notHttps = await test({
+				...ctx.creds.sandbox,
+				data: { ...ctx.creds.sandbox.data, baseUrl: 'http://example.com/api' },
+			});
+			if (VERBOSE) console.log(JSON.stringify({ bad, wrong, notApi, notHttps }, null, 2));
+			assert.equal(bad.status, 'Error');
+			assert.match(bad.message, /does not know this key pair/);
+			assert.equal(wrong.status, 'Error');
+			assert.match(wrong.message, /belong to the other platform/);
+			assert.equal(notApi.status, 'Error');
+			assert.match(notApi.message, /did not answer like the Contrat-Privé API/);
+			// A plain-http non-loopback URL is sent to an .invalid host: n8n shows only "ENOTFOUND".
+			assert.equal(notHttps.status, 'Error');
+		},
+	},
+	{
+		name: 'list search and load options through the REST API',
+		async run(ctx) {
+			const server = await ctx.server();
+			const reference = `E2E-LIST-${Date.now()}`;
+			const created = await ctx.executeOk(
+				chain('e2eList', 'E2E list search', [
+					manualTrigger(),
+					httpDownload('Download PDF', ctx.pdfUrl),
+					contratPrive(
+						'Create',
+						createParameters({ label: `Liste ${reference}`, additionalFields: { reference } }),
+						ref(ctx.creds.sandbox),
+					),
+				]),
+			);
+			const [contract] = nodeOutput(created.run, 'Create');
+			const base = {
+				nodeTypeAndVersion: { name: NODE_TYPE, version: 1 },
+				credentials: { [CREDENTIAL_TYPE]: ref(ctx.creds.sandbox) },
+			};
+			const search = await server.rest(
+				'POST',
+				'/dynamic-node-parameters/resource-locator-results',
+				{
+					...base,
+					path: 'parameters.contractId',
+					methodName: 'searchContracts',
+					filter: reference,
+					currentNodeParameters: {
+						resource: 'contract',
+						operation: 'get',
+						contractId: { __rl: true, mode: 'list', value: '' },
+					},
+				},
+			);
+			if (VERBOSE) console.log(JSON.stringify(search, null, 2));
+			assert.equal(search.status, 200);
+			assert.deepEqual(search.body.data.results, [
+				{ name: `Liste ${reference} (${reference}) · pending`, value: contract.id },
+			]);
+
+			const options = await server.rest('POST', '/dynamic-node-parameters/options', {
+				...base,
+				path: 'parameters.signatoryId',
+				methodName: 'getSignatories',
+				currentNodeParameters: {
+					resource: 'signatory',
+					operation: 'sendSms',
+					contractId: { __rl: true, mode: 'id', value: contract.id },
+				},
+			});
+			if (VERBOSE) console.log(JSON.stringify(options, null, 2));
+			assert.equal(options.status, 200);
+			assert.deepEqual(options.body.data, [
+				{
+					name: 'Alice Martin (pending)',
+					value: contract.signatories[0].id,
+					description: 'alice@example.com',
+				},
+			]);
+		},
+	},
+	{
+		name: 'trigger: a published workflow polls, emits a signed contract once',
+		async run(ctx) {
+			const reference = `E2E-TRIG-${Date.now()}`;
+			const sink = await startSink();
+			// Its own instance: publish:workflow only takes effect when n8n starts.
+			const folder = createUserFolder('n8n-e2e-trigger-');
+			let server: N8nServer | undefined;
+			try {
+				installCommunityPackage(ctx.rt, folder, ctx.tarball);
+				await importCredentials(ctx.rt, folder, [ctx.creds.sandbox]);
+				await importWorkflow(ctx.rt, folder, {
+					id: 'e2eTrigger',
+					name: 'E2E trigger',
+					nodes: [
+						{
+							id: 't0',
+							name: 'Trigger',
+							type: TRIGGER_TYPE,
+							typeVersion: 1,
+							position: [0, 0],
+							parameters: {
+								pollTimes: { item: [{ mode: 'everyMinute' }] },
+								events: ['contractSigned'],
+								filters: { referenceContains: reference },
+								options: { downloadSignedDocument: true },
+							},
+							credentials: { [CREDENTIAL_TYPE]: ref(ctx.creds.sandbox) },
+						},
+						{
+							id: 't1',
+							name: 'Report JSON',
+							type: 'n8n-nodes-base.httpRequest',
+							typeVersion: 4.2,
+							position: [220, -100],
+							parameters: {
+								method: 'POST',
+								url: `${sink.url}/json`,
+								sendBody: true,
+								contentType: 'json',
+								specifyBody: 'json',
+								jsonBody: '={{ JSON.stringify($json) }}',
+							},
+						},
+						{
+							id: 't2',
+							name: 'Report PDF',
+							type: 'n8n-nodes-base.httpRequest',
+							typeVersion: 4.2,
+							position: [220, 100],
+							parameters: {
+								method: 'POST',
+								url: `${sink.url}/pdf`,
+								sendBody: true,
+								contentType: 'binaryData',
+								inputDataFieldName: 'signedDocument',
+							},
+						},
+					],
+					connections: {
+						Trigger: {
+							main: [
+								[
+									{ node: 'Report JSON', type: 'main', index: 0 },
+									{ node: 'Report PDF', type: 'main', index: 0 },
+								],
+							],
+						},
+					},
+					settings: { executionOrder: 'v1' },
+				});
+				await runN8nOk(ctx.rt, folder, ['publish:workflow', '--id=e2eTrigger']);
+
+				const polls = () => ctx.sb.requestCount({ requestName: 'contractListRequest' });
+				const before = polls();
+				server = await startN8nServer(ctx.rt, folder);
+				await waitFor(() => polls() > before, 60_000, 'the poll n8n runs on activation');
+
+				// A matching contract, sent and signed (by the other n8n instance).
+				const signed = await ctx.executeOk(
+					chain('e2eTrigSign', 'E2E sign for the trigger', [
+						manualTrigger(),
+						httpDownload('Download PDF', ctx.pdfUrl),
+						contratPrive(
+							'Create',
+							createParameters({ additionalFields: { reference } }),
+							ref(ctx.creds.sandbox),
+						),
+						contratPrive(
+							'Sign',
+							{
+								resource: 'signatory',
+								operation: 'sign',
+								contractId: byId('={{ $json.id }}'),
+								signatoryId: '={{ $json.signatories[0].id }}',
+								code: '0000',
+							},
+							ref(ctx.creds.sandbox),
+						),
+					]),
+				);
+				const [contract] = nodeOutput(signed.run, 'Create');
+
+				// The next scheduled poll (every minute) emits the event.
+				await waitFor(
+					() => sink.received.length >= 2,
+					150_000,
+					'the event and the PDF posted by the workflow',
+				);
+				const json = sink.received.find((r) => r.path === '/json');
+				const pdf = sink.received.find((r) => r.path === '/pdf');
+				assert.ok(json && pdf);
+				const event = JSON.parse(json.body.toString('utf8'));
+				if (VERBOSE) console.log(JSON.stringify(event, null, 2));
+				assert.equal(event.event, 'contractSigned');
+				assert.equal(event.contract.id, contract.id);
+				assert.equal(event.contract.reference, reference);
+				assert.equal(event.contract.status, 'signed');
+				// Created and signed between two polls: never seen before, so no previous status.
+				assert.equal(event.contract.previousStatus, null);
+				assert.equal(event.signatory, undefined);
+				assert.equal(pdf.body.subarray(0, 5).toString(), '%PDF-');
+
+				// Restart: the activation poll must not emit the same change again. (Had n8n kept
+				// only the state saved after the activation poll, it would emit it a second time.)
+				await server.stop();
+				const afterFirst = polls();
+				server = await startN8nServer(ctx.rt, folder);
+				await waitFor(() => polls() > afterFirst, 60_000, 'the activation poll after a restart');
+				await new Promise((r) => setTimeout(r, 5_000));
+				assert.equal(sink.received.length, 2, 'no event emitted twice after a restart');
+				assertNoSecret(server.output(), 'the n8n server log');
+			} finally {
+				await server?.stop();
+				await sink.close();
+				folder.remove();
+			}
+		},
+	},
+];
+
+async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 250));
+	}
+}
+
+interface Sink {
+	url: string;
+	received: Array<{ path: string; contentType: string; body: Buffer }>;
+	close(): Promise<void>;
+}
+
+/** An HTTP endpoint that records what workflows POST to it. */
+function startSink(): Promise<Sink> {
+	const received: Sink['received'] = [];
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			received.push({
+				path: req.url ?? '',
+				contentType: String(req.headers['content-type'] ?? ''),
+				body: Buffer.concat(chunks),
+			});
+			res.setHeader('content-type', 'application/json');
+			res.end('{"ok":true}');
+		});
+	});
+	return new Promise((resolve) =>
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			resolve({
+				url: `http://127.0.0.1:${port}`,
+				received,
+				close: () => new Promise((r) => server.close(() => r())),
+			});
+		}),
+	);
+}
+
+// ------------------------------------------------------------------ runner
+
+function servePdf(pdf: Buffer): Promise<{ url: string; close(): Promise<void> }> {
+	const server = http.createServer((req, res) => {
+		if (req.url !== '/lease.pdf') {
+			res.statusCode = 404;
+			res.end();
+			return;
+		}
+		res.setHeader('content-type', 'application/pdf');
+		res.setHeader('content-disposition', 'attachment; filename="lease.pdf"');
+		res.end(pdf);
+	});
+	return new Promise((resolve) =>
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			resolve({
+				url: `http://127.0.0.1:${port}/lease.pdf`,
+				close: () => new Promise((r) => server.close(() => r())),
+			});
+		}),
+	);
+}
+
+/** The last commit, extracted to `dest`, with the repository's node_modules linked in. */
+function snapshotHead(dest: string): string {
+	fs.mkdirSync(dest, { recursive: true });
+	const res = spawnSync('sh', ['-c', `git archive --format=tar HEAD | tar -x -C '${dest}'`], {
+		cwd: REPO,
+		encoding: 'utf8',
+	});
+	if (res.status !== 0) throw new Error(`git archive HEAD failed: ${res.stderr}`);
+	fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dest, 'node_modules'), 'dir');
+	return dest;
+}
+
+function log(msg: string, t0: number): void {
+	console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
+}
+
+async function main(): Promise<void> {
+	const t0 = Date.now();
+	const filters = process.argv.slice(2).map((a) => a.toLowerCase());
+	const selected = scenarios.filter(
+		(s) => filters.length === 0 || filters.some((f) => s.name.toLowerCase().includes(f)),
+	);
+	if (selected.length === 0) throw new Error(`no scenario matches ${filters.join(' ')}`);
+
+	const rt = await ensureN8n();
+	log(`n8n ${rt.version}`, t0);
+
+	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-pack-'));
+	let tarball = process.env.E2E_PACKAGE_TGZ;
+	if (!tarball) {
+		const fromHead = process.env.E2E_SOURCE === 'head';
+		tarball = npmPack(fromHead ? snapshotHead(path.join(work, 'src')) : REPO, work);
+		log(`packed ${path.basename(tarball)} from ${fromHead ? 'HEAD' : 'the working tree'}`, t0);
+	}
+	const folder = createUserFolder('n8n-e2e-contrat-prive-');
+	installCommunityPackage(rt, folder, path.resolve(tarball));
+	log(`installed into ${folder.nodesDir}`, t0);
+
+	const sb = await startSandbox({ port: 0 });
+	const pdf = await makePdf('Lease agreement', 'Second page');
+	const pdfServer = await servePdf(pdf);
+	const creds = makeCredentials(sb);
+	await importCredentials(rt, folder, Object.values(creds));
+	log(`emulator at ${sb.url}, credentials imported`, t0);
+
+	let server: N8nServer | undefined;
+	let crashesOnExit = 0;
+	const execute = async (workflow: WorkflowJson) => {
+		const file = path.join(folder.dir, `wf-${workflow.id}.json`);
+		fs.writeFileSync(file, JSON.stringify({ active: false, ...workflow }, null, 2));
+		await runN8nOk(rt, folder, ['import:workflow', `--input=${file}`]);
+		const res = await executeWorkflow(rt, folder, workflow.id);
+		if (VERBOSE) console.log(res.stdout, res.stderr);
+		if (res.crashedOnExit) {
+			crashesOnExit++;
+			log(`  (n8n execute ${workflow.id}: SIGSEGV at exit after the run was stored)`, t0);
+		}
+		assertNoSecret(res.stdout + res.stderr, `the output of workflow ${workflow.id}`);
+		return res;
+	};
+	const ctx: Ctx = {
+		rt,
+		folder,
+		sb,
+		pdf,
+		pdfUrl: pdfServer.url,
+		creds,
+		tarball,
+		execute,
+		async executeOk(workflow) {
+			const res = await execute(workflow);
+			if (!res.ok) {
+				throw new Error(
+					`workflow ${workflow.id} failed (exit ${res.code ?? res.signal}): ${JSON.stringify(res.error ?? null, null, 2)}\n${res.run ? '' : res.stdout + res.stderr}`,
+				);
+			}
+			return res;
+		},
+		async server() {
+			if (!server) {
+				server = await startN8nServer(rt, folder);
+				await server.setupOwnerAndLogin();
+				log(`n8n start ready at ${server.url}`, t0);
+			}
+			return server;
+		},
+	};
+
+	const failures: string[] = [];
+	try {
+		for (const scenario of selected) {
+			const s0 = Date.now();
+			sb.resetRequestLog();
+			try {
+				await scenario.run(ctx);
+				assert.deepEqual(sb.internalErrors, [], 'the emulator had no internal error');
+				log(`ok   ${scenario.name} (${((Date.now() - s0) / 1000).toFixed(1)}s)`, t0);
+			} catch (err) {
+				failures.push(scenario.name);
+				log(`FAIL ${scenario.name}`, t0);
+				console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+			}
+		}
+	} finally {
+		if (server) {
+			assertNoSecret(server.output(), 'the n8n server log');
+			await server.stop();
+		}
+		await pdfServer.close();
+		await sb.close();
+		if (process.env.E2E_KEEP === '1') log(`kept ${folder.dir}`, t0);
+		else folder.remove();
+		fs.rmSync(work, { recursive: true, force: true });
+	}
+	log(
+		`${selected.length - failures.length}/${selected.length} passed` +
+			(crashesOnExit ? `; n8n crashed on exit ${crashesOnExit} time(s) after a stored run` : ''),
+		t0,
+	);
+	if (failures.length > 0) {
+		console.error(`failed:\n  ${failures.join('\n  ')}`);
+		process.exit(1);
+	}
+}
+
+main().catch((err) => {
+	console.error(err);
+	process.exit(1);
+});
