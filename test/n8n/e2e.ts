@@ -763,6 +763,8 @@ async function main(): Promise<void> {
 	log(`n8n ${rt.version}`, t0);
 
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-pack-'));
+	// Also when packing or installing fails, before the main try/finally.
+	process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
 	let tarball = process.env.E2E_PACKAGE_TGZ;
 	if (!tarball) {
 		const fromHead = process.env.E2E_SOURCE === 'head';
