@@ -772,6 +772,7 @@ async function main(): Promise<void> {
 		log(`packed ${path.basename(tarball)} from ${fromHead ? 'HEAD' : 'the working tree'}`, t0);
 	}
 	const folder = createUserFolder('n8n-e2e-contrat-prive-');
+	if (process.env.E2E_KEEP !== '1') process.on('exit', () => folder.remove());
 	installCommunityPackage(rt, folder, path.resolve(tarball));
 	log(`installed into ${folder.nodesDir}`, t0);
 
