@@ -23,6 +23,7 @@ import {
 	optInt,
 	optObject,
 	optString,
+	pdfIsComplete,
 	prop,
 	reqArray,
 	reqBool,
@@ -260,6 +261,12 @@ function readDocument(v: unknown, field: string): StoredDoc {
 	}
 	if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') {
 		throw validationError(dataField, `${dataField} is not a PDF document`);
+	}
+	if (!pdfIsComplete(bytes)) {
+		throw validationError(
+			dataField,
+			`${dataField} is not a complete PDF document: it has no %%EOF end marker`,
+		);
 	}
 	return makeDoc(name, bytes);
 }

@@ -517,7 +517,7 @@ describe('signed PDF', () => {
 	});
 
 	it('an unreadable PDF (only the magic) still gets a signed PDF', async () => {
-		const junk = Buffer.from('%PDF-1.7\nnot really a pdf');
+		const junk = Buffer.from('%PDF-1.7\nnot really a pdf\n%%EOF\n');
 		const c = await createContract(kit, 'sandbox', {
 			mainDocument: { name: 'junk.pdf', data: junk.toString('base64') },
 			signatories: [ALICE],

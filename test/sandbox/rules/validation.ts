@@ -213,3 +213,27 @@ export function base64DecodedSize(text: string): number {
 	else if (text.endsWith('=')) pad = 1;
 	return Math.floor((n * 3) / 4) - pad;
 }
+
+// ---------------------------------------------------------------- documents
+
+/** How far from the end an `%%EOF` may be followed by other bytes (as PDF readers allow). */
+const PDF_EOF_WINDOW = 1024;
+
+/**
+ * A complete PDF ends with an `%%EOF` marker: in its last 1,024 bytes, or followed only by
+ * whitespace. A file cut off during a download or an upload has none (the node applies the
+ * same rule before sending).
+ */
+export function pdfIsComplete(bytes: Buffer): boolean {
+	const marker = bytes.lastIndexOf('%%EOF', undefined, 'latin1');
+	if (marker < 5) return false;
+	const end = marker + 5;
+	if (bytes.length - end <= PDF_EOF_WINDOW) return true;
+	for (let i = end; i < bytes.length; i++) {
+		const b = bytes[i];
+		if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x00) {
+			return false;
+		}
+	}
+	return true;
+}
