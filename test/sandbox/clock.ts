@@ -132,8 +132,14 @@ export function isCalendarDate(s: string): boolean {
 	return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
+/**
+ * Dates the emulator computes itself may go past year 9999: the day after 9999-12-31 is
+ * 10000-01-01. Input dates are still checked with DATE_RE (4-digit years).
+ */
+const COMPUTED_DATE_RE = /^(\d{4,6})-(\d{2})-(\d{2})$/;
+
 export function addDays(date: string, days: number): string {
-	const m = DATE_RE.exec(date);
+	const m = COMPUTED_DATE_RE.exec(date);
 	if (!m) throw new RangeError(`invalid date ${date}`);
 	const t = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days));
 	return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
@@ -141,7 +147,7 @@ export function addDays(date: string, days: number): string {
 
 /** Instant at which a Europe/Paris calendar day starts (midnight, Paris time). */
 export function startOfParisDay(date: string): number {
-	const m = DATE_RE.exec(date);
+	const m = COMPUTED_DATE_RE.exec(date);
 	if (!m) throw new RangeError(`invalid date ${date}`);
 	return parisLocalToMs(Number(m[1]), Number(m[2]), Number(m[3]));
 }
