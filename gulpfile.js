@@ -1,14 +1,13 @@
 const path = require('path');
-const { task, src, dest } = require('gulp');
+const { task, src, dest, parallel } = require('gulp');
 
-task('build:icons', copyIcons);
-
-function copyIcons() {
-	const nodeSource = path.resolve('nodes', '**', '*.{png,svg}');
-	const nodeDestination = path.resolve('dist', 'nodes');
-	src(nodeSource, { encoding: false }).pipe(dest(nodeDestination));
-
-	const credSource = path.resolve('credentials', '**', '*.{png,svg}');
-	const credDestination = path.resolve('dist', 'credentials');
-	return src(credSource, { encoding: false }).pipe(dest(credDestination));
+function copyIconsFrom(folder) {
+	const copy = () =>
+		src(path.resolve(folder, '**', '*.{png,svg}'), { encoding: false }).pipe(
+			dest(path.resolve('dist', folder)),
+		);
+	copy.displayName = `copy ${folder} icons`;
+	return copy;
 }
+
+task('build:icons', parallel(copyIconsFrom('nodes'), copyIconsFrom('credentials')));
