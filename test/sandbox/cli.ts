@@ -32,6 +32,7 @@ async function main(): Promise<void> {
 			`  production  ${sb.baseUrls.production}`,
 			`              apiUser=${a.production.apiUser} apiKey=${a.production.apiKey}`,
 			`  control     ${sb.url}/_control (outbox, clock, validate, pay, sign, faults, seed, reset)`,
+			`  sample PDF  ${sb.url}/_samples/contract.pdf (?title=…&party=…)`,
 			'',
 			'Sandbox SMS code: 0000. Sandbox test card: 4706750000000009. Ctrl-C to stop.',
 		].join('\n'),

@@ -20,6 +20,7 @@ import {
 import { ApiError, internalError } from './errors';
 import { JsonObject, isObject } from './rules/validation';
 import { Fault, Platform, RequestLogEntry, isPlatform } from './store';
+import { registerSamples } from './samples';
 import { registerWebsite } from './website';
 import { Env } from './workflow';
 
@@ -238,6 +239,9 @@ export function createServer(env: Env): SandboxServer {
 	// ------------------------------------------------------------ website pages
 
 	registerWebsite(app, env, record);
+
+	// A sample PDF to send, for the example workflows (not part of the API).
+	registerSamples(app);
 
 	// ------------------------------------------------------------ control API
 
