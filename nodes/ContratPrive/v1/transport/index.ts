@@ -251,11 +251,13 @@ export interface CreateOptions extends RequestOptions {
 	skipIfReferenceExists?: boolean;
 }
 
-export interface CreateResult {
-	contract: Contract;
-	/** True when the contract was not created now because one with the reference existed. */
-	alreadyExisted: boolean;
-}
+export type CreateResult =
+	| { contract: Contract; alreadyExisted: false }
+	/**
+	 * Not created now: a contract with the reference existed. Its summary from the list (one
+	 * request, where the full contract would cost a second one against the daily quota).
+	 */
+	| { contract: ContractSummary; alreadyExisted: true };
 
 /**
  * Creates a contract without ever creating it twice.
@@ -269,8 +271,8 @@ export interface CreateResult {
  * the baseline is the one this call created, and is returned; if there is none, the request was
  * not carried out and is sent again (within `options.retry`).
  *
- * Contract objects come from contractDetailRequest when found by reference: they carry document
- * contents, which the caller strips.
+ * A contract found by reference after a failure comes from contractDetailRequest: it carries
+ * document contents, which the caller strips.
  */
 export async function createContractAtMostOnce(
 	this: ContratPriveContext,
@@ -313,7 +315,7 @@ export async function createContractAtMostOnce(
 
 	const baseline = await byReference();
 	if (options.skipIfReferenceExists !== false && baseline.contracts.length > 0) {
-		return { contract: await details(baseline.contracts[0].id), alreadyExisted: true };
+		return { contract: baseline.contracts[0], alreadyExisted: true };
 	}
 	const known = new Set(baseline.contracts.map((contract) => contract.id));
 

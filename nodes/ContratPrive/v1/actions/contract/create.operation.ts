@@ -279,7 +279,7 @@ const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to output the existing contract, marked "alreadyExisted": true, instead of creating a new one when a contract with exactly this Reference already exists (in any status). This makes re-running a workflow safe. Only used with a Reference; costs one extra request per item.',
+					'Whether to output the existing contract (its summary: ID, label, reference, status, dates, signatories), marked "alreadyExisted": true, instead of creating a new one when a contract with exactly this Reference already exists, in any status. This makes re-running a workflow safe. Only used with a Reference; costs one list request per item.',
 			},
 		],
 		CREATE_TIMEOUT_MS,
@@ -552,12 +552,8 @@ export async function execute(
 		{ ...contract, document, annexes },
 		{ ...request, itemIndex, skipIfReferenceExists },
 	);
-	return [
-		{
-			json: {
-				...(withoutDocumentContents(result.contract) as unknown as IDataObject),
-				alreadyExisted: result.alreadyExisted,
-			},
-		},
-	];
+	const json = result.alreadyExisted
+		? (result.contract as unknown as IDataObject)
+		: (withoutDocumentContents(result.contract) as unknown as IDataObject);
+	return [{ json: { ...json, alreadyExisted: result.alreadyExisted } }];
 }
