@@ -51,7 +51,9 @@ describe('sample PDF route', () => {
 	it('refuses a title over 120 characters or given twice', async () => {
 		const long = await fetch(`${sb.url}/_samples/contract.pdf?title=${'x'.repeat(121)}`);
 		expect(long.status).toBe(400);
-		expect((await long.json()).error.code).toBe('VALIDATION_ERROR');
+		expect(((await long.json()) as { error: { code: string } }).error.code).toBe(
+			'VALIDATION_ERROR',
+		);
 		const twice = await fetch(`${sb.url}/_samples/contract.pdf?title=a&title=b`);
 		expect(twice.status).toBe(400);
 	});
