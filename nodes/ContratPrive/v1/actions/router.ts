@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import * as connection from './connection/Connection.resource';
@@ -41,6 +41,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	}
 
+	// "On Error: Continue (using error output)": n8n sends an item to the error output when it
+	// carries its error (`item.error`; n8n then keeps only `{ error: message }` as its json).
+	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 	const returnData: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const item = prepared[itemIndex];
@@ -53,7 +56,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
 			returnData.push({
-				json: { error: error.message, ...(error.description ? { description: error.description } : {}) },
+				json: {
+					error: error.message,
+					...(error.description ? { description: error.description } : {}),
+				},
+				...(toErrorOutput ? { error: asNodeError(this, error, itemIndex) } : {}),
 				pairedItem: { item: itemIndex },
 			});
 		}
@@ -61,7 +68,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	return [returnData];
 }
 
-function asNodeError(context: IExecuteFunctions, error: Error, itemIndex: number): Error {
-	if (error instanceof NodeOperationError || error.name === 'NodeApiError') return error;
+function asNodeError(
+	context: IExecuteFunctions,
+	error: Error,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeOperationError || error.name === 'NodeApiError') {
+		return error as NodeApiError | NodeOperationError;
+	}
 	return new NodeOperationError(context.getNode(), error, { itemIndex });
 }
