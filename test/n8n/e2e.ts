@@ -7,10 +7,16 @@
  *   npm run test:n8n                    all scenarios
  *   npm run test:n8n -- sign credential  only scenarios whose name contains a word
  *
+ * The example workflows of test/n8n/workflows/ are run from their files
+ * (examples.ts: only the emulator's origin is replaced): the bulk and archive
+ * examples with `n8n execute`, the extranet ones through their webhooks in
+ * `n8n start`, the trigger example published in its own `n8n start`.
+ *
  * Environment: E2E_SOURCE=head packs the last commit (a clean snapshot in a
  * temp dir) instead of the working tree; E2E_PACKAGE_TGZ=<tarball> tests that
  * tarball instead; E2E_VERBOSE=1 prints every run's output;
- * E2E_KEEP=1 keeps the n8n user folder; N8N_BIN / N8N_CACHE_DIR as in ensure-n8n.ts.
+ * E2E_KEEP=1 keeps the n8n user folder; N8N_BIN / N8N_CACHE_DIR as in ensure-n8n.ts;
+ * E2E_RESULTS=<file> where to write the summary (default test-results/n8n-e2e.json).
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -21,6 +27,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { makePdf } from '../fixtures/pdf';
+import { ARCHIVE_DIR, ensureArchiveDir, EXAMPLES, loadExample, localCredential } from './examples';
 import type { Sandbox } from '../sandbox';
 import { DEMO_ACCOUNTS, startSandbox } from '../sandbox';
 import type { N8nRuntime } from './ensure-n8n';
@@ -43,6 +50,7 @@ import {
 	nodeError,
 	nodeOutput,
 	npmPack,
+	OWNER,
 	readBinary,
 	runN8nOk,
 	startN8nServer,
@@ -95,6 +103,8 @@ interface Ctx {
 	executeOk(workflow: WorkflowJson): Promise<ExecuteResult>;
 	/** `n8n start` on this folder with an owner logged in (started on first use, shared). */
 	server(): Promise<N8nServer>;
+	/** Environment every n8n command of the run gets (file access for the archive example). */
+	env: NodeJS.ProcessEnv;
 }
 
 interface Scenario {
@@ -191,6 +201,77 @@ function createParameters(overrides: Record<string, unknown> = {}): Record<strin
 
 function sha256(data: Buffer): string {
 	return createHash('sha256').update(data).digest('hex');
+}
+
+const HAS_PDFTOTEXT = spawnSync('pdftotext', ['-v']).status === 0;
+
+/** The text of a PDF (pdftotext), or undefined when pdftotext is not installed. */
+function pdfText(pdf: Buffer): string | undefined {
+	if (!HAS_PDFTOTEXT) return undefined;
+	const res = spawnSync('pdftotext', ['-', '-'], { input: pdf, encoding: 'utf8' });
+	assert.equal(res.status, 0, `pdftotext: ${res.stderr}`);
+	return res.stdout;
+}
+
+/** A signed PDF from the emulator: %PDF-, and its certificate page when pdftotext can read it. */
+function assertSignedPdf(pdf: Buffer, label: string): void {
+	assert.equal(pdf.subarray(0, 5).toString(), '%PDF-', 'a PDF');
+	const text = pdfText(pdf);
+	if (text !== undefined) {
+		assert.match(text, /Contrat-Privé/, 'the certificate page');
+		assert.ok(text.includes(label), `the certificate names "${label}"`);
+	}
+}
+
+async function controlPost(sb: Sandbox, route: string): Promise<any> {
+	const res = await fetch(`${sb.url}/_control${route}`, { method: 'POST' });
+	const body = await res.json();
+	assert.equal(res.status, 200, `POST /_control${route}: ${JSON.stringify(body)}`);
+	return body;
+}
+
+/** The rows of the bulk example's "CRM Export" node, as the node must send them. */
+const BULK_ROWS = [
+	{
+		reference: 'HR-2025-0001',
+		name: 'Alice Martin',
+		email: 'alice.martin@example.com',
+		phone: '+33612345678',
+	},
+	{
+		reference: 'HR-2025-0002',
+		name: 'Bruno Leroy',
+		email: 'bruno.leroy@example.com',
+		phone: '+33723456789',
+	},
+	{
+		reference: 'HR-2025-0003',
+		name: 'Chloé Dubois',
+		email: 'chloe.dubois@example.com',
+		phone: '+33698765432',
+	},
+];
+
+/** Runs the bulk example; checks the three contracts it outputs. */
+async function runBulkExample(ctx: Ctx): Promise<{ res: ExecuteResult; contracts: any[] }> {
+	const res = await ctx.executeOk(loadExample('bulk', ctx.sb.url));
+	const contracts = nodeOutput(res.run, 'Send for Signature');
+	assert.equal(contracts.length, BULK_ROWS.length, 'one contract per CRM row');
+	contracts.forEach((c, i) => {
+		const row = BULK_ROWS[i];
+		assert.equal(c.reference, row.reference);
+		assert.equal(c.label, `Contrat de travail - ${row.name}`);
+		assert.equal(c.signatories.length, 1);
+		const [s] = c.signatories;
+		assert.equal(`${s.firstName} ${s.lastName}`, row.name);
+		assert.equal(typeof c.alreadyExisted, 'boolean');
+		// A contract that already existed is output as its list summary (no e-mail, no phone).
+		if (!c.alreadyExisted) {
+			assert.equal(s.email, row.email);
+			assert.equal(s.phone, row.phone);
+		}
+	});
+	return { res, contracts };
 }
 
 const scenarios: Scenario[] = [
@@ -528,84 +609,175 @@ const scenarios: Scenario[] = [
 		},
 	},
 	{
-		name: 'trigger: a published workflow polls, emits a signed contract once',
+		name: 'example bulk: contracts from a CRM export, run twice (n8n execute)',
+		async run(ctx) {
+			const creates = () => ctx.sb.requestCount({ requestName: 'contractCreateRequest' });
+			const before = creates();
+			const { contracts: first } = await runBulkExample(ctx);
+			// The scenario may run after another one created them: then nothing is sent again.
+			const fresh = first.filter((c) => !c.alreadyExisted);
+			assert.equal(creates() - before, fresh.length, 'one create per new contract');
+			for (const c of first) assert.equal(c.status, 'pending', 'sent for signature');
+			for (const c of fresh) {
+				assert.equal(c.mainDocument.data.name, 'contract.pdf', 'the downloaded sample PDF');
+				const mails = ctx.sb.outbox().emails.filter((e) => e.contractId === c.id);
+				const toSignatory = mails.find((e) => e.to === c.signatories[0].email);
+				assert.ok(toSignatory, `the signatory of ${c.reference} was notified`);
+				assert.match(toSignatory.body, /Voici votre contrat de travail/, 'the custom message');
+				assert.ok(
+					mails.some((e) => e.to === DEMO_ACCOUNTS.sandbox.email),
+					'the owner was notified',
+				);
+			}
+
+			// Again: the references exist, nothing is sent twice.
+			const createsAfterFirst = creates();
+			const { contracts: second } = await runBulkExample(ctx);
+			assert.equal(creates(), createsAfterFirst, 'no create on the second run');
+			assert.deepEqual(
+				second.map((c) => [c.id, c.alreadyExisted]),
+				first.map((c) => [c.id, true]),
+			);
+		},
+	},
+	{
+		name: 'example archive: signed PDFs written to disk (n8n execute)',
+		async run(ctx) {
+			const { contracts } = await runBulkExample(ctx);
+			// Two of the three signatories sign on the website.
+			const toSign = contracts.filter((c) => c.status === 'pending').slice(0, 2);
+			for (const c of toSign) {
+				await controlPost(ctx.sb, `/contracts/${c.id}/signatories/${c.signatories[0].id}/sign`);
+			}
+			const signedIds = new Set(
+				contracts
+					.filter((c) => c.status === 'signed' || toSign.includes(c))
+					.map((c) => c.id as string),
+			);
+			assert.ok(signedIds.size >= 2);
+
+			const res = await ctx.executeOk(loadExample('archive', ctx.sb.url));
+			const listed = nodeOutput(res.run, 'Get Signed Contracts');
+			assert.ok(
+				listed.every((c) => c.status === 'signed'),
+				'only signed contracts',
+			);
+			for (const id of signedIds)
+				assert.ok(
+					listed.some((c) => c.id === id),
+					`${id} listed`,
+				);
+
+			const got = nodeOutput(res.run, 'Get With Documents');
+			const written = nodeOutput(res.run, 'Write Signed PDF');
+			assert.equal(written.length, listed.length, 'one file per signed contract');
+			const files: string[] = [];
+			try {
+				for (const id of signedIds) {
+					const contract = got.find((c) => c.id === id);
+					const out = written.find((w) => w.id === id);
+					assert.ok(contract && out, `${id} downloaded and written`);
+					const file = `${ARCHIVE_DIR}/${contract.reference}-${id}.pdf`;
+					files.push(file);
+					assert.equal(out.fileName, file);
+					const pdf = fs.readFileSync(file);
+					assert.equal(sha256(pdf), contract.mainDocument.data.sign.sha256, 'the signed PDF');
+					assertSignedPdf(pdf, contract.label);
+				}
+			} finally {
+				for (const file of files) fs.rmSync(file, { force: true });
+			}
+		},
+	},
+	{
+		name: 'example extranet: create without e-mail, SMS, sign, signed PDF (webhooks)',
+		async run(ctx) {
+			const server = await ctx.server();
+			for (const name of ['extranetStart', 'extranetSign'] as const) {
+				await importWorkflow(ctx.rt, ctx.folder, loadExample(name, ctx.sb.url));
+				await server.activateWorkflow(EXAMPLES[name].id);
+			}
+			const post = async (name: 'extranetStart' | 'extranetSign', form: Record<string, string>) => {
+				const res = await fetch(`${server.url}/webhook/${EXAMPLES[name].webhookPath}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/x-www-form-urlencoded' },
+					body: new URLSearchParams(form).toString(),
+				});
+				return {
+					status: res.status,
+					type: res.headers.get('content-type') ?? '',
+					disposition: res.headers.get('content-disposition') ?? '',
+					body: Buffer.from(await res.arrayBuffer()),
+				};
+			};
+			const json = (r: { body: Buffer }) => JSON.parse(r.body.toString('utf8'));
+			const reference = `EXTRANET-${Date.now()}`;
+			const person = {
+				firstName: 'Denise',
+				lastName: 'Roux',
+				email: 'denise.roux@example.com',
+				phone: '07 11 22 33 44',
+			};
+
+			// A rejected form: 422 with the node's message, nothing sent.
+			const creates = ctx.sb.requestCount({ requestName: 'contractCreateRequest' });
+			const bad = await post('extranetStart', { ...person, phone: '05 12', reference });
+			assert.equal(bad.status, 422, bad.body.toString());
+			assert.match(json(bad).error, /phone" is not a mobile phone number: "05 12"/);
+			assert.equal(ctx.sb.requestCount({ requestName: 'contractCreateRequest' }), creates);
+
+			const started = await post('extranetStart', { ...person, reference });
+			assert.equal(started.status, 200, started.body.toString());
+			const { contractId, signatoryId, smsSent } = json(started);
+			assert.equal(smsSent, true);
+			assert.equal(typeof contractId, 'string');
+			assert.deepEqual(
+				ctx.sb.outbox().emails.filter((e) => e.contractId === contractId),
+				[],
+				'no e-mail: white label',
+			);
+			// The sandbox sends no real SMS (the code is 0000): the request is what counts.
+			assert.equal(ctx.sb.requestCount({ requestName: 'signatorySendSmsRequest' }), 1);
+			const view: any = await (
+				await fetch(`${ctx.sb.url}/_control/contracts/${contractId}`)
+			).json();
+			assert.equal(view.contract.reference, reference);
+			assert.equal(view.contract.signatories[0].phone, '+33711223344');
+			assert.equal(view.notify.signatory, false, 'Notify Signatories off');
+			assert.equal(view.notify.owner, false, 'Notify Owner off');
+
+			const wrong = await post('extranetSign', { contractId, signatoryId, code: '1234' });
+			assert.equal(wrong.status, 422, wrong.body.toString());
+			assert.match(json(wrong).error, /code/i);
+
+			const signed = await post('extranetSign', { contractId, signatoryId, code: '0000' });
+			assert.equal(signed.status, 200, signed.body.subarray(0, 500).toString());
+			assert.match(signed.type, /^application\/pdf/);
+			assert.match(signed.disposition, /filename=".+\.pdf"/);
+			assertSignedPdf(signed.body, `Contrat de location - ${person.firstName} ${person.lastName}`);
+		},
+	},
+	{
+		name: 'example trigger: published, polls, emits a signed contract once with its PDF',
 		async run(ctx) {
 			const reference = `E2E-TRIG-${Date.now()}`;
-			const sink = await startSink();
-			// Its own instance: publish:workflow only takes effect when n8n starts.
+			// Its own instance: a fresh database (owner setup) and the example published before start.
 			const folder = createUserFolder('n8n-e2e-trigger-');
+			const { id } = EXAMPLES.trigger;
 			let server: N8nServer | undefined;
 			try {
 				installCommunityPackage(ctx.rt, folder, ctx.tarball);
-				await importCredentials(ctx.rt, folder, [ctx.creds.sandbox]);
-				await importWorkflow(ctx.rt, folder, {
-					id: 'e2eTrigger',
-					name: 'E2E trigger',
-					nodes: [
-						{
-							id: 't0',
-							name: 'Trigger',
-							type: TRIGGER_TYPE,
-							typeVersion: 1,
-							position: [0, 0],
-							parameters: {
-								pollTimes: { item: [{ mode: 'everyMinute' }] },
-								events: ['contractSigned'],
-								filters: { referenceContains: reference },
-								options: { downloadSignedDocument: true },
-							},
-							credentials: { [CREDENTIAL_TYPE]: ref(ctx.creds.sandbox) },
-						},
-						{
-							id: 't1',
-							name: 'Report JSON',
-							type: 'n8n-nodes-base.httpRequest',
-							typeVersion: 4.2,
-							position: [220, -100],
-							parameters: {
-								method: 'POST',
-								url: `${sink.url}/json`,
-								sendBody: true,
-								contentType: 'json',
-								specifyBody: 'json',
-								jsonBody: '={{ JSON.stringify($json) }}',
-							},
-						},
-						{
-							id: 't2',
-							name: 'Report PDF',
-							type: 'n8n-nodes-base.httpRequest',
-							typeVersion: 4.2,
-							position: [220, 100],
-							parameters: {
-								method: 'POST',
-								url: `${sink.url}/pdf`,
-								sendBody: true,
-								contentType: 'binaryData',
-								inputDataFieldName: 'signedDocument',
-							},
-						},
-					],
-					connections: {
-						Trigger: {
-							main: [
-								[
-									{ node: 'Report JSON', type: 'main', index: 0 },
-									{ node: 'Report PDF', type: 'main', index: 0 },
-								],
-							],
-						},
-					},
-					settings: { executionOrder: 'v1' },
-				});
-				await runN8nOk(ctx.rt, folder, ['publish:workflow', '--id=e2eTrigger']);
+				await importCredentials(ctx.rt, folder, [localCredential(ctx.sb.url)]);
+				await importWorkflow(ctx.rt, folder, loadExample('trigger', ctx.sb.url));
+				await runN8nOk(ctx.rt, folder, ['publish:workflow', `--id=${id}`]);
 
 				const polls = () => ctx.sb.requestCount({ requestName: 'contractListRequest' });
 				const before = polls();
-				server = await startN8nServer(ctx.rt, folder);
+				server = await startN8nServer(ctx.rt, folder, { env: ctx.env });
+				await server.setupOwnerAndLogin();
 				await waitFor(() => polls() > before, 60_000, 'the poll n8n runs on activation');
 
-				// A matching contract, sent and signed (by the other n8n instance).
+				// A contract sent and signed (by the other n8n instance).
 				const signed = await ctx.executeOk(
 					chain('e2eTrigSign', 'E2E sign for the trigger', [
 						manualTrigger(),
@@ -630,16 +802,24 @@ const scenarios: Scenario[] = [
 				);
 				const [contract] = nodeOutput(signed.run, 'Create');
 
-				// The next scheduled poll (every minute) emits the event.
-				await waitFor(
-					() => sink.received.length >= 2,
+				// The next scheduled poll (every minute) starts one execution.
+				const srv = server;
+				let executions: Array<{ id: string; status: string }> = [];
+				await waitForAsync(
+					async () => {
+						executions = await srv.executions(id);
+						return executions.some((e) => e.status !== 'running' && e.status !== 'new');
+					},
 					150_000,
-					'the event and the PDF posted by the workflow',
+					'the execution started by the trigger',
 				);
-				const json = sink.received.find((r) => r.path === '/json');
-				const pdf = sink.received.find((r) => r.path === '/pdf');
-				assert.ok(json && pdf);
-				const event = JSON.parse(json.body.toString('utf8'));
+				assert.equal(executions.length, 1, 'one execution');
+				const execution = await server.execution(executions[0].id);
+				assert.equal(execution.status, 'success');
+				const runData = execution.data.resultData.runData;
+				const items = runData['Contrat-Privé Trigger'][0].data.main[0];
+				assert.equal(items.length, 1, 'one item: the contract signed since the last poll');
+				const event = items[0].json;
 				if (VERBOSE) console.log(JSON.stringify(event, null, 2));
 				assert.equal(event.event, 'contractSigned');
 				assert.equal(event.contract.id, contract.id);
@@ -648,20 +828,27 @@ const scenarios: Scenario[] = [
 				// Created and signed between two polls: never seen before, so no previous status.
 				assert.equal(event.contract.previousStatus, null);
 				assert.equal(event.signatory, undefined);
-				assert.equal(pdf.body.subarray(0, 5).toString(), '%PDF-');
+				const archived = runData['Archive (Replace With Your DMS or CRM Node)'][0].data.main[0];
+				assert.equal(archived.length, 1, 'the archive node got the item');
+				const binary = archived[0].binary.signedDocument;
+				assert.equal(binary.mimeType, 'application/pdf');
+				assertSignedPdf(readBinary(folder, binary), contract.label);
 
 				// Restart: the activation poll must not emit the same change again. (Had n8n kept
 				// only the state saved after the activation poll, it would emit it a second time.)
 				await server.stop();
 				const afterFirst = polls();
-				server = await startN8nServer(ctx.rt, folder);
+				server = await startN8nServer(ctx.rt, folder, { env: ctx.env });
+				await server.rest('POST', '/login', {
+					emailOrLdapLoginId: OWNER.email,
+					password: OWNER.password,
+				});
 				await waitFor(() => polls() > afterFirst, 60_000, 'the activation poll after a restart');
 				await new Promise((r) => setTimeout(r, 5_000));
-				assert.equal(sink.received.length, 2, 'no event emitted twice after a restart');
+				assert.equal((await server.executions(id)).length, 1, 'no event emitted twice');
 				assertNoSecret(server.output(), 'the n8n server log');
 			} finally {
 				await server?.stop();
-				await sink.close();
 				folder.remove();
 			}
 		},
@@ -669,46 +856,20 @@ const scenarios: Scenario[] = [
 ];
 
 async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+	await waitForAsync(async () => check(), timeoutMs, what);
+}
+
+async function waitForAsync(
+	check: () => Promise<boolean>,
+	timeoutMs: number,
+	what: string,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
+	while (!(await check())) {
 		if (Date.now() > deadline)
 			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 250));
+		await new Promise((r) => setTimeout(r, 500));
 	}
-}
-
-interface Sink {
-	url: string;
-	received: Array<{ path: string; contentType: string; body: Buffer }>;
-	close(): Promise<void>;
-}
-
-/** An HTTP endpoint that records what workflows POST to it. */
-function startSink(): Promise<Sink> {
-	const received: Sink['received'] = [];
-	const server = http.createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			received.push({
-				path: req.url ?? '',
-				contentType: String(req.headers['content-type'] ?? ''),
-				body: Buffer.concat(chunks),
-			});
-			res.setHeader('content-type', 'application/json');
-			res.end('{"ok":true}');
-		});
-	});
-	return new Promise((resolve) =>
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			resolve({
-				url: `http://127.0.0.1:${port}`,
-				received,
-				close: () => new Promise((r) => server.close(() => r())),
-			});
-		}),
-	);
 }
 
 // ------------------------------------------------------------------ runner
@@ -751,6 +912,37 @@ function log(msg: string, t0: number): void {
 	console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
 }
 
+interface ScenarioResult {
+	name: string;
+	status: 'passed' | 'failed';
+	seconds: number;
+	error?: string;
+}
+
+/** `test-results/n8n-e2e.json`: `{ passed, failed, scenarios }`, which .ci/run adds to jest's counts. */
+function writeResults(results: ScenarioResult[], extra: Record<string, unknown>): void {
+	const file = path.resolve(
+		REPO,
+		process.env.E2E_RESULTS || path.join('test-results', 'n8n-e2e.json'),
+	);
+	fs.mkdirSync(path.dirname(file), { recursive: true });
+	const passed = results.filter((r) => r.status === 'passed').length;
+	fs.writeFileSync(
+		file,
+		JSON.stringify(
+			{ passed, failed: results.length - passed, ...extra, scenarios: results },
+			null,
+			2,
+		) + '\n',
+	);
+}
+
+function errorText(err: unknown): string {
+	return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+let selectedNames: string[] = [];
+
 async function main(): Promise<void> {
 	const t0 = Date.now();
 	const filters = process.argv.slice(2).map((a) => a.toLowerCase());
@@ -758,6 +950,7 @@ async function main(): Promise<void> {
 		(s) => filters.length === 0 || filters.some((f) => s.name.toLowerCase().includes(f)),
 	);
 	if (selected.length === 0) throw new Error(`no scenario matches ${filters.join(' ')}`);
+	selectedNames = selected.map((s) => s.name);
 
 	const rt = await ensureN8n();
 	log(`n8n ${rt.version}`, t0);
@@ -776,11 +969,13 @@ async function main(): Promise<void> {
 	installCommunityPackage(rt, folder, path.resolve(tarball));
 	log(`installed into ${folder.nodesDir}`, t0);
 
+	// The archive example writes there; n8n 2 file nodes only write inside allowed folders.
+	const env: NodeJS.ProcessEnv = { N8N_RESTRICT_FILE_ACCESS_TO: ensureArchiveDir() };
 	const sb = await startSandbox({ port: 0 });
 	const pdf = await makePdf('Lease agreement', 'Second page');
 	const pdfServer = await servePdf(pdf);
 	const creds = makeCredentials(sb);
-	await importCredentials(rt, folder, Object.values(creds));
+	await importCredentials(rt, folder, [...Object.values(creds), localCredential(sb.url)]);
 	log(`emulator at ${sb.url}, credentials imported`, t0);
 
 	let server: N8nServer | undefined;
@@ -788,8 +983,8 @@ async function main(): Promise<void> {
 	const execute = async (workflow: WorkflowJson) => {
 		const file = path.join(folder.dir, `wf-${workflow.id}.json`);
 		fs.writeFileSync(file, JSON.stringify({ active: false, ...workflow }, null, 2));
-		await runN8nOk(rt, folder, ['import:workflow', `--input=${file}`]);
-		const res = await executeWorkflow(rt, folder, workflow.id);
+		await runN8nOk(rt, folder, ['import:workflow', `--input=${file}`], { env });
+		const res = await executeWorkflow(rt, folder, workflow.id, { env });
 		if (VERBOSE) console.log(res.stdout, res.stderr);
 		if (res.crashedOnExit) {
 			crashesOnExit++;
@@ -806,6 +1001,7 @@ async function main(): Promise<void> {
 		pdfUrl: pdfServer.url,
 		creds,
 		tarball,
+		env,
 		execute,
 		async executeOk(workflow) {
 			const res = await execute(workflow);
@@ -818,7 +1014,7 @@ async function main(): Promise<void> {
 		},
 		async server() {
 			if (!server) {
-				server = await startN8nServer(rt, folder);
+				server = await startN8nServer(rt, folder, { env });
 				await server.setupOwnerAndLogin();
 				log(`n8n start ready at ${server.url}`, t0);
 			}
@@ -826,44 +1022,73 @@ async function main(): Promise<void> {
 		},
 	};
 
-	const failures: string[] = [];
+	const results: ScenarioResult[] = [];
 	try {
 		for (const scenario of selected) {
 			const s0 = Date.now();
 			sb.resetRequestLog();
+			const seconds = () => Math.round((Date.now() - s0) / 100) / 10;
 			try {
 				await scenario.run(ctx);
 				assert.deepEqual(sb.internalErrors, [], 'the emulator had no internal error');
-				log(`ok   ${scenario.name} (${((Date.now() - s0) / 1000).toFixed(1)}s)`, t0);
+				results.push({ name: scenario.name, status: 'passed', seconds: seconds() });
+				log(`ok   ${scenario.name} (${seconds().toFixed(1)}s)`, t0);
 			} catch (err) {
-				failures.push(scenario.name);
+				results.push({
+					name: scenario.name,
+					status: 'failed',
+					seconds: seconds(),
+					error: errorText(err),
+				});
 				log(`FAIL ${scenario.name}`, t0);
-				console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+				console.error(errorText(err));
+			}
+		}
+		if (server) {
+			try {
+				assertNoSecret(server.output(), 'the n8n server log');
+			} catch (err) {
+				results.push({ name: 'no API key in the n8n server log', status: 'failed', seconds: 0 });
+				console.error(errorText(err));
 			}
 		}
 	} finally {
-		if (server) {
-			assertNoSecret(server.output(), 'the n8n server log');
-			await server.stop();
-		}
+		await server?.stop();
 		await pdfServer.close();
 		await sb.close();
 		if (process.env.E2E_KEEP === '1') log(`kept ${folder.dir}`, t0);
 		else folder.remove();
 		fs.rmSync(work, { recursive: true, force: true });
 	}
+	const failures = results.filter((r) => r.status === 'failed');
+	writeResults(results, {
+		n8nVersion: rt.version,
+		seconds: Math.round((Date.now() - t0) / 1000),
+		crashesOnExit,
+	});
 	log(
-		`${selected.length - failures.length}/${selected.length} passed` +
+		`${results.length - failures.length}/${results.length} passed` +
 			(crashesOnExit ? `; n8n crashed on exit ${crashesOnExit} time(s) after a stored run` : ''),
 		t0,
 	);
 	if (failures.length > 0) {
-		console.error(`failed:\n  ${failures.join('\n  ')}`);
+		console.error(`failed:\n  ${failures.map((f) => f.name).join('\n  ')}`);
 		process.exit(1);
 	}
 }
 
 main().catch((err) => {
 	console.error(err);
+	// Setup failed (install, pack, emulator...): every selected scenario counts as failed.
+	const names = selectedNames.length > 0 ? selectedNames : ['setup'];
+	writeResults(
+		names.map((name) => ({
+			name,
+			status: 'failed',
+			seconds: 0,
+			error: `setup failed: ${errorText(err)}`,
+		})),
+		{},
+	);
 	process.exit(1);
 });

@@ -354,6 +354,10 @@ export const OWNER = {
 export interface N8nServer {
 	url: string;
 	port: number;
+	/** Process id of `n8n start` (its process group id too when started detached). */
+	pid: number | undefined;
+	/** True once n8n has exited. */
+	exited(): boolean;
 	/** Output of the server so far. */
 	output(): string;
 	/** REST call with the owner's session cookie (after setupOwnerAndLogin). */
@@ -366,6 +370,12 @@ export interface N8nServer {
 	credentialTypes(): Promise<string[]>;
 	/** POST /rest/owner/setup on a fresh instance, then POST /rest/login: keeps the cookie. */
 	setupOwnerAndLogin(): Promise<void>;
+	/** Publishes (activates) a workflow in the running server: webhooks and triggers start. */
+	activateWorkflow(id: string): Promise<void>;
+	/** Finished executions of a workflow, newest first (GET /rest/executions). */
+	executions(workflowId: string): Promise<Array<{ id: string; status: string; mode: string }>>;
+	/** One execution with its run data (GET /rest/executions/:id, data unflattened). */
+	execution(id: string): Promise<any>;
 	/** POST /rest/credentials/test as the editor's "Test" button does. */
 	testCredential(credential: {
 		id?: string;
@@ -376,13 +386,32 @@ export interface N8nServer {
 	stop(): Promise<void>;
 }
 
-/** `n8n start` on free ports, bound to 127.0.0.1; resolves once /healthz/readiness is ok. */
+export interface StartN8nOptions {
+	env?: NodeJS.ProcessEnv;
+	timeoutMs?: number;
+	/** N8N_PORT (default: a free port). */
+	port?: number;
+	/**
+	 * Own process group: `stop()` signals the whole group (n8n and its task
+	 * runners), and a Ctrl-C in the terminal reaches only the parent, which
+	 * must then call `stop()`. Default false.
+	 */
+	detached?: boolean;
+	/** Also receives every chunk of n8n's output. */
+	onOutput?: (chunk: string) => void;
+	/** Keep at most this many characters of output for `output()` (default: all). */
+	maxOutput?: number;
+	/** Called when n8n exits without `stop()` having been called (after it was ready). */
+	onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+/** `n8n start` bound to 127.0.0.1; resolves once /healthz/readiness is ok. */
 export async function startN8nServer(
 	rt: N8nRuntime,
 	folder: UserFolder,
-	opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+	opts: StartN8nOptions = {},
 ): Promise<N8nServer> {
-	const port = await freePort();
+	const port = opts.port ?? (await freePort());
 	const brokerPort = await freePort();
 	const env = n8nEnv(rt, folder, {
 		N8N_PORT: String(port),
@@ -390,17 +419,42 @@ export async function startN8nServer(
 		...opts.env,
 	});
 	const { cmd, args } = n8nCommand(rt, ['start']);
-	const child = spawn(cmd, args, { cwd: folder.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(cmd, args, {
+		cwd: folder.dir,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: opts.detached ?? false,
+	});
 	let output = '';
-	child.stdout.on('data', (c) => (output += c));
-	child.stderr.on('data', (c) => (output += c));
+	const onData = (c: Buffer) => {
+		const text = c.toString();
+		output += text;
+		if (opts.maxOutput !== undefined && output.length > opts.maxOutput) {
+			output = output.slice(-opts.maxOutput);
+		}
+		opts.onOutput?.(text);
+	};
+	child.stdout.on('data', onData);
+	child.stderr.on('data', onData);
 	let exited = false;
+	let stopping = false;
+	let ready = false;
 	const exitPromise = new Promise<void>((resolve) =>
-		child.on('exit', () => {
+		child.on('exit', (code, signal) => {
 			exited = true;
+			if (ready && !stopping) opts.onUnexpectedExit?.(code, signal);
 			resolve();
 		}),
 	);
+	/** Signals n8n, or its whole process group when detached (task runners included). */
+	const signal = (sig: NodeJS.Signals) => {
+		try {
+			if (opts.detached && child.pid !== undefined) process.kill(-child.pid, sig);
+			else child.kill(sig);
+		} catch {
+			// already gone
+		}
+	};
 	const url = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
 	for (;;) {
@@ -412,11 +466,13 @@ export async function startN8nServer(
 			// not listening yet
 		}
 		if (Date.now() > deadline) {
-			child.kill('SIGKILL');
+			stopping = true;
+			signal('SIGKILL');
 			throw new Error(`n8n start not ready after ${opts.timeoutMs ?? 90_000} ms:\n${output}`);
 		}
 		await new Promise((r) => setTimeout(r, 300));
 	}
+	ready = true;
 
 	let cookie = '';
 	const rest = async (method: string, route: string, body?: unknown) => {
@@ -446,6 +502,8 @@ export async function startN8nServer(
 	return {
 		url,
 		port,
+		pid: child.pid,
+		exited: () => exited,
 		output: () => output,
 		rest,
 		async setupOwnerAndLogin() {
@@ -468,6 +526,36 @@ export async function startN8nServer(
 			if (!res.ok) throw new Error(`GET /types/credentials.json: HTTP ${res.status}`);
 			return ((await res.json()) as Array<{ name: string }>).map((c) => c.name);
 		},
+		async activateWorkflow(id) {
+			const wf = await rest('GET', `/workflows/${id}`);
+			if (wf.status !== 200) {
+				throw new Error(`GET /rest/workflows/${id}: HTTP ${wf.status} ${JSON.stringify(wf.body)}`);
+			}
+			const res = await rest('POST', `/workflows/${id}/activate`, {
+				versionId: wf.body.data.versionId,
+			});
+			if (res.status !== 200) {
+				throw new Error(`activate ${id}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+			}
+		},
+		async executions(workflowId) {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const res = await rest('GET', `/executions?filter=${filter}`);
+			if (res.status !== 200) {
+				throw new Error(`GET /rest/executions: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+			}
+			return res.body.data.results;
+		},
+		async execution(id) {
+			const res = await rest('GET', `/executions/${id}`);
+			if (res.status !== 200) {
+				throw new Error(
+					`GET /rest/executions/${id}: HTTP ${res.status} ${JSON.stringify(res.body)}`,
+				);
+			}
+			const execution = res.body.data;
+			return { ...execution, data: parseFlatted(execution.data) };
+		},
 		async testCredential(credential) {
 			const res = await rest('POST', '/credentials/test', { credentials: credential });
 			if (res.status !== 200) {
@@ -476,11 +564,40 @@ export async function startN8nServer(
 			return res.body.data;
 		},
 		async stop() {
-			if (exited) return;
-			child.kill('SIGTERM');
-			const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-			await exitPromise;
-			clearTimeout(killer);
+			stopping = true;
+			if (!exited) {
+				signal('SIGTERM');
+				const killer = setTimeout(() => signal('SIGKILL'), 15_000);
+				await exitPromise;
+				clearTimeout(killer);
+			}
+			// Task runners left behind by a main process that died first.
+			if (opts.detached) signal('SIGKILL');
 		},
 	};
+}
+
+/**
+ * Parses what the `flatted` package writes (n8n stores and serves run data so):
+ * a JSON array whose first element is the root; every string inside an object
+ * or array is the index of the element holding the value.
+ */
+export function parseFlatted(text: string): any {
+	const input: unknown[] = JSON.parse(text);
+	const resolved = new Map<number, unknown>();
+	const resolve = (index: number): unknown => {
+		if (resolved.has(index)) return resolved.get(index);
+		const raw = input[index];
+		if (typeof raw !== 'object' || raw === null) {
+			resolved.set(index, raw);
+			return raw;
+		}
+		const out: any = Array.isArray(raw) ? [] : {};
+		resolved.set(index, out);
+		for (const [k, v] of Object.entries(raw)) {
+			out[k] = typeof v === 'string' ? resolve(Number(v)) : v;
+		}
+		return out;
+	};
+	return resolve(0);
 }
