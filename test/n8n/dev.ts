@@ -294,16 +294,20 @@ async function main(): Promise<void> {
 		stopping = true;
 		say('stopping n8n and the emulator');
 		tsc?.kill('SIGTERM');
-		await server?.stop();
+		if (server) {
+			await server.stop();
+			if (server.pid !== undefined) spawned.delete(server.pid);
+		}
 		await sb.close();
 		log.end();
 		process.exit(code);
 	};
-	// Whatever ends this process, n8n's process group does not outlive it.
+	// Whatever ends this process, even during a (re)start, no n8n process group outlives it.
+	const spawned = new Set<number>();
 	process.on('exit', () => {
-		if (server?.pid !== undefined && !server.exited()) {
+		for (const pid of spawned) {
 			try {
-				process.kill(-server.pid, 'SIGKILL');
+				process.kill(-pid, 'SIGKILL');
 			} catch {
 				// gone
 			}
@@ -344,6 +348,9 @@ async function main(): Promise<void> {
 			env,
 			port: n8nPort,
 			detached: true,
+			onSpawn: (pid) => {
+				if (pid !== undefined) spawned.add(pid);
+			},
 			maxOutput: 20_000,
 			timeoutMs: 120_000,
 			onOutput: (chunk) => {
@@ -377,6 +384,7 @@ async function main(): Promise<void> {
 			const previous = server;
 			server = undefined;
 			await previous.stop();
+			if (previous.pid !== undefined) spawned.delete(previous.pid);
 			installPackage(folder);
 			server = await start();
 			say(`n8n restarted: ${server.url}/`);

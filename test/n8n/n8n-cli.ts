@@ -356,8 +356,6 @@ export interface N8nServer {
 	port: number;
 	/** Process id of `n8n start` (its process group id too when started detached). */
 	pid: number | undefined;
-	/** True once n8n has exited. */
-	exited(): boolean;
 	/** Output of the server so far. */
 	output(): string;
 	/** REST call with the owner's session cookie (after setupOwnerAndLogin). */
@@ -397,6 +395,8 @@ export interface StartN8nOptions {
 	 * must then call `stop()`. Default false.
 	 */
 	detached?: boolean;
+	/** Called with the process id as soon as n8n is spawned (before it is ready). */
+	onSpawn?: (pid: number | undefined) => void;
 	/** Also receives every chunk of n8n's output. */
 	onOutput?: (chunk: string) => void;
 	/** Keep at most this many characters of output for `output()` (default: all). */
@@ -425,6 +425,7 @@ export async function startN8nServer(
 		stdio: ['ignore', 'pipe', 'pipe'],
 		detached: opts.detached ?? false,
 	});
+	opts.onSpawn?.(child.pid);
 	let output = '';
 	const onData = (c: Buffer) => {
 		const text = c.toString();
@@ -503,7 +504,6 @@ export async function startN8nServer(
 		url,
 		port,
 		pid: child.pid,
-		exited: () => exited,
 		output: () => output,
 		rest,
 		async setupOwnerAndLogin() {
