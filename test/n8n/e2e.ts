@@ -671,21 +671,23 @@ const scenarios: Scenario[] = [
 			const got = nodeOutput(res.run, 'Get With Documents');
 			const written = nodeOutput(res.run, 'Write Signed PDF');
 			assert.equal(written.length, listed.length, 'one file per signed contract');
-			const files: string[] = [];
+			// Every signed contract of the account is written: remove them all afterwards.
+			const files: string[] = written.map((w) => w.fileName as string);
 			try {
 				for (const id of signedIds) {
 					const contract = got.find((c) => c.id === id);
 					const out = written.find((w) => w.id === id);
 					assert.ok(contract && out, `${id} downloaded and written`);
 					const file = `${ARCHIVE_DIR}/${contract.reference}-${id}.pdf`;
-					files.push(file);
 					assert.equal(out.fileName, file);
 					const pdf = fs.readFileSync(file);
 					assert.equal(sha256(pdf), contract.mainDocument.data.sign.sha256, 'the signed PDF');
 					assertSignedPdf(pdf, contract.label);
 				}
 			} finally {
-				for (const file of files) fs.rmSync(file, { force: true });
+				for (const file of files) {
+					if (path.dirname(file) === ARCHIVE_DIR) fs.rmSync(file, { force: true });
+				}
 			}
 		},
 	},
