@@ -12,7 +12,12 @@
  * Finished contracts (signed, cancelled, expired) never come back, so they are forgotten: the
  * state is bounded by the number of open contracts, not by the history.
  */
-import type { ContractStatus, SignatoryStatus } from '../v1/transport';
+import type {
+	ContractStatus,
+	ContractSummary,
+	SignatoryStatus,
+	SignatorySummary,
+} from '../v1/transport';
 
 export const TRIGGER_EVENTS = [
 	'contractCreated',
@@ -29,24 +34,13 @@ export const ACTIVE_STATUSES: ActiveStatus[] = ['draft', 'pending'];
 
 export const STATE_VERSION = 1;
 
-export interface ObservedSignatory {
-	id: string;
-	firstName: string;
-	lastName: string;
-	status: SignatoryStatus;
+export interface ObservedSignatory extends SignatorySummary {
 	/** Known only from a contract's details. */
 	signedAt?: string | null;
 }
 
 /** A contract as last read from the API (list summary, or details when `detailed`). */
-export interface ObservedContract {
-	id: string;
-	label: string;
-	reference: string | null;
-	status: ContractStatus;
-	createdAt: string;
-	updatedAt: string;
-	deadline: string;
+export interface ObservedContract extends Omit<ContractSummary, 'signatories'> {
 	signatories: ObservedSignatory[];
 	/** Read with contractDetailRequest: `submitted` and signatories' `signedAt` are known. */
 	detailed?: boolean;
