@@ -84,6 +84,8 @@ test('10,000 contracts, 200 open: 3 requests per quiet poll, at most 1 more per 
 	for (const id of pending.slice(40, 42)) await kit.cancel(id);
 	await kit.validate(drafts[6]);
 	const another = await kit.create({ submit: false });
+	// Distinct creation times, so that the newest one is a single contract (asserted below).
+	kit.sb.clock.advance(1000);
 	const finished = await kit.create();
 	await kit.cancel(finished.id);
 	const many = await measure('eight changes');
