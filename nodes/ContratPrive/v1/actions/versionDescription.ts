@@ -8,7 +8,6 @@ import * as signatory from './signatory/Signatory.resource';
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'Contrat-Privé',
 	name: 'contratPrive',
-	icon: { light: 'file:../contratPrive.svg', dark: 'file:../contratPrive.dark.svg' },
 	group: ['output'],
 	version: 1,
 	subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
