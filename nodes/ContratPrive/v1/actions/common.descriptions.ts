@@ -107,6 +107,12 @@ const MAX_TIMEOUT_MS = 60 * 60 * 1000;
 const MAX_RETRIES = 10;
 const MAX_RETRY_DELAY_MS = 60 * 1000;
 const MAX_RETRY_TIME_MS = 10 * 60 * 1000;
+// Plain names for the defaults: n8n's lint takes `default: POLICY.field` for a missing default.
+const {
+	maxRetries: DEFAULT_MAX_RETRIES,
+	initialDelay: DEFAULT_RETRY_DELAY_MS,
+	maxTotalTime: DEFAULT_RETRY_TIME_MS,
+} = DEFAULT_RETRY_POLICY;
 
 function requestOptionFields(defaultTimeout: number): INodeProperties[] {
 	return [
@@ -115,7 +121,7 @@ function requestOptionFields(defaultTimeout: number): INodeProperties[] {
 			name: 'maxRetries',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: MAX_RETRIES, numberPrecision: 0 },
-			default: DEFAULT_RETRY_POLICY.maxRetries,
+			default: DEFAULT_MAX_RETRIES,
 			description:
 				'How many times a request is tried again after a failure that may be temporary (server error, timeout, dropped connection, unreadable reply). Reading is always safe to retry. A request that changes something (create, cancel, SMS, sign) is only sent again when it provably did not reach Contrat-Privé, or after a check shows it was not carried out: the node never sends a contract twice, burns an SMS or a signing attempt. Errors such as a wrong parameter, a locked signatory, the SMS limit or the daily quota are never retried.',
 		},
@@ -124,7 +130,7 @@ function requestOptionFields(defaultTimeout: number): INodeProperties[] {
 			name: 'retryDelay',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: MAX_RETRY_DELAY_MS, numberPrecision: 0 },
-			default: DEFAULT_RETRY_POLICY.initialDelay,
+			default: DEFAULT_RETRY_DELAY_MS,
 			description: `Milliseconds to wait before the first retry. The wait doubles at each retry, up to ${
 				DEFAULT_RETRY_POLICY.maxDelay / 1000
 			} seconds, with some randomness so that many workflows do not retry at the same time.`,
@@ -134,7 +140,7 @@ function requestOptionFields(defaultTimeout: number): INodeProperties[] {
 			name: 'retryTimeLimit',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: MAX_RETRY_TIME_MS, numberPrecision: 0 },
-			default: DEFAULT_RETRY_POLICY.maxTotalTime,
+			default: DEFAULT_RETRY_TIME_MS,
 			description:
 				'Milliseconds after the first attempt of a request past which no retry is started',
 		},
