@@ -28,7 +28,7 @@ const properties: INodeProperties[] = [
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to output the PDFs as binary data: "original" (the document sent), "signed" (once everyone has signed) and "annex_0", "annex_1"... (the annexes)',
+				'Whether to output the PDFs as binary data: "original" (the document sent), "signed" (once everyone has signed) and "annex_0", "annex_1"... (the annexes).',
 		},
 		{
 			displayName: 'Include Audit Log',
