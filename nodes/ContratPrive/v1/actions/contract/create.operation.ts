@@ -108,6 +108,24 @@ const properties: INodeProperties[] = [
 				name: 'signatory',
 				values: [
 					{
+						displayName: 'Deposit (EUR)',
+						name: 'deposit',
+						type: 'number',
+						typeOptions: { minValue: 0, numberPrecision: 2 },
+						default: 0,
+						description:
+							'Amount the signatory pays on contrat-prive.com before signing, 0 for none. Needs a bank account.',
+					},
+					{
+						displayName: 'Email',
+						name: 'email',
+						type: 'string',
+						default: '',
+						required: true,
+						placeholder: 'e.g. camille.martin@example.com',
+						description: 'Where Contrat-Privé sends the signing link',
+					},
+					{
 						displayName: 'First Name',
 						name: 'firstName',
 						type: 'string',
@@ -124,15 +142,6 @@ const properties: INodeProperties[] = [
 						placeholder: 'e.g. Martin',
 					},
 					{
-						displayName: 'Email',
-						name: 'email',
-						type: 'string',
-						default: '',
-						required: true,
-						placeholder: 'e.g. camille.martin@example.com',
-						description: 'Where Contrat-Privé sends the signing link',
-					},
-					{
 						displayName: 'Mobile Phone',
 						name: 'phone',
 						type: 'string',
@@ -141,15 +150,6 @@ const properties: INodeProperties[] = [
 						placeholder: 'e.g. 06 12 34 56 78',
 						description:
 							'Receives the SMS code. French mobile (06, 07; +33 or 0033 accepted) or any number in international format.',
-					},
-					{
-						displayName: 'Deposit (EUR)',
-						name: 'deposit',
-						type: 'number',
-						typeOptions: { minValue: 0, numberPrecision: 2 },
-						default: 0,
-						description:
-							'Amount the signatory pays on contrat-prive.com before signing, 0 for none. Needs a bank account.',
 					},
 				],
 			},
@@ -163,9 +163,9 @@ const properties: INodeProperties[] = [
 			'[\n  {\n    "firstName": "",\n    "lastName": "",\n    "email": "",\n    "phone": "",\n    "deposit": 0\n  }\n]',
 		required: true,
 		displayOptions: { show: { signatoriesInput: ['json'] } },
-		hint: 'A list of objects with firstName, lastName, email, phone and optionally deposit (EUR)',
+		hint: "A list of objects with firstName, lastName, email, phone and optionally deposit (EUR), e.g. {{ $json.signatories }} or {{ $('CRM').all().map(row => row.json) }}",
 		description:
-			"The signatories as a JSON list, e.g. {{ $json.signatories }} or {{ $('CRM').all().map(row => row.json) }}. Other keys of each object are ignored.",
+			'The signatories as a JSON list of objects. Other keys of each object are ignored.',
 	},
 	{
 		displayName: 'Bank Account',
@@ -210,12 +210,14 @@ const properties: INodeProperties[] = [
 				name: 'Send for Signature',
 				value: 'send',
 				description: 'Send the contract to the signatories now',
+				action: 'Send the contract for signature',
 			},
 			{
 				name: 'Save as Draft',
 				value: 'draft',
 				description:
 					'Keep the contract as a draft: you validate it on contrat-prive.com before it goes out',
+				action: 'Save the contract as a draft',
 			},
 		],
 		default: 'send',
