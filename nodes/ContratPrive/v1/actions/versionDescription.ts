@@ -5,14 +5,13 @@ import * as connection from './connection/Connection.resource';
 import * as contract from './contract/Contract.resource';
 import * as signatory from './signatory/Signatory.resource';
 
-export const versionDescription: INodeTypeDescription = {
-	displayName: 'Contrat-Privé',
-	name: 'contratPrive',
-	group: ['output'],
+/**
+ * What version 1 adds to the base description in ContratPrive.node.ts. The node's name, display
+ * name, group, icon and subtitle are written there only: n8n resolves `file:` icons relative to
+ * that file, and n8n's lint expects a description that names the node in a file named after it.
+ */
+export const versionDescription = {
 	version: 1,
-	subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-	description:
-		'Send contracts for e-signature with Contrat-Privé, sign by SMS code and download signed PDFs',
 	defaults: {
 		name: 'Contrat-Privé',
 	},
@@ -42,4 +41,4 @@ export const versionDescription: INodeTypeDescription = {
 		...contract.description,
 		...signatory.description,
 	],
-};
+} satisfies Partial<INodeTypeDescription>;
