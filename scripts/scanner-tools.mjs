@@ -98,13 +98,23 @@ export function ensureScannerTools() {
 	return dir;
 }
 
+/**
+ * eslint-plugin-n8n-nodes-base takes NODE_ENV=test (set by jest, for one) for its own test run and
+ * then checks every file as if it were named Test.node.ts: drop it before the plugin loads.
+ */
+function leavePluginTestMode() {
+	if (process.env.NODE_ENV === 'test') delete process.env.NODE_ENV;
+}
+
 /** `require` that resolves from the scanner tools' node_modules. */
 export function scannerToolsRequire() {
+	leavePluginTestMode();
 	return createRequire(path.join(ensureScannerTools(), 'package.json'));
 }
 
 /** The scanner module itself (scanner/scanner.mjs: analyzePackage, SOURCE_FILE_PATTERNS...). */
 export async function importScanner() {
+	leavePluginTestMode();
 	const dir = ensureScannerTools();
 	const entry = path.join(
 		dir,
