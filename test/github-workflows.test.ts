@@ -132,8 +132,8 @@ describe('ci.yml', () => {
 		]) {
 			expect(ciRun).toContain(script);
 		}
-		expect(block(text, 'jobs', 'ci').map((line) => line.trim())).toContain(
-			'container: node:20-bookworm',
+		expect(block(text, 'jobs', 'ci', 'container').map((line) => line.trim())).toContain(
+			'image: node:20-bookworm',
 		);
 	});
 
