@@ -279,7 +279,7 @@ const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to output the existing contract (its summary: ID, label, reference, status, dates, signatories), marked "alreadyExisted": true, instead of creating a new one when a contract with exactly this Reference already exists, in any status. This makes re-running a workflow safe. Only used with a Reference; costs one list request per item.',
+					'Whether to output the contract that already has this Reference, marked "alreadyExisted": true, instead of creating a second one.',
 			},
 		],
 		CREATE_TIMEOUT_MS,
@@ -552,8 +552,6 @@ export async function execute(
 		{ ...contract, document, annexes },
 		{ ...request, itemIndex, skipIfReferenceExists },
 	);
-	const json = result.alreadyExisted
-		? (result.contract as unknown as IDataObject)
-		: (withoutDocumentContents(result.contract) as unknown as IDataObject);
+	const json = withoutDocumentContents(result.contract) as unknown as IDataObject;
 	return [{ json: { ...json, alreadyExisted: result.alreadyExisted } }];
 }
