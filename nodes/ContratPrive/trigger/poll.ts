@@ -48,6 +48,7 @@ import {
 	writeFailureCount,
 	writeState,
 } from './changes';
+import { DEFAULT_PRODUCTION_INTERVAL_MINUTES, takePollTurn } from './pacing';
 
 /** Transient failures in a row before a poll reports an error (in trigger mode). */
 export const FAILURES_BEFORE_ERROR = 3;
@@ -61,6 +62,7 @@ export const SIGNED_DOCUMENT_PROPERTY = 'signedDocument';
 
 interface PollSettings extends EmitConfig {
 	timeoutMs: number;
+	productionIntervalMinutes: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -76,6 +78,8 @@ export async function pollContratPrive(
 	}
 
 	const staticData = this.getWorkflowStaticData('node') as Record<string, unknown>;
+	if (!(await takePollTurn(this, staticData, settings.productionIntervalMinutes))) return null;
+
 	let outcome: { state: TriggerState; items: INodeExecutionData[] } | undefined;
 	let failure: unknown;
 	try {
@@ -159,6 +163,7 @@ function readSettings(context: IPollFunctions): PollSettings {
 	const filters = (context.getNodeParameter('filters', {}) ?? {}) as IDataObject;
 	const options = (context.getNodeParameter('options', {}) ?? {}) as IDataObject;
 	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_SECONDS);
+	const interval = Number(options.productionInterval ?? DEFAULT_PRODUCTION_INTERVAL_MINUTES);
 	return {
 		events: new Set(selected),
 		filters: {
@@ -170,6 +175,8 @@ function readSettings(context: IPollFunctions): PollSettings {
 			Number.isFinite(timeout) && timeout > 0
 				? Math.round(timeout * 1000)
 				: DEFAULT_TIMEOUT_SECONDS * 1000,
+		productionIntervalMinutes:
+			Number.isFinite(interval) && interval >= 0 ? interval : DEFAULT_PRODUCTION_INTERVAL_MINUTES,
 	};
 }
 
@@ -539,7 +546,7 @@ async function fetchSample(
 		{
 			description: `The test event is the most recent matching contract among the ${
 				SAMPLE_SCAN_PAGES * MAX_LIST_PAGE_SIZE
-			} newest of this account. To make one in the sandbox: add a Contrat-Privé node with Contract → Create (Submit on) to send a contract, then Signatory → Sign with the sandbox SMS code 0000 for each signatory (for "Contract Signed"), or Contract → Cancel (for "Contract Cancelled"). Then click "Fetch Test Event" again.`,
+			} newest of this account. To make one in the sandbox: add a Contrat-Privé node with Contract → Create (Action: Send for Signature) to send a contract, then Signatory → Sign with the sandbox SMS code 0000 for each signatory (for "Contract Signed"), or Contract → Cancel (for "Contract Cancelled"). Then click "Fetch Test Event" again.`,
 		},
 	);
 }
