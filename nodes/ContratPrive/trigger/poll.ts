@@ -74,7 +74,8 @@ export async function pollContratPrive(
 	const settings = readSettings(this);
 
 	if (this.getMode() === 'manual') {
-		return [await fetchSample(this, settings)];
+		const sample = await fetchSample(this, settings);
+		return sample ? [sample] : null;
 	}
 
 	const staticData = this.getWorkflowStaticData('node') as Record<string, unknown>;
@@ -502,14 +503,14 @@ function sampleEventFor(
 }
 
 /**
- * The most recent contract matching the events and filters, as the event it illustrates.
- * Reads at most SAMPLE_SCAN_PAGES list pages (plus its details for the signed PDF); never
+ * The most recent contract matching the events and filters, as the event it illustrates, or
+ * null when there is none. Reads at most SAMPLE_SCAN_PAGES list pages (plus its details for the signed PDF); never
  * touches the stored state.
  */
 async function fetchSample(
 	context: IPollFunctions,
 	settings: PollSettings,
-): Promise<INodeExecutionData[]> {
+): Promise<INodeExecutionData[] | null> {
 	const statuses = new Set<ObservedContract['status']>();
 	for (const event of settings.events) {
 		for (const status of STATUSES_FOR_EVENT[event]) statuses.add(status);
@@ -540,13 +541,11 @@ async function fetchSample(
 		if (contracts.length < MAX_LIST_PAGE_SIZE) break;
 	}
 
-	throw new NodeOperationError(
-		context.getNode(),
-		'No contract matches the selected events and filters yet',
-		{
-			description: `The test event is the most recent matching contract among the ${
-				SAMPLE_SCAN_PAGES * MAX_LIST_PAGE_SIZE
-			} newest of this account. To make one in the sandbox: add a Contrat-Privé node with Contract → Create (Action: Send for Signature) to send a contract, then Signatory → Sign with the sandbox SMS code 0000 for each signatory (for "Contract Signed"), or Contract → Cancel (for "Contract Cancelled"). Then click "Fetch Test Event" again.`,
-		},
+	// No output rather than an error: the editor shows "no data", not a failure.
+	context.logger.info(
+		`Contrat-Privé Trigger: no contract matches the selected events and filters among the ${
+			SAMPLE_SCAN_PAGES * MAX_LIST_PAGE_SIZE
+		} newest. To make one in the sandbox: send a contract with Contract → Create (Action: Send for Signature), then sign it with Signatory → Sign and the sandbox SMS code 0000 (for "Contract Signed"), or cancel it with Contract → Cancel (for "Contract Cancelled").`,
 	);
+	return null;
 }
