@@ -15,6 +15,12 @@ const CUSTOM_BASE_URL = "String($credentials.baseUrl || '').trim()";
 const CUSTOM_BASE_URL_ALLOWED = `(/^https:\\/\\//i.test(${CUSTOM_BASE_URL}) || /^http:\\/\\/(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$)/i.test(${CUSTOM_BASE_URL}))`;
 const REFUSED_BASE_URL = 'https://base-url-must-use-https-or-a-loopback-host.invalid';
 
+/** `text` matched in any letter case, for the editor's regex conditions (which take no flags). */
+const anyCase = (text: string) =>
+	[...text].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
+/** The same rule again, as the editor's displayOptions regex: the URLs the node accepts. */
+const ACCEPTED_BASE_URL = `^\\s*(${anyCase('https')}://|${anyCase('http')}://(${anyCase('localhost')}|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(/|\\s*$))`;
+
 export class ContratPriveApi implements ICredentialType {
 	name = 'contratPriveApi';
 
@@ -22,7 +28,8 @@ export class ContratPriveApi implements ICredentialType {
 
 	icon = { light: 'file:contratPrive.svg', dark: 'file:contratPrive.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/n8n-nodes-contrat-prive/n8n-nodes-contrat-prive#credentials';
+	documentationUrl =
+		'https://github.com/n8n-nodes-contrat-prive/n8n-nodes-contrat-prive#credentials';
 
 	properties: INodeProperties[] = [
 		{
@@ -40,7 +47,8 @@ export class ContratPriveApi implements ICredentialType {
 				{
 					name: 'Sandbox',
 					value: 'sandbox',
-					description: 'Free test platform: SMS code is always 0000, signed PDFs carry a TEST watermark',
+					description:
+						'Free test platform: SMS code is always 0000, signed PDFs carry a TEST watermark',
 				},
 				{
 					name: 'Production',
@@ -64,6 +72,19 @@ export class ContratPriveApi implements ICredentialType {
 			description: 'Must use https://, except on a loopback host (localhost, 127.0.0.1, [::1])',
 			required: true,
 			displayOptions: { show: { platform: ['custom'] } },
+		},
+		{
+			displayName:
+				'This Base URL is refused: it must start with https:// (http:// only on localhost, 127.0.0.1 or [::1]).',
+			name: 'baseUrlRefusedNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: {
+				show: { platform: ['custom'] },
+				hide: {
+					baseUrl: ['', { _cnd: { regex: ACCEPTED_BASE_URL } }, { _cnd: { startsWith: '=' } }],
+				},
+			},
 		},
 		{
 			displayName: 'API User',

@@ -6,7 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { DEFAULT_PRODUCTION_INTERVAL_MINUTES } from './trigger/pacing';
 import { DEFAULT_TIMEOUT_SECONDS, pollContratPrive } from './trigger/poll';
+import { DAILY_REQUEST_QUOTA } from './v1/transport';
 
 export class ContratPriveTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -32,8 +34,7 @@ export class ContratPriveTrigger implements INodeType {
 		],
 		properties: [
 			{
-				displayName:
-					'Each poll costs about 3 requests (1 per 100 draft or pending contracts, plus 1), and 1 more per contract signed, cancelled or expired since the last poll. Production allows 1,000 requests a day: polling every minute = 1,440 polls a day, already over it; every 15 minutes ≈ 96 polls ≈ 288 requests a day. The sandbox has no quota.',
+				displayName: `Production allows ${DAILY_REQUEST_QUOTA.toLocaleString('en-US')} requests a day and a poll costs about 3, so on production the trigger skips polls that come less than ${DEFAULT_PRODUCTION_INTERVAL_MINUTES} minutes after the last one (see Options).`,
 				name: 'quotaNotice',
 				type: 'notice',
 				default: '',
@@ -116,6 +117,15 @@ export class ContratPriveTrigger implements INodeType {
 						default: false,
 						description:
 							'Whether to attach the signed PDF to "Contract Signed" items, as binary property "signedDocument" (1 more request per signed contract)',
+					},
+					{
+						displayName: 'Minimum Interval on Production (Minutes)',
+						name: 'productionInterval',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 1440 },
+						default: DEFAULT_PRODUCTION_INTERVAL_MINUTES,
+						description:
+							'On production, polls that come sooner than this after the last one are skipped without a request, to save the daily quota',
 					},
 					{
 						displayName: 'Timeout (Seconds)',

@@ -265,11 +265,10 @@ async function runBulkExample(ctx: Ctx): Promise<{ res: ExecuteResult; contracts
 		const [s] = c.signatories;
 		assert.equal(`${s.firstName} ${s.lastName}`, row.name);
 		assert.equal(typeof c.alreadyExisted, 'boolean');
-		// A contract that already existed is output as its list summary (no e-mail, no phone).
-		if (!c.alreadyExisted) {
-			assert.equal(s.email, row.email);
-			assert.equal(s.phone, row.phone);
-		}
+		// New or already existing, the contract has the same shape.
+		assert.equal(s.email, row.email);
+		assert.equal(s.phone, row.phone);
+		assert.equal(c.mainDocument.data.name, 'contract.pdf');
 	});
 	return { res, contracts };
 }
@@ -637,6 +636,11 @@ const scenarios: Scenario[] = [
 			assert.deepEqual(
 				second.map((c) => [c.id, c.alreadyExisted]),
 				first.map((c) => [c.id, true]),
+			);
+			assert.deepEqual(
+				second.map((c) => Object.keys(c).sort()),
+				first.map((c) => Object.keys(c).sort()),
+				'the same keys on both runs',
 			);
 		},
 	},

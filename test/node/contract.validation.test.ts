@@ -195,12 +195,6 @@ const rows: Row[] = [
 
 	// Signatories (fields)
 	{
-		name: 'no signatory at all (fields)',
-		parameters: { signatories: {} },
-		message: 'Item 0: "Signatories" is empty: add at least one signatory',
-		itemIndex: 0,
-	},
-	{
 		name: 'first name resolving to null',
 		parameters: { signatories: signatories({ firstName: onItem1(null, 'Bob') }) },
 		message: 'Item 1: "Signatories › Signatory 2 › First Name" is empty (null)',
@@ -381,6 +375,14 @@ const rows: Row[] = [
 describe('Contract › Create: bad input is refused before any API call', () => {
 	beforeAll(() => {
 		expect(rows.length).toBeGreaterThanOrEqual(25);
+	});
+
+	test('no signatory at all (fields): n8n does not run the workflow (at least one is required)', async () => {
+		kit.sb.resetRequestLog();
+		await expect(
+			kit.run(createParameters({ signatories: {} }), [await leaseItem()]),
+		).rejects.toThrow('The workflow has issues and cannot be executed');
+		expect(kit.sb.requests).toEqual([]);
 	});
 
 	test.each(rows.map((row) => [row.name, row] as const))('%s', async (_name, row) => {

@@ -48,6 +48,7 @@ import {
 	writeFailureCount,
 	writeState,
 } from './changes';
+import { DEFAULT_PRODUCTION_INTERVAL_MINUTES, takePollTurn } from './pacing';
 
 /** Transient failures in a row before a poll reports an error (in trigger mode). */
 export const FAILURES_BEFORE_ERROR = 3;
@@ -61,6 +62,7 @@ export const SIGNED_DOCUMENT_PROPERTY = 'signedDocument';
 
 interface PollSettings extends EmitConfig {
 	timeoutMs: number;
+	productionIntervalMinutes: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -72,10 +74,13 @@ export async function pollContratPrive(
 	const settings = readSettings(this);
 
 	if (this.getMode() === 'manual') {
-		return [await fetchSample(this, settings)];
+		const sample = await fetchSample(this, settings);
+		return sample ? [sample] : null;
 	}
 
 	const staticData = this.getWorkflowStaticData('node') as Record<string, unknown>;
+	if (!(await takePollTurn(this, staticData, settings.productionIntervalMinutes))) return null;
+
 	let outcome: { state: TriggerState; items: INodeExecutionData[] } | undefined;
 	let failure: unknown;
 	try {
@@ -159,6 +164,7 @@ function readSettings(context: IPollFunctions): PollSettings {
 	const filters = (context.getNodeParameter('filters', {}) ?? {}) as IDataObject;
 	const options = (context.getNodeParameter('options', {}) ?? {}) as IDataObject;
 	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_SECONDS);
+	const interval = Number(options.productionInterval ?? DEFAULT_PRODUCTION_INTERVAL_MINUTES);
 	return {
 		events: new Set(selected),
 		filters: {
@@ -170,6 +176,8 @@ function readSettings(context: IPollFunctions): PollSettings {
 			Number.isFinite(timeout) && timeout > 0
 				? Math.round(timeout * 1000)
 				: DEFAULT_TIMEOUT_SECONDS * 1000,
+		productionIntervalMinutes:
+			Number.isFinite(interval) && interval >= 0 ? interval : DEFAULT_PRODUCTION_INTERVAL_MINUTES,
 	};
 }
 
@@ -495,14 +503,14 @@ function sampleEventFor(
 }
 
 /**
- * The most recent contract matching the events and filters, as the event it illustrates.
- * Reads at most SAMPLE_SCAN_PAGES list pages (plus its details for the signed PDF); never
+ * The most recent contract matching the events and filters, as the event it illustrates, or
+ * null when there is none. Reads at most SAMPLE_SCAN_PAGES list pages (plus its details for the signed PDF); never
  * touches the stored state.
  */
 async function fetchSample(
 	context: IPollFunctions,
 	settings: PollSettings,
-): Promise<INodeExecutionData[]> {
+): Promise<INodeExecutionData[] | null> {
 	const statuses = new Set<ObservedContract['status']>();
 	for (const event of settings.events) {
 		for (const status of STATUSES_FOR_EVENT[event]) statuses.add(status);
@@ -533,13 +541,11 @@ async function fetchSample(
 		if (contracts.length < MAX_LIST_PAGE_SIZE) break;
 	}
 
-	throw new NodeOperationError(
-		context.getNode(),
-		'No contract matches the selected events and filters yet',
-		{
-			description: `The test event is the most recent matching contract among the ${
-				SAMPLE_SCAN_PAGES * MAX_LIST_PAGE_SIZE
-			} newest of this account. To make one in the sandbox: add a Contrat-Privé node with Contract → Create (Submit on) to send a contract, then Signatory → Sign with the sandbox SMS code 0000 for each signatory (for "Contract Signed"), or Contract → Cancel (for "Contract Cancelled"). Then click "Fetch Test Event" again.`,
-		},
+	// No output rather than an error: the editor shows "no data", not a failure.
+	context.logger.info(
+		`Contrat-Privé Trigger: no contract matches the selected events and filters among the ${
+			SAMPLE_SCAN_PAGES * MAX_LIST_PAGE_SIZE
+		} newest. To make one in the sandbox: send a contract with Contract → Create (Action: Send for Signature), then sign it with Signatory → Sign and the sandbox SMS code 0000 (for "Contract Signed"), or cancel it with Contract → Cancel (for "Contract Cancelled").`,
 	);
+	return null;
 }

@@ -22,7 +22,8 @@ type Prepared = { input: unknown } | { error: Error };
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter<ContratPriveType>('resource', 0);
-	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operationName = this.getNodeParameter('operation', 0, '') as string;
+	if ([resource, operationName].includes(CUSTOM_API_CALL)) throw customApiCallError(this);
 	const operation = resources[resource]?.[operationName];
 	if (!operation) {
 		throw new NodeOperationError(
@@ -66,6 +67,20 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	}
 	return [returnData];
+}
+
+/** The option n8n adds to Resource and Operation of nodes whose credential can sign requests. */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+function customApiCallError(context: IExecuteFunctions): NodeOperationError {
+	return new NodeOperationError(
+		context.getNode(),
+		'Custom API calls are made with the HTTP Request node, not this node',
+		{
+			description:
+				'Add an HTTP Request node with Authentication "Predefined Credential Type" and the Contrat-Privé API credential: it puts the keys in the JSON body. Send POST <base URL>/<request name>, e.g. /contractListRequest, with the parameters as JSON.',
+		},
+	);
 }
 
 function asNodeError(

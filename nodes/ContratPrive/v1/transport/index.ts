@@ -251,13 +251,15 @@ export interface CreateOptions extends RequestOptions {
 	skipIfReferenceExists?: boolean;
 }
 
-export type CreateResult =
-	| { contract: Contract; alreadyExisted: false }
-	/**
-	 * Not created now: a contract with the reference existed. Its summary from the list (one
-	 * request, where the full contract would cost a second one against the daily quota).
-	 */
-	| { contract: ContractSummary; alreadyExisted: true };
+/**
+ * The contract, created now or (`alreadyExisted`) found by its reference. Either way it is the
+ * full contract, so that a re-run outputs the same shape as the first run; a contract read with
+ * contractDetailRequest carries document contents, which the caller strips.
+ */
+export interface CreateResult {
+	contract: Contract;
+	alreadyExisted: boolean;
+}
 
 /**
  * Creates a contract without ever creating it twice.
@@ -266,7 +268,8 @@ export type CreateResult =
  * server error, unreadable reply) is reported as such and nothing is sent again.
  *
  * With a reference, the contracts with that reference are listed first: with
- * `skipIfReferenceExists` the newest one is returned; otherwise the list is the baseline. After a
+ * `skipIfReferenceExists` the newest one is read and returned (list + details: two requests, as
+ * many as list + create on the first run); otherwise the list is the baseline. After a
  * failure whose outcome is unknown, the reference is looked up again: a contract that was not in
  * the baseline is the one this call created, and is returned; if there is none, the request was
  * not carried out and is sent again (within `options.retry`).
@@ -315,7 +318,7 @@ export async function createContractAtMostOnce(
 
 	const baseline = await byReference();
 	if (options.skipIfReferenceExists !== false && baseline.contracts.length > 0) {
-		return { contract: baseline.contracts[0], alreadyExisted: true };
+		return { contract: await details(baseline.contracts[0].id), alreadyExisted: true };
 	}
 	const known = new Set(baseline.contracts.map((contract) => contract.id));
 

@@ -49,8 +49,8 @@ const properties: INodeProperties[] = [
 		name: 'language',
 		type: 'options',
 		options: [
-			{ name: 'French', value: 'fr' },
 			{ name: 'English', value: 'en' },
+			{ name: 'French', value: 'fr' },
 		],
 		default: 'fr',
 		description: 'Language of the e-mails and signing pages',
@@ -97,7 +97,12 @@ const properties: INodeProperties[] = [
 		displayName: 'Signatories',
 		name: 'signatories',
 		type: 'fixedCollection',
-		typeOptions: { multipleValues: true, sortable: true },
+		typeOptions: {
+			multipleValues: true,
+			sortable: true,
+			minRequiredFields: 1,
+			maxAllowedFields: MAX_SIGNATORIES,
+		},
 		placeholder: 'Add Signatory',
 		default: {},
 		displayOptions: { show: { signatoriesInput: ['fields'] } },
@@ -168,40 +173,6 @@ const properties: INodeProperties[] = [
 			'The signatories as a JSON list of objects. Other keys of each object are ignored.',
 	},
 	{
-		displayName: 'Bank Account',
-		name: 'bankAccount',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		description: 'Account that receives the deposits. Required when a signatory pays a deposit.',
-		options: [
-			{
-				displayName: 'IBAN',
-				name: 'iban',
-				type: 'string',
-				default: '',
-				placeholder: `e.g. ${EXAMPLE_IBAN}`,
-				description: `International bank account number, e.g. ${EXAMPLE_IBAN}. Spaces are ignored.`,
-			},
-			{
-				displayName: 'BIC',
-				name: 'bic',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. BNPAFRPPXXX',
-				description: 'Bank identifier code, 8 or 11 characters',
-			},
-			{
-				displayName: 'Account Holder',
-				name: 'holder',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. SCI Les Tilleuls',
-				description: 'Name of the account holder',
-			},
-		],
-	},
-	{
 		displayName: 'Action',
 		name: 'action',
 		type: 'options',
@@ -247,6 +218,40 @@ const properties: INodeProperties[] = [
 		description: 'Whether Contrat-Privé e-mails you (the owner account) about the contract',
 	},
 	{
+		displayName: 'Bank Account',
+		name: 'bankAccount',
+		type: 'collection',
+		placeholder: 'Add Bank Account Field',
+		default: {},
+		description: 'Account that receives the deposits. Required when a signatory pays a deposit.',
+		options: [
+			{
+				displayName: 'IBAN',
+				name: 'iban',
+				type: 'string',
+				default: '',
+				placeholder: `e.g. ${EXAMPLE_IBAN}`,
+				description: `International bank account number, e.g. ${EXAMPLE_IBAN}. Spaces are ignored.`,
+			},
+			{
+				displayName: 'BIC',
+				name: 'bic',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. BNPAFRPPXXX',
+				description: 'Bank identifier code, 8 or 11 characters',
+			},
+			{
+				displayName: 'Account Holder',
+				name: 'holder',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. SCI Les Tilleuls',
+				description: 'Name of the account holder',
+			},
+		],
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -281,7 +286,7 @@ const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to output the existing contract (its summary: ID, label, reference, status, dates, signatories), marked "alreadyExisted": true, instead of creating a new one when a contract with exactly this Reference already exists, in any status. This makes re-running a workflow safe. Only used with a Reference; costs one list request per item.',
+					'Whether to output the contract that already has this Reference, marked "alreadyExisted": true, instead of creating a second one.',
 			},
 		],
 		CREATE_TIMEOUT_MS,
@@ -554,8 +559,6 @@ export async function execute(
 		{ ...contract, document, annexes },
 		{ ...request, itemIndex, skipIfReferenceExists },
 	);
-	const json = result.alreadyExisted
-		? (result.contract as unknown as IDataObject)
-		: (withoutDocumentContents(result.contract) as unknown as IDataObject);
+	const json = withoutDocumentContents(result.contract) as unknown as IDataObject;
 	return [{ json: { ...json, alreadyExisted: result.alreadyExisted } }];
 }
