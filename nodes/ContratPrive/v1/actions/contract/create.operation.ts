@@ -286,7 +286,7 @@ const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to output the contract that already has this Reference, marked "alreadyExisted": true, instead of creating a second one.',
+					'Whether to output the contract that already has this Reference, marked "alreadyExisted": true, instead of creating a second one',
 			},
 		],
 		CREATE_TIMEOUT_MS,
