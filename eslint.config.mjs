@@ -1,11 +1,11 @@
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import tseslint from 'typescript-eslint';
 
-import { scannerToolsRequire } from './scripts/scanner-tools.mjs';
+import { scannerToolsRequire } from './test/scan/scanner-tools.mjs';
 
 // The rule sets that n8n's verification scanner and `n8n-node lint` apply on top of the community
 // plugin, with the same rules switched off (scanner/scanner.mjs `buildScanConfig` in
-// @n8n/scan-community-package, pinned in scripts/scanner/package.json). The plugin cannot be a
+// @n8n/scan-community-package, pinned in test/scan/scanner/package.json). The plugin cannot be a
 // devDependency (its preinstall refuses npm): it is loaded from the scanner tools' cache install.
 const n8nNodesBase = scannerToolsRequire()('eslint-plugin-n8n-nodes-base');
 

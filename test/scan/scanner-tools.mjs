@@ -3,14 +3,14 @@
  * (eslint-plugin-n8n-nodes-base), installed once into a cache directory outside the repository.
  *
  * Neither can be a devDependency: the plugin's preinstall (`npx only-allow pnpm`) makes `npm ci`
- * fail. So scripts/scanner/package.json pins both, its package-lock.json pins everything below
+ * fail. So test/scan/scanner/package.json pins both, its package-lock.json pins everything below
  * them, and they are installed with `npm ci --ignore-scripts` into
  * ~/.cache/n8n-nodes-contrat-prive/scanner-<version> (N8N_CACHE_DIR moves the root). A marker file
  * records the lock file's hash: an install without it, or made from another lock, is redone.
  * The install goes to a temporary sibling directory first and is renamed into place, so two
  * processes that start at the same time cannot wipe each other's install.
  *
- *   node scripts/scanner-tools.mjs   install if needed, print the directory
+ *   node test/scan/scanner-tools.mjs   install if needed, print the directory
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

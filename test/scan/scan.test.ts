@@ -1,5 +1,5 @@
 /**
- * `npm run scan` (scripts/scan.mjs) runs n8n's own scanner; these tests show that it looks at the
+ * `npm run scan` (test/scan/scan.mjs) runs n8n's own scanner; these tests show that it looks at the
  * real files and fails on a finding, so the CI step cannot pass by scanning nothing: each leg is
  * run on a copy of the package, clean and then with one known fault the scanner's rules reject.
  */
@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-const root = join(__dirname, '..');
+const root = join(__dirname, '..', '..');
 const built = existsSync(join(root, 'dist/nodes/ContratPrive/ContratPrive.node.js'));
 const whenBuilt = built ? test : test.skip;
 
@@ -31,7 +31,7 @@ afterEach(() => {
 });
 
 function scan(...args: string[]): { status: number | null; output: string } {
-	const res = spawnSync(process.execPath, [join(root, 'scripts/scan.mjs'), ...args], {
+	const res = spawnSync(process.execPath, [join(root, 'test/scan/scan.mjs'), ...args], {
 		cwd: root,
 		encoding: 'utf8',
 	});

@@ -6,7 +6,7 @@
  *   - tarball: **\/*.js and package.json of the unpacked `npm pack` tarball
  * Prints the findings and exits 1 on any error, or when a leg finds nothing to scan.
  *
- *   node scripts/scan.mjs                  both legs on this repository (npm pack builds first)
+ *   node test/scan/scan.mjs                  both legs on this repository (npm pack builds first)
  *   --root DIR                             scan (and pack) another directory
  *   --tarball X.tgz                        scan this tarball instead of packing
  *   --only source|tarball                  run one leg
@@ -26,7 +26,7 @@ const { values: args } = parseArgs({
 	options: {
 		root: {
 			type: 'string',
-			default: path.join(path.dirname(fileURLToPath(import.meta.url)), '..'),
+			default: path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..'),
 		},
 		tarball: { type: 'string' },
 		only: { type: 'string' },
