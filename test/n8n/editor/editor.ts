@@ -1,0 +1,414 @@
+/**
+ * The n8n editor in headless Chromium, as a person uses it, against the e2e's `n8n start`:
+ * signs in, opens every example workflow, adds the trigger and one action node per operation
+ * from the nodes panel and reads each node panel, picks a contract "From list", tests the
+ * credential from its modal, and runs the bulk example with the editor's button, in the dark
+ * theme. Every request for the package's icons must answer an SVG, and nothing the package
+ * causes may log an error. Screenshots go to test-results/editor/; the README's one
+ * (screenshot-editor.png) is rewritten only with UPDATE_SCREENSHOTS=1.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { INodeTypeDescription } from 'n8n-workflow';
+import type { Locator, Page } from 'playwright-core';
+
+import { DEMO_ACCOUNTS } from '../../sandbox';
+import type { Ctx, Scenario } from '../e2e';
+import { EXAMPLES, loadExample } from '../examples';
+import type { ExampleName } from '../examples';
+import type { WorkflowJson } from '../n8n-cli';
+import { OWNER, runN8nOk } from '../n8n-cli';
+import { NODE_TYPE, PACKAGE_NAME, TRIGGER_TYPE } from '../workflows';
+import type { EditorBrowser } from './browser';
+import { ICON_PATH, isSvg, openEditorBrowser, signIn } from './browser';
+import type { ExpectedParameter } from './expected';
+import { operationsOf, visibleParameters } from './expected';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const SCREENSHOTS = path.join(REPO, 'test-results', 'editor');
+const README_SCREENSHOT = path.join(__dirname, 'screenshot-editor.png');
+/** The examples' sticky notes spell out the emulator's demo keys: masked in screenshots. */
+const STICKY = '[data-test-id="sticky"]';
+const SECRETS = Object.values(DEMO_ACCOUNTS).map((a) => a.apiKey);
+/** How long one editor step (a panel opening, a list loading) may take. */
+const STEP_MS = 30_000;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const exactly = (s: string) => new RegExp(`^\\s*${escapeRegExp(s)}\\s*$`);
+
+export const editorScenario: Scenario = {
+	name: 'editor in a browser: nodes panel, every node panel, icons, list, credential, run',
+	async run(ctx) {
+		fs.mkdirSync(SCREENSHOTS, { recursive: true });
+		const server = await ctx.server();
+		await importMissingExamples(ctx);
+		const listed = ctx.sb.seed({
+			platform: 'sandbox',
+			apiUser: DEMO_ACCOUNTS.sandbox.apiUser,
+			count: 1,
+			label: `Editor list ${Date.now()}`,
+		});
+		assert.equal(listed.ids.length, 1);
+
+		const eb = await openEditorBrowser(server.url);
+		try {
+			const { page } = eb;
+			page.setDefaultTimeout(STEP_MS);
+			await signIn(page, server.url, OWNER);
+			const types = (await page.evaluate(async () =>
+				(await fetch('/types/nodes.json')).json(),
+			)) as INodeTypeDescription[];
+			const action = types.find((t) => t.name === NODE_TYPE);
+			const trigger = types.find((t) => t.name === TRIGGER_TYPE);
+			assert.ok(action && trigger, 'n8n serves both node descriptions');
+
+			const step = stopwatch();
+			for (const name of Object.keys(EXAMPLES) as ExampleName[]) {
+				await openExample(eb, ctx, name);
+			}
+			step('examples opened');
+			await addNodesAndReadPanels(eb, ctx, action, trigger, listed.ids[0]);
+			step('nodes added, panels read');
+			await runBulkExampleInDarkTheme(eb, ctx);
+			step('bulk example run in the dark theme');
+			await assertIcons(eb, types);
+
+			const problems = eb.problems();
+			if (problems.schemaPreviews.length > 0) {
+				console.log(
+					`  (n8n asked for output-schema previews the package does not ship: ${problems.schemaPreviews.length} × 404)`,
+				);
+			}
+			if (problems.other.length > 0) {
+				console.log(
+					`  (n8n's own browser noise, not the package's:\n    ${problems.other.join('\n    ')})`,
+				);
+			}
+			assert.deepEqual(problems.package, [], 'the package causes no browser error');
+		} finally {
+			await eb.close();
+		}
+	},
+};
+
+/** Examples that an earlier scenario did not import already (it may have published them). */
+async function importMissingExamples(ctx: Ctx): Promise<void> {
+	const server = await ctx.server();
+	const missing: WorkflowJson[] = [];
+	for (const name of Object.keys(EXAMPLES) as ExampleName[]) {
+		const existing = await server.rest('GET', `/workflows/${EXAMPLES[name].id}`);
+		if (existing.status !== 200) missing.push({ active: false, ...loadExample(name, ctx.sb.url) });
+	}
+	if (missing.length === 0) return;
+	// One import for all: each n8n command takes seconds to start.
+	const file = path.join(ctx.folder.dir, 'editor-examples.json');
+	fs.writeFileSync(file, JSON.stringify(missing));
+	try {
+		await runN8nOk(ctx.rt, ctx.folder, ['import:workflow', `--input=${file}`], { env: ctx.env });
+	} finally {
+		fs.rmSync(file, { force: true });
+	}
+}
+
+async function openExample(eb: EditorBrowser, ctx: Ctx, name: ExampleName): Promise<void> {
+	const { page } = eb;
+	const workflow = loadExample(name, ctx.sb.url);
+	await page.goto(`${(await ctx.server()).url}/workflow/${workflow.id}`);
+	const nodes = workflow.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote');
+	await expectCount(
+		page.getByTestId('canvas-node'),
+		nodes.length,
+		`${name}: every node on the canvas`,
+	);
+	const ours = nodes.filter((n) => String(n.type).startsWith(`${PACKAGE_NAME}.`));
+	assert.ok(ours.length > 0, `${name} uses the package`);
+	for (const node of ours) await assertIconShown(page, node.name as string);
+	await screenshot(page, `example-${name}.png`, STICKY);
+}
+
+async function addNodesAndReadPanels(
+	eb: EditorBrowser,
+	ctx: Ctx,
+	action: INodeTypeDescription,
+	trigger: INodeTypeDescription,
+	listedContractId: string,
+): Promise<void> {
+	const { page } = eb;
+	const server = await ctx.server();
+	await page.goto(`${server.url}/workflow/new`);
+	await page.getByTestId('canvas-wrapper').waitFor();
+
+	// The trigger, from the nodes panel of an empty workflow, through one of its events.
+	const events = trigger.properties.find((p) => p.name === 'events');
+	const event = (events?.options as Array<{ name: string; value: string }>)[0];
+	await openNodesPanel(page, action.displayName);
+	await page
+		.getByTestId('item-iterator-item')
+		.filter({ hasText: new RegExp(`^\\s*On ${escapeRegExp(event.name)}\\s*$`, 'i') })
+		.click();
+	await assertPanel(
+		page,
+		trigger.displayName,
+		visibleParameters(trigger, { events: [event.value] }),
+	);
+	await screenshot(page, 'panel-trigger.png');
+	await closePanel(page);
+	await assertIconShown(page, trigger.defaults.name as string);
+
+	const operations = operationsOf(action);
+	assert.ok(operations.length > 0);
+	for (const [index, op] of operations.entries()) {
+		await openNodesPanel(page, action.displayName);
+		await page
+			.getByTestId('item-iterator-item')
+			.filter({ hasText: exactly(op.action) })
+			.click();
+		await assertPanel(
+			page,
+			op.action,
+			visibleParameters(action, { resource: op.resource, operation: op.operation }),
+		);
+		if (index === 0) await testCredentialFromModal(page, ctx);
+		if (op.resource === 'contract' && op.operation === 'get') {
+			await pickContractFromList(page, ctx, listedContractId);
+		}
+		await screenshot(page, `panel-${op.resource}-${op.operation}.png`);
+		await closePanel(page);
+		await expectCount(page.getByTestId('canvas-node'), index + 2, `${op.action}: on the canvas`);
+		await assertIconShown(page, op.action);
+	}
+
+	await page.getByTestId('tidy-up-button').click();
+	await page.getByTestId('zoom-to-fit').click();
+	await canvasAtRest(page);
+	await screenshot(page, 'canvas-new-workflow.png');
+	if (process.env.UPDATE_SCREENSHOTS === '1') {
+		fs.copyFileSync(path.join(SCREENSHOTS, 'canvas-new-workflow.png'), README_SCREENSHOT);
+	}
+}
+
+/** The nodes panel, searched for "Contrat", with the package's node opened in it. */
+async function openNodesPanel(page: Page, displayName: string): Promise<void> {
+	await page.getByTestId('node-creator-plus-button').click();
+	await page.getByTestId('node-creator-search-bar').fill('Contrat');
+	await page.getByTestId('item-iterator-item').filter({ hasText: displayName }).first().click();
+}
+
+/** The node panel is open on `title` and shows a label (or the text of a notice) per parameter. */
+async function assertPanel(
+	page: Page,
+	title: string,
+	expected: ExpectedParameter[],
+): Promise<void> {
+	const panel = page.getByTestId('ndv');
+	await panel.waitFor();
+	await page.getByTestId('node-title-container').filter({ hasText: title }).waitFor();
+	const parameters = panel.getByTestId('node-parameters');
+	assert.ok(expected.length > 0, `${title}: parameters expected`);
+	for (const p of expected) {
+		if (p.type === 'notice') {
+			const text = p.displayName.replace(/<[^>]+>/g, '').slice(0, 60);
+			await parameters.getByText(text, { exact: false }).first().waitFor();
+			continue;
+		}
+		const label = parameters.locator(`[data-test-id="input-label"] label[for="${p.name}"]`).first();
+		await label.waitFor().catch(() => {
+			throw new Error(`${title}: the panel shows no "${p.displayName}" (${p.name})`);
+		});
+		assert.match(
+			await label.innerText(),
+			new RegExp(`^${escapeRegExp(p.displayName)}`),
+			`${title}: label of ${p.name}`,
+		);
+	}
+}
+
+async function closePanel(page: Page): Promise<void> {
+	await page.getByTestId('ndv-close-button').click();
+	await page.getByTestId('ndv').waitFor({ state: 'hidden' });
+}
+
+/** The credential modal opened from the node panel: its Retry button tests the credential. */
+async function testCredentialFromModal(page: Page, ctx: Ctx): Promise<void> {
+	const tests = () => ctx.sb.requestCount({ requestName: 'checkConnexionRequest' });
+	await page.getByTestId('credential-edit-button').click();
+	const modal = page.getByTestId('editCredential-modal');
+	await modal.waitFor();
+	// The modal tests a saved credential as it opens; Retry tests it again.
+	await modal.getByTestId('credentials-config-container-test-success').waitFor();
+	const before = tests();
+	await modal.getByRole('button', { name: 'Retry' }).click();
+	await waitUntil(() => tests() > before, 'the credential test request to reach the emulator');
+	await modal.getByTestId('credentials-config-container-test-success').waitFor();
+	const apiKey = modal.getByTestId('parameter-input-apiKey').locator('input');
+	assert.equal(await apiKey.getAttribute('type'), 'password', 'the API key is masked');
+	await screenshot(page, 'credential-modal.png');
+	await modal
+		.getByRole('button', { name: 'Close this dialog' })
+		.click()
+		.catch(async () => {
+			await page.keyboard.press('Escape');
+		});
+	await modal.waitFor({ state: 'hidden' });
+}
+
+/** "From list": the emulator's contract is listed by its label, and choosing it sets its ID. */
+async function pickContractFromList(page: Page, ctx: Ctx, contractId: string): Promise<void> {
+	const view: any = await (await fetch(`${ctx.sb.url}/_control/contracts/${contractId}`)).json();
+	const label: string = view.contract.label;
+	await page.getByTestId('rlc-input').click();
+	await page.getByTestId('rlc-search').fill(label);
+	await page.getByText(label, { exact: false }).last().click();
+	await waitUntil(
+		async () => (await page.getByTestId('rlc-input').inputValue()).includes(label),
+		`the locator to show "${label}"`,
+	);
+}
+
+async function runBulkExampleInDarkTheme(eb: EditorBrowser, ctx: Ctx): Promise<void> {
+	const { page } = eb;
+	const server = await ctx.server();
+	const { id } = EXAMPLES.bulk;
+	const before = new Set((await server.executions(id)).map((e) => e.id));
+	// n8n's default theme follows the system's: the canvas asks for the dark icon.
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await page.goto(`${server.url}/workflow/${id}`);
+	await page.getByTestId('canvas-node').first().waitFor();
+	await waitUntil(
+		() => eb.icons.some((i) => /\.dark\.svg$/.test(i.url)),
+		'the dark icon to be requested in the dark theme',
+	);
+	await page.getByTestId('execute-workflow-button').click();
+	let status = '';
+	await waitUntil(async () => {
+		const run = (await server.executions(id)).find((e) => !before.has(e.id));
+		status = run?.status ?? '';
+		return status !== '' && status !== 'running' && status !== 'new';
+	}, 'the run started from the editor to finish');
+	assert.equal(status, 'success', 'the run started with the Execute workflow button succeeds');
+	await page.getByTestId('clear-execution-data-button').waitFor();
+	await screenshot(page, 'bulk-run-dark.png', STICKY);
+}
+
+/** Icons asked for by the page, and both icons of every node in /types/nodes.json. */
+async function assertIcons(eb: EditorBrowser, types: INodeTypeDescription[]): Promise<void> {
+	const listed = types
+		.filter((t) => t.name.startsWith(`${PACKAGE_NAME}.`))
+		.flatMap((t) => {
+			const url = (t as { iconUrl?: string | { light: string; dark: string } }).iconUrl;
+			assert.ok(url && typeof url === 'object', `${t.name} has a light and a dark icon`);
+			return [url.light, url.dark];
+		});
+	for (const url of new Set(listed)) {
+		const res = await eb.page.evaluate(async (u) => {
+			const r = await fetch(`/${u}`);
+			return {
+				status: r.status,
+				contentType: r.headers.get('content-type') ?? '',
+				body: await r.text(),
+			};
+		}, url);
+		assert.equal(res.status, 200, `GET /${url}`);
+		assert.ok(isSvg({ url, ...res }), `/${url} is an SVG`);
+	}
+	await new Promise((r) => setTimeout(r, 0));
+	assert.ok(eb.icons.length > 0, `the editor asked for icons under ${ICON_PATH}`);
+	for (const icon of eb.icons) {
+		assert.equal(icon.status, 200, `GET ${icon.url}`);
+		assert.ok(isSvg(icon), `${icon.url} is an SVG (${icon.contentType})`);
+	}
+	const asked = new Set(eb.icons.map((i) => new URL(i.url).pathname.slice(1)));
+	for (const url of listed) assert.ok(asked.has(url), `the editor showed /${url}`);
+}
+
+/** The canvas node's icon is an image the browser loaded. */
+async function assertIconShown(page: Page, nodeName: string): Promise<void> {
+	const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`);
+	const img = node.locator(`img[src*="${ICON_PATH}"]`).first();
+	await img.waitFor().catch(() => {
+		throw new Error(`the canvas node "${nodeName}" shows no icon of the package`);
+	});
+	await waitUntil(
+		() => img.evaluate((e: any) => e.complete === true),
+		`the icon of "${nodeName}" to load`,
+	);
+	const width = await img.evaluate((e: any) => e.naturalWidth as number);
+	assert.ok(width > 0, `the icon of "${nodeName}" is broken (${await img.getAttribute('src')})`);
+}
+
+/** Once the canvas stopped moving (tidy-up and zoom animate). */
+async function canvasAtRest(page: Page): Promise<void> {
+	const boxes = async () =>
+		JSON.stringify(
+			await page
+				.getByTestId('canvas-node')
+				.evaluateAll((els) => els.map((el: any) => el.getBoundingClientRect().toJSON())),
+		);
+	let last = '';
+	await waitUntil(async () => {
+		const now = await boxes();
+		const same = now === last;
+		last = now;
+		if (!same) await new Promise((r) => setTimeout(r, 300));
+		return same;
+	}, 'the canvas to stop moving');
+}
+
+async function expectCount(locator: Locator, count: number, what: string): Promise<void> {
+	await waitUntil(async () => (await locator.count()) === count, `${what} (${count})`).catch(
+		async (err) => {
+			throw new Error(`${(err as Error).message}: found ${await locator.count()}`);
+		},
+	);
+}
+
+/**
+ * A screenshot under test-results/editor/, after checking that no API key is visible outside
+ * the elements matching `mask` (painted over in the picture).
+ */
+async function screenshot(page: Page, name: string, mask?: string): Promise<void> {
+	const visible = await page.evaluate((maskSelector) => {
+		const doc = (globalThis as any).document;
+		const hidden: any[] = maskSelector ? [...doc.querySelectorAll(maskSelector)] : [];
+		for (const el of hidden) el.style.visibility = 'hidden';
+		// No named function in here: the bundler would wrap it in a helper the page lacks.
+		const inputs: any[] = [...doc.querySelectorAll('input, textarea')].filter(
+			(el: any) =>
+				el.type !== 'password' && el.checkVisibility?.({ visibilityProperty: true }) !== false,
+		);
+		const text = [doc.body.innerText as string, ...inputs.map((i) => i.value as string)].join('\n');
+		for (const el of hidden) el.style.visibility = '';
+		return text;
+	}, mask);
+	for (const secret of SECRETS) {
+		assert.ok(!visible.includes(secret), `an API key is visible in ${name}`);
+	}
+	await page.screenshot({
+		path: path.join(SCREENSHOTS, name),
+		mask: mask ? [page.locator(mask)] : [],
+	});
+}
+
+/** Logs how long each step took since the previous one. */
+function stopwatch(): (what: string) => void {
+	let last = Date.now();
+	return (what) => {
+		console.log(`  ${what} (${((Date.now() - last) / 1000).toFixed(1)}s)`);
+		last = Date.now();
+	};
+}
+
+async function waitUntil(
+	check: () => boolean | Promise<boolean>,
+	what: string,
+	timeoutMs = STEP_MS,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await check())) {
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 200));
+	}
+}
