@@ -26,7 +26,6 @@ export interface IconResponse {
 	url: string;
 	status: number;
 	contentType: string;
-	body: string;
 }
 
 export interface PageProblems {
@@ -56,7 +55,6 @@ export async function openEditorBrowser(editorUrl: string): Promise<EditorBrowse
 	const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 	const origin = new URL(editorUrl).origin;
 	const icons: IconResponse[] = [];
-	const pending: Array<Promise<void>> = [];
 	const seen: string[] = [];
 
 	page.on('console', (m) => {
@@ -72,19 +70,7 @@ export async function openEditorBrowser(editorUrl: string): Promise<EditorBrowse
 		const url = res.url();
 		if (res.status() >= 400) seen.push(`HTTP ${res.status()}: ${res.request().method()} ${url}`);
 		if (url.startsWith(origin) && new URL(url).pathname.startsWith(ICON_PATH)) {
-			pending.push(
-				res
-					.text()
-					.catch(() => '')
-					.then((body) => {
-						icons.push({
-							url,
-							status: res.status(),
-							contentType: res.headers()['content-type'] ?? '',
-							body,
-						});
-					}),
-			);
+			icons.push({ url, status: res.status(), contentType: res.headers()['content-type'] ?? '' });
 		}
 	});
 
@@ -111,7 +97,6 @@ export async function openEditorBrowser(editorUrl: string): Promise<EditorBrowse
 			return result;
 		},
 		async close() {
-			await Promise.allSettled(pending);
 			await browser.close();
 		},
 	};
@@ -123,14 +108,14 @@ export async function signIn(
 	editorUrl: string,
 	user: { email: string; password: string },
 ): Promise<void> {
-	await page.goto(`${editorUrl}/signin`);
+	await page.goto(`${editorUrl}/signin`, { waitUntil: 'domcontentloaded' });
 	await page.locator('input[name="emailOrLdapLoginId"]').fill(user.email);
 	await page.locator('input[name="password"]').fill(user.password);
 	await page.getByTestId('form-submit-button').click();
 	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
 }
 
-/** An SVG, as the browser would take it for an <img>. */
-export function isSvg(icon: IconResponse): boolean {
-	return /^image\/svg\+xml/.test(icon.contentType) && /<svg[\s>]/.test(icon.body);
+/** An SVG, as the browser takes it for an <img>. */
+export function isSvg(contentType: string, body?: string): boolean {
+	return /^image\/svg\+xml/.test(contentType) && (body === undefined || /<svg[\s>]/.test(body));
 }

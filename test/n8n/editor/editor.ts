@@ -2,8 +2,8 @@
  * The n8n editor in headless Chromium, as a person uses it, against the e2e's `n8n start`:
  * signs in, opens every example workflow, adds the trigger and one action node per operation
  * from the nodes panel and reads each node panel, picks a contract "From list", tests the
- * credential from its modal, and runs the bulk example with the editor's button, in the dark
- * theme. Every request for the package's icons must answer an SVG, and nothing the package
+ * credential from its modal, runs the bulk example with the editor's button, and shows it again
+ * in the dark theme. Every request for the package's icons must answer an SVG, and nothing the package
  * causes may log an error. Screenshots go to test-results/editor/; the README's one
  * (screenshot-editor.png) is rewritten only with UPDATE_SCREENSHOTS=1.
  */
@@ -42,8 +42,10 @@ export const editorScenario: Scenario = {
 	name: 'editor in a browser: nodes panel, every node panel, icons, list, credential, run',
 	async run(ctx) {
 		fs.mkdirSync(SCREENSHOTS, { recursive: true });
+		const step = stopwatch();
 		const server = await ctx.server();
 		await importMissingExamples(ctx);
+		step('examples imported');
 		const listed = ctx.sb.seed({
 			platform: 'sandbox',
 			apiUser: DEMO_ACCOUNTS.sandbox.apiUser,
@@ -57,6 +59,7 @@ export const editorScenario: Scenario = {
 			const { page } = eb;
 			page.setDefaultTimeout(STEP_MS);
 			await signIn(page, server.url, OWNER);
+			step('signed in');
 			const types = (await page.evaluate(async () =>
 				(await fetch('/types/nodes.json')).json(),
 			)) as INodeTypeDescription[];
@@ -64,15 +67,15 @@ export const editorScenario: Scenario = {
 			const trigger = types.find((t) => t.name === TRIGGER_TYPE);
 			assert.ok(action && trigger, 'n8n serves both node descriptions');
 
-			const step = stopwatch();
 			for (const name of Object.keys(EXAMPLES) as ExampleName[]) {
 				await openExample(eb, ctx, name);
 			}
 			step('examples opened');
 			await addNodesAndReadPanels(eb, ctx, action, trigger, listed.ids[0]);
 			step('nodes added, panels read');
-			await runBulkExampleInDarkTheme(eb, ctx);
-			step('bulk example run in the dark theme');
+			await runBulkExample(eb, ctx);
+			await openBulkExampleInDarkTheme(eb, ctx);
+			step('bulk example run, then shown in the dark theme');
 			await assertIcons(eb, types);
 
 			const problems = eb.problems();
@@ -115,7 +118,9 @@ async function importMissingExamples(ctx: Ctx): Promise<void> {
 async function openExample(eb: EditorBrowser, ctx: Ctx, name: ExampleName): Promise<void> {
 	const { page } = eb;
 	const workflow = loadExample(name, ctx.sb.url);
-	await page.goto(`${(await ctx.server()).url}/workflow/${workflow.id}`);
+	await page.goto(`${(await ctx.server()).url}/workflow/${workflow.id}`, {
+		waitUntil: 'domcontentloaded',
+	});
 	const nodes = workflow.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote');
 	await expectCount(
 		page.getByTestId('canvas-node'),
@@ -137,7 +142,7 @@ async function addNodesAndReadPanels(
 ): Promise<void> {
 	const { page } = eb;
 	const server = await ctx.server();
-	await page.goto(`${server.url}/workflow/new`);
+	await page.goto(`${server.url}/workflow/new`, { waitUntil: 'domcontentloaded' });
 	await page.getByTestId('canvas-wrapper').waitFor();
 
 	// The trigger, from the nodes panel of an empty workflow, through one of its events.
@@ -184,9 +189,6 @@ async function addNodesAndReadPanels(
 	await page.getByTestId('zoom-to-fit').click();
 	await canvasAtRest(page);
 	await screenshot(page, 'canvas-new-workflow.png');
-	if (process.env.UPDATE_SCREENSHOTS === '1') {
-		fs.copyFileSync(path.join(SCREENSHOTS, 'canvas-new-workflow.png'), README_SCREENSHOT);
-	}
 }
 
 /** The nodes panel, searched for "Contrat", with the package's node opened in it. */
@@ -244,6 +246,9 @@ async function testCredentialFromModal(page: Page, ctx: Ctx): Promise<void> {
 	await modal.getByTestId('credentials-config-container-test-success').waitFor();
 	const apiKey = modal.getByTestId('parameter-input-apiKey').locator('input');
 	assert.equal(await apiKey.getAttribute('type'), 'password', 'the API key is masked');
+	const shown = await apiKey.inputValue();
+	for (const secret of SECRETS)
+		assert.ok(!shown.includes(secret), 'n8n sent no API key to the page');
 	await screenshot(page, 'credential-modal.png');
 	await modal
 		.getByRole('button', { name: 'Close this dialog' })
@@ -267,19 +272,14 @@ async function pickContractFromList(page: Page, ctx: Ctx, contractId: string): P
 	);
 }
 
-async function runBulkExampleInDarkTheme(eb: EditorBrowser, ctx: Ctx): Promise<void> {
+/** The bulk example run with the editor's Execute workflow button: the README's picture. */
+async function runBulkExample(eb: EditorBrowser, ctx: Ctx): Promise<void> {
 	const { page } = eb;
 	const server = await ctx.server();
 	const { id } = EXAMPLES.bulk;
 	const before = new Set((await server.executions(id)).map((e) => e.id));
-	// n8n's default theme follows the system's: the canvas asks for the dark icon.
-	await page.emulateMedia({ colorScheme: 'dark' });
-	await page.goto(`${server.url}/workflow/${id}`);
+	await page.goto(`${server.url}/workflow/${id}`, { waitUntil: 'domcontentloaded' });
 	await page.getByTestId('canvas-node').first().waitFor();
-	await waitUntil(
-		() => eb.icons.some((i) => /\.dark\.svg$/.test(i.url)),
-		'the dark icon to be requested in the dark theme',
-	);
 	await page.getByTestId('execute-workflow-button').click();
 	let status = '';
 	await waitUntil(async () => {
@@ -289,38 +289,76 @@ async function runBulkExampleInDarkTheme(eb: EditorBrowser, ctx: Ctx): Promise<v
 	}, 'the run started from the editor to finish');
 	assert.equal(status, 'success', 'the run started with the Execute workflow button succeeds');
 	await page.getByTestId('clear-execution-data-button').waitFor();
-	await screenshot(page, 'bulk-run-dark.png', STICKY);
+	await canvasAtRest(page);
+	await screenshot(page, 'bulk-run.png', STICKY);
+	await screenshot(page, 'bulk-run-nodes.png', STICKY, await nodesArea(page));
+	if (process.env.UPDATE_SCREENSHOTS === '1') {
+		fs.copyFileSync(path.join(SCREENSHOTS, 'bulk-run-nodes.png'), README_SCREENSHOT);
+	}
 }
 
-/** Icons asked for by the page, and both icons of every node in /types/nodes.json. */
+/** n8n's default theme follows the system's: in a dark system, the canvas shows the dark icon. */
+async function openBulkExampleInDarkTheme(eb: EditorBrowser, ctx: Ctx): Promise<void> {
+	const { page } = eb;
+	const workflow = loadExample('bulk', ctx.sb.url);
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await page.goto(`${(await ctx.server()).url}/workflow/${workflow.id}`, {
+		waitUntil: 'domcontentloaded',
+	});
+	await page.getByTestId('canvas-node').first().waitFor();
+	await waitUntil(
+		() => eb.icons.some((i) => /\.dark\.svg$/.test(i.url)),
+		'the dark icon to be requested in the dark theme',
+	);
+	for (const node of workflow.nodes.filter((n) => String(n.type).startsWith(`${PACKAGE_NAME}.`))) {
+		await assertIconShown(page, node.name as string);
+	}
+	await screenshot(page, 'example-bulk-dark.png', STICKY);
+}
+
+/** The canvas nodes with their names and the item counts between them. */
+async function nodesArea(
+	page: Page,
+): Promise<{ x: number; y: number; width: number; height: number }> {
+	const boxes = await page
+		.getByTestId('canvas-node')
+		.evaluateAll((els) => els.map((el: any) => el.getBoundingClientRect().toJSON()));
+	const left = Math.min(...boxes.map((b) => b.left)) - 60;
+	const right = Math.max(...boxes.map((b) => b.right)) + 150;
+	const top = Math.min(...boxes.map((b) => b.top)) - 40;
+	const bottom = Math.max(...boxes.map((b) => b.bottom)) + 70;
+	return { x: Math.max(0, left), y: Math.max(0, top), width: right - left, height: bottom - top };
+}
+
+/** Every icon the page asked for, and both icons of every node in /types/nodes.json. */
 async function assertIcons(eb: EditorBrowser, types: INodeTypeDescription[]): Promise<void> {
 	const listed = types
 		.filter((t) => t.name.startsWith(`${PACKAGE_NAME}.`))
 		.flatMap((t) => {
 			const url = (t as { iconUrl?: string | { light: string; dark: string } }).iconUrl;
 			assert.ok(url && typeof url === 'object', `${t.name} has a light and a dark icon`);
-			return [url.light, url.dark];
+			return [`/${url.light}`, `/${url.dark}`];
 		});
-	for (const url of new Set(listed)) {
+	assert.ok(eb.icons.length > 0, `the editor asked for icons under ${ICON_PATH}`);
+	for (const icon of eb.icons) {
+		assert.equal(icon.status, 200, `GET ${icon.url}`);
+		assert.ok(isSvg(icon.contentType), `${icon.url} is an SVG (${icon.contentType})`);
+	}
+	const asked = eb.icons.map((i) => new URL(i.url).pathname);
+	for (const url of listed) assert.ok(asked.includes(url), `the editor showed ${url}`);
+	// The bodies, once per URL (a navigation may have cut a response short).
+	for (const url of new Set([...listed, ...asked])) {
 		const res = await eb.page.evaluate(async (u) => {
-			const r = await fetch(`/${u}`);
+			const r = await fetch(u);
 			return {
 				status: r.status,
 				contentType: r.headers.get('content-type') ?? '',
 				body: await r.text(),
 			};
 		}, url);
-		assert.equal(res.status, 200, `GET /${url}`);
-		assert.ok(isSvg({ url, ...res }), `/${url} is an SVG`);
+		assert.equal(res.status, 200, `GET ${url}`);
+		assert.ok(isSvg(res.contentType, res.body), `${url} is an SVG`);
 	}
-	await new Promise((r) => setTimeout(r, 0));
-	assert.ok(eb.icons.length > 0, `the editor asked for icons under ${ICON_PATH}`);
-	for (const icon of eb.icons) {
-		assert.equal(icon.status, 200, `GET ${icon.url}`);
-		assert.ok(isSvg(icon), `${icon.url} is an SVG (${icon.contentType})`);
-	}
-	const asked = new Set(eb.icons.map((i) => new URL(i.url).pathname.slice(1)));
-	for (const url of listed) assert.ok(asked.has(url), `the editor showed /${url}`);
 }
 
 /** The canvas node's icon is an image the browser loaded. */
@@ -368,7 +406,12 @@ async function expectCount(locator: Locator, count: number, what: string): Promi
  * A screenshot under test-results/editor/, after checking that no API key is visible outside
  * the elements matching `mask` (painted over in the picture).
  */
-async function screenshot(page: Page, name: string, mask?: string): Promise<void> {
+async function screenshot(
+	page: Page,
+	name: string,
+	mask?: string,
+	clip?: { x: number; y: number; width: number; height: number },
+): Promise<void> {
 	const visible = await page.evaluate((maskSelector) => {
 		const doc = (globalThis as any).document;
 		const hidden: any[] = maskSelector ? [...doc.querySelectorAll(maskSelector)] : [];
@@ -388,6 +431,7 @@ async function screenshot(page: Page, name: string, mask?: string): Promise<void
 	await page.screenshot({
 		path: path.join(SCREENSHOTS, name),
 		mask: mask ? [page.locator(mask)] : [],
+		clip,
 	});
 }
 
