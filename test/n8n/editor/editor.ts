@@ -21,7 +21,7 @@ import type { ExampleName } from '../examples';
 import type { WorkflowJson } from '../n8n-cli';
 import { OWNER, runN8nOk } from '../n8n-cli';
 import { NODE_TYPE, PACKAGE_NAME, TRIGGER_TYPE } from '../workflows';
-import type { EditorBrowser } from './browser';
+import type { EditorBrowser, PageProblems } from './browser';
 import { ICON_PATH, isSvg, openEditorBrowser, signIn } from './browser';
 import type { ExpectedParameter } from './expected';
 import { operationsOf, visibleParameters } from './expected';
@@ -77,24 +77,33 @@ export const editorScenario: Scenario = {
 			await openBulkExampleInDarkTheme(eb, ctx);
 			step('bulk example run, then shown in the dark theme');
 			await assertIcons(eb, types);
-
-			const problems = eb.problems();
-			if (problems.schemaPreviews.length > 0) {
-				console.log(
-					`  (n8n asked for output-schema previews the package does not ship: ${problems.schemaPreviews.length} × 404)`,
-				);
-			}
-			if (problems.other.length > 0) {
-				console.log(
-					`  (n8n's own browser noise, not the package's:\n    ${problems.other.join('\n    ')})`,
-				);
-			}
-			assert.deepEqual(problems.package, [], 'the package causes no browser error');
+			assert.deepEqual(eb.problems().package, [], 'the package causes no browser error');
 		} finally {
+			reportProblems(eb.problems());
 			await eb.close();
 		}
 	},
 };
+
+/** What the browser logged, grouped; the package's errors also when a step failed first. */
+function reportProblems(problems: PageProblems): void {
+	const lines = (list: string[]) => {
+		const counted = new Map<string, number>();
+		for (const line of list) counted.set(line, (counted.get(line) ?? 0) + 1);
+		return [...counted].map(([line, n]) => `    ${n > 1 ? `${n} × ` : ''}${line}`).join('\n');
+	};
+	if (problems.package.length > 0) {
+		console.log(`  browser errors caused by the package:\n${lines(problems.package)}`);
+	}
+	if (problems.schemaPreviews.length > 0) {
+		console.log(
+			`  (n8n asked for output-schema previews the package does not ship: ${problems.schemaPreviews.length} × 404)`,
+		);
+	}
+	if (problems.other.length > 0) {
+		console.log(`  (n8n's own browser noise, not the package's:\n${lines(problems.other)})`);
+	}
+}
 
 /** Examples that an earlier scenario did not import already (it may have published them). */
 async function importMissingExamples(ctx: Ctx): Promise<void> {
