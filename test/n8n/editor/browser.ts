@@ -2,6 +2,8 @@
  * Headless Chromium (Debian's, driven by playwright-core) on the n8n editor, with what the page
  * logged and loaded sorted into what the package causes and what it does not.
  */
+import * as fs from 'node:fs';
+
 import type { Browser, Page } from 'playwright-core';
 import { chromium, selectors } from 'playwright-core';
 
@@ -49,6 +51,7 @@ export interface EditorBrowser {
 const MENTIONS_PACKAGE = new RegExp(`${PACKAGE_NAME}|contratPrive|Contrat-Priv`, 'i');
 
 export async function openEditorBrowser(editorUrl: string): Promise<EditorBrowser> {
+	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
 	// n8n's editor marks its elements with data-test-id.
 	selectors.setTestIdAttribute('data-test-id');
 	const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
