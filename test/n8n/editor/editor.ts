@@ -127,9 +127,11 @@ async function importMissingExamples(ctx: Ctx): Promise<void> {
 async function openExample(eb: EditorBrowser, ctx: Ctx, name: ExampleName): Promise<void> {
 	const { page } = eb;
 	const workflow = loadExample(name, ctx.sb.url);
-	await page.goto(`${(await ctx.server()).url}/workflow/${workflow.id}`, {
-		waitUntil: 'domcontentloaded',
-	});
+	// From the workflows list, as a person opens it (and without reloading the editor's code).
+	const list = `${(await ctx.server()).url}/home/workflows`;
+	if (page.url() !== list) await page.goto(list, { waitUntil: 'domcontentloaded' });
+	await page.getByText(workflow.name, { exact: true }).first().click();
+	await page.waitForURL((url) => url.pathname === `/workflow/${workflow.id}`);
 	const nodes = workflow.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote');
 	await expectCount(
 		page.getByTestId('canvas-node'),
@@ -140,6 +142,8 @@ async function openExample(eb: EditorBrowser, ctx: Ctx, name: ExampleName): Prom
 	assert.ok(ours.length > 0, `${name} uses the package`);
 	for (const node of ours) await assertIconShown(page, node.name as string);
 	await screenshot(page, `example-${name}.png`, STICKY);
+	await page.goBack();
+	await page.waitForURL(list);
 }
 
 async function addNodesAndReadPanels(
