@@ -27,6 +27,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { makePdf } from '../fixtures/pdf';
+import { agentScenarios } from './agent/scenarios';
 import { ARCHIVE_DIR, ensureArchiveDir, EXAMPLES, loadExample, localCredential } from './examples';
 import type { Sandbox } from '../sandbox';
 import { DEMO_ACCOUNTS, startSandbox } from '../sandbox';
@@ -87,7 +88,7 @@ interface Credentials {
 	wrongPlatform: CredentialImport;
 }
 
-interface Ctx {
+export interface Ctx {
 	rt: N8nRuntime;
 	folder: UserFolder;
 	sb: Sandbox;
@@ -107,7 +108,7 @@ interface Ctx {
 	env: NodeJS.ProcessEnv;
 }
 
-interface Scenario {
+export interface Scenario {
 	name: string;
 	run(ctx: Ctx): Promise<void>;
 }
@@ -859,6 +860,7 @@ const scenarios: Scenario[] = [
 			}
 		},
 	},
+	...agentScenarios,
 ];
 
 async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -1,0 +1,322 @@
+/**
+ * The Contrat-Privé node as an AI Agent tool in a real n8n: an AI Agent with an OpenAI Chat
+ * Model whose credential points at a scripted model server of ours (model-server.ts), and
+ * Contrat-Privé Tool nodes, over the emulator. Each scenario runs one workflow with `n8n execute`
+ * (Manual Trigger → Download PDF → Create → AI Agent): the script calls the tools as a model
+ * would, checks what they returned, and answers in words.
+ */
+import * as assert from 'node:assert/strict';
+
+import { DEMO_ACCOUNTS } from '../../sandbox';
+import type { Ctx, Scenario } from '../e2e';
+import type { CredentialImport } from '../n8n-cli';
+import { freePort, importCredentials, nodeOutput } from '../n8n-cli';
+import { contratPrive, httpDownload, manualTrigger } from '../workflows';
+import type { Answer, ModelRequest, ModelServer, Script, ToolOutput } from './model-server';
+import { startModelServer } from './model-server';
+import { AGENT_NAME, agentWorkflow, TOOLS } from './workflow';
+
+/** What the chat model credential holds: our server's URL and a key of its own. */
+export const CHAT_MODEL_API_KEY = 'sk-scripted-model-not-a-real-key';
+
+const SECRETS = [
+	DEMO_ACCOUNTS.sandbox.apiKey,
+	DEMO_ACCOUNTS.production.apiKey,
+	DEMO_ACCOUNTS.otherSandbox.apiKey,
+];
+
+type Ref = { id: string; name: string };
+
+/** The model server listens on one port for the whole suite: the credential names it. */
+let modelPort: number | undefined;
+let chatModelCredential: Ref | undefined;
+
+async function chatModel(ctx: Ctx): Promise<Ref> {
+	modelPort ??= await freePort();
+	if (!chatModelCredential) {
+		const credential: CredentialImport = {
+			id: 'scriptedModel0001',
+			name: 'Scripted chat model (local)',
+			type: 'openAiApi',
+			data: { apiKey: CHAT_MODEL_API_KEY, url: `http://127.0.0.1:${modelPort}/v1` },
+		};
+		await importCredentials(ctx.rt, ctx.folder, [credential]);
+		chatModelCredential = { id: credential.id, name: credential.name };
+	}
+	return chatModelCredential;
+}
+
+export interface AgentRun {
+	answer: string;
+	transcript: string;
+	toolOutputs: ToolOutput[];
+	run: any;
+}
+
+/**
+ * Runs a question through the agent with the given tools and script: the model server is
+ * started for the run and stopped after. Checks the run went to its end, the script found
+ * what it expected, and no API key reached the model.
+ */
+async function askAgent(
+	ctx: Ctx,
+	options: {
+		id: string;
+		question: string;
+		tools: Array<(credential: Ref) => any>;
+		credential: Ref;
+		script: Script;
+		reference: string;
+		responsesApi?: boolean;
+	},
+): Promise<AgentRun> {
+	const modelCredential = await chatModel(ctx);
+	const server = await startModelServer(modelPort);
+	try {
+		server.play(options.script);
+		const workflow = agentWorkflow({
+			id: options.id,
+			name: `E2E agent ${options.id}`,
+			before: [
+				manualTrigger(),
+				httpDownload('Download PDF', ctx.pdfUrl),
+				contratPrive(
+					'Create',
+					{
+						resource: 'contract',
+						operation: 'create',
+						label: 'Lease - 12 rue des Lilas, Lyon',
+						language: 'en',
+						deadline: `${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)}T00:00:00`,
+						binaryPropertyName: 'data',
+						signatoriesInput: 'fields',
+						signatories: {
+							signatory: [
+								{
+									firstName: 'Paul',
+									lastName: 'Dupont',
+									email: 'paul.dupont@example.com',
+									phone: '06 12 34 56 78',
+									deposit: 0,
+								},
+							],
+						},
+						action: 'send',
+						additionalFields: { reference: options.reference },
+					},
+					options.credential,
+				),
+			],
+			question: options.question,
+			tools: options.tools.map((tool) => tool(options.credential)),
+			chatModelCredential: modelCredential,
+			responsesApi: options.responsesApi,
+		});
+		const res = await ctx.execute(workflow);
+		const transcript = formatTranscript(server);
+		console.log(transcript);
+		assert.deepEqual(server.failures, [], 'the script found what it expected');
+		if (!res.ok) {
+			throw new Error(
+				`the agent run failed (exit ${res.code ?? res.signal}): ${JSON.stringify(res.error ?? null)}\n${res.run ? '' : res.stdout + res.stderr}`,
+			);
+		}
+		assertNothingSecret(server);
+		const [output] = nodeOutput(res.run, AGENT_NAME);
+		const toolOutputs = server.transcript.flatMap((entry) => entry.request.toolOutputs);
+		return { answer: String(output.output), transcript, toolOutputs, run: res.run };
+	} finally {
+		await server.close();
+	}
+}
+
+/** No API key of Contrat-Privé in anything the model received (the tool outputs included). */
+function assertNothingSecret(server: ModelServer): void {
+	assert.ok(server.received.length > 0, 'the model server was called');
+	for (const text of server.received) {
+		for (const secret of SECRETS) {
+			assert.ok(!text.includes(secret), 'a Contrat-Privé API key reached the chat model');
+		}
+	}
+}
+
+function formatTranscript(server: ModelServer): string {
+	const lines: string[] = [];
+	const first = server.transcript[0]?.request;
+	lines.push(`  question: ${first?.question ?? '(no request)'}`);
+	for (const { request, answer } of server.transcript) {
+		for (const output of request.toolOutputs) {
+			lines.push(`  tool ${output.name} returned: ${clip(output.output)}`);
+		}
+		if ('text' in answer) lines.push(`  answer: ${answer.text}`);
+		else {
+			for (const call of answer.toolCalls) {
+				lines.push(`  tool call: ${call.name}(${JSON.stringify(call.args)})`);
+			}
+		}
+	}
+	return lines.join('\n');
+}
+
+function clip(text: string, max = 400): string {
+	return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}
+
+// ------------------------------------------------------------------ script helpers
+
+function toolNamed(request: ModelRequest, name: string): void {
+	const names = request.tools.map((tool) => tool.name);
+	assert.ok(names.includes(name), `the model is offered ${name} (offered: ${names.join(', ')})`);
+}
+
+function call(name: string, args: Record<string, unknown>) {
+	return (request: ModelRequest): Answer => {
+		toolNamed(request, name);
+		return { toolCalls: [{ name, args }] };
+	};
+}
+
+/** The single output of the previous turn's tool, parsed (n8n sends the items' json). */
+function lastOutput(request: ModelRequest, tool: string): any {
+	assert.equal(request.toolOutputs.length, 1, 'one tool output');
+	const [output] = request.toolOutputs;
+	assert.equal(output.name, tool);
+	return JSON.parse(output.output);
+}
+
+/** Checks a tool's output is compact: no document contents, no audit log, small. */
+function assertCompact(output: ToolOutput): void {
+	assert.ok(output.output.length < 4000, `${output.name} returned ${output.output.length} chars`);
+	assert.doesNotMatch(output.output, /[A-Za-z0-9+/]{200,}/, 'no base64 in a tool output');
+	assert.doesNotMatch(output.output, /"log"\s*:/, 'no audit log in a tool output');
+}
+
+/** An error a model can act on: a sentence, no stack, not empty. */
+function assertActionableError(request: ModelRequest, tool: string, pattern: RegExp): string {
+	const parsed = lastOutput(request, tool);
+	const error = Array.isArray(parsed) ? parsed[0]?.error : parsed?.error;
+	assert.equal(typeof error, 'string', `${tool} returned an error text: ${JSON.stringify(parsed)}`);
+	assert.match(error, pattern);
+	assert.doesNotMatch(request.toolOutputs[0].output, /\n\s+at |\.js:\d+/, 'no stack trace');
+	return error;
+}
+
+function uniqueReference(prefix: string): string {
+	return `${prefix}-${Date.now().toString(36).toUpperCase()}`;
+}
+
+/** The contract of a reference, from Find contracts' output. */
+function onlyContract(request: ModelRequest, reference: string): any {
+	const contracts = lastOutput(request, 'Find_contracts');
+	assertCompact(request.toolOutputs[0]);
+	assert.ok(Array.isArray(contracts), 'Find contracts returns a list');
+	assert.equal(contracts.length, 1, `one contract has reference ${reference}`);
+	assert.equal(contracts[0].reference, reference);
+	return contracts[0];
+}
+
+// ------------------------------------------------------------------ scenarios
+
+export const agentScenarios: Scenario[] = [
+	{
+		name: 'agent: status question (Find contracts by reference)',
+		async run(ctx) {
+			const reference = uniqueReference('LEASE');
+			let status = '';
+			const { answer } = await askAgent(ctx, {
+				id: 'e2eAgentStatus',
+				question: `Has Dupont signed the lease ${reference}?`,
+				tools: [TOOLS.findContracts, TOOLS.sendSmsCode],
+				credential: ctx.creds.sandbox,
+				reference,
+				script: {
+					turns: [
+						call('Find_contracts', { reference }),
+						(request) => {
+							const contract = onlyContract(request, reference);
+							status = contract.status;
+							const dupont = contract.signatories.find((s: any) => s.lastName === 'Dupont');
+							assert.ok(dupont, 'Dupont is a signatory');
+							return {
+								text: `The lease ${reference} is ${contract.status}: Paul Dupont's signature is ${dupont.status}.`,
+							};
+						},
+					],
+				},
+			});
+			assert.equal(status, 'pending');
+			assert.match(answer, new RegExp(`${reference} is pending`));
+		},
+	},
+	{
+		name: 'agent: resend the code (Send SMS Code)',
+		async run(ctx) {
+			const reference = uniqueReference('LEASE');
+			const { answer } = await askAgent(ctx, {
+				id: 'e2eAgentResend',
+				question: `Resend the signing code to the tenant of contract ${reference}.`,
+				tools: [TOOLS.findContracts, TOOLS.sendSmsCode],
+				credential: ctx.creds.sandbox,
+				reference,
+				script: {
+					turns: [
+						call('Find_contracts', { reference }),
+						(request) => {
+							const contract = onlyContract(request, reference);
+							return {
+								toolCalls: [
+									{
+										name: 'Send_SMS_code',
+										args: { contractId: contract.id, signatoryId: contract.signatories[0].id },
+									},
+								],
+							};
+						},
+						(request) => {
+							const [sent] = lastOutput(request, 'Send_SMS_code');
+							assert.equal(sent.sent, true);
+							return { text: `I sent the signing code again to the tenant of ${reference}.` };
+						},
+					],
+				},
+			});
+			assert.match(answer, /sent the signing code again/);
+			assert.equal(ctx.sb.requestCount({ requestName: 'signatorySendSmsRequest', status: 200 }), 1);
+		},
+	},
+	{
+		name: 'agent: cancel with a reason',
+		async run(ctx) {
+			const reference = uniqueReference('OFFER');
+			const reason = 'The flat is let to another tenant';
+			let cancelledId = '';
+			const { answer } = await askAgent(ctx, {
+				id: 'e2eAgentCancel',
+				question: `Cancel the offer ${reference} for Dupont, the flat is let.`,
+				tools: [TOOLS.findContracts, TOOLS.cancelContract],
+				credential: ctx.creds.sandbox,
+				reference,
+				script: {
+					turns: [
+						call('Find_contracts', { reference }),
+						(request) => {
+							const contract = onlyContract(request, reference);
+							cancelledId = contract.id;
+							return {
+								toolCalls: [{ name: 'Cancel_contract', args: { contractId: contract.id, reason } }],
+							};
+						},
+						(request) => {
+							const [cancelled] = lastOutput(request, 'Cancel_contract');
+							assert.equal(cancelled.status, 'cancelled');
+							return { text: `The offer ${reference} is cancelled (reason: ${reason}).` };
+						},
+					],
+				},
+			});
+			assert.match(answer, /is cancelled/);
+			assert.ok(cancelledId, 'the script cancelled a contract');
+			assert.equal(ctx.sb.requestCount({ requestName: 'contractCancelRequest', status: 200 }), 1);
+		},
+	},
+];
