@@ -66,7 +66,8 @@ async function askAgent(
 		tools: Array<(credential: Ref) => any>;
 		credential: Ref;
 		script: Script;
-		reference: string;
+		/** A contract with this reference is created before the agent runs. */
+		reference?: string;
 		responsesApi?: boolean;
 	},
 ): Promise<AgentRun> {
@@ -79,33 +80,37 @@ async function askAgent(
 			name: `E2E agent ${options.id}`,
 			before: [
 				manualTrigger(),
-				httpDownload('Download PDF', ctx.pdfUrl),
-				contratPrive(
-					'Create',
-					{
-						resource: 'contract',
-						operation: 'create',
-						label: 'Lease - 12 rue des Lilas, Lyon',
-						language: 'en',
-						deadline: `${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)}T00:00:00`,
-						binaryPropertyName: 'data',
-						signatoriesInput: 'fields',
-						signatories: {
-							signatory: [
+				...(options.reference === undefined
+					? []
+					: [
+							httpDownload('Download PDF', ctx.pdfUrl),
+							contratPrive(
+								'Create',
 								{
-									firstName: 'Paul',
-									lastName: 'Dupont',
-									email: 'paul.dupont@example.com',
-									phone: '06 12 34 56 78',
-									deposit: 0,
+									resource: 'contract',
+									operation: 'create',
+									label: 'Lease - 12 rue des Lilas, Lyon',
+									language: 'en',
+									deadline: `${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)}T00:00:00`,
+									binaryPropertyName: 'data',
+									signatoriesInput: 'fields',
+									signatories: {
+										signatory: [
+											{
+												firstName: 'Paul',
+												lastName: 'Dupont',
+												email: 'paul.dupont@example.com',
+												phone: '06 12 34 56 78',
+												deposit: 0,
+											},
+										],
+									},
+									action: 'send',
+									additionalFields: { reference: options.reference },
 								},
-							],
-						},
-						action: 'send',
-						additionalFields: { reference: options.reference },
-					},
-					options.credential,
-				),
+								options.credential,
+							),
+						]),
 			],
 			question: options.question,
 			tools: options.tools.map((tool) => tool(options.credential)),
@@ -319,4 +324,207 @@ export const agentScenarios: Scenario[] = [
 			assert.equal(ctx.sb.requestCount({ requestName: 'contractCancelRequest', status: 200 }), 1);
 		},
 	},
+	{
+		name: 'agent: unknown contract (Get contract)',
+		async run(ctx) {
+			const unknownId = 'ctr_doesnotexist0001';
+			let error = '';
+			const { answer } = await askAgent(ctx, {
+				id: 'e2eAgentUnknown',
+				question: `What is the status of contract ${unknownId}?`,
+				tools: [TOOLS.findContracts, TOOLS.getContract],
+				credential: ctx.creds.sandbox,
+				script: {
+					turns: [
+						call('Get_contract', { contractId: unknownId }),
+						(request) => {
+							error = assertActionableError(request, 'Get_contract', /contract/i);
+							return { text: `I could not find contract ${unknownId}: ${error}` };
+						},
+					],
+				},
+			});
+			assert.ok(answer.includes(error), 'the agent went on and answered with the error');
+			assert.equal(ctx.sb.requestCount({ requestName: 'contractDetailRequest', status: 404 }), 1);
+		},
+	},
+	{
+		name: 'agent: invalid SMS code (Sign)',
+		async run(ctx) {
+			const reference = uniqueReference('LEASE');
+			let error = '';
+			const { answer } = await askAgent(ctx, {
+				id: 'e2eAgentBadCode',
+				question: `Paul Dupont says the code he received for lease ${reference} is 9999; sign it for him.`,
+				tools: [TOOLS.findContracts, TOOLS.sign],
+				credential: ctx.creds.sandbox,
+				reference,
+				script: {
+					turns: [
+						call('Find_contracts', { reference }),
+						(request) => {
+							const contract = onlyContract(request, reference);
+							return {
+								toolCalls: [
+									{
+										name: 'Sign_with_SMS_code',
+										args: {
+											contractId: contract.id,
+											signatoryId: contract.signatories[0].id,
+											code: '9999',
+										},
+									},
+								],
+							};
+						},
+						(request) => {
+							error = assertActionableError(request, 'Sign_with_SMS_code', /code/i);
+							return {
+								text: `The code 9999 was refused (${error}); please ask Paul Dupont to check it.`,
+							};
+						},
+					],
+				},
+			});
+			assert.ok(answer.includes(error));
+			assert.equal(ctx.sb.requestCount({ requestName: 'signatorySignRequest', status: 422 }), 1);
+		},
+	},
+	{
+		name: 'agent: daily quota reached (production)',
+		async run(ctx) {
+			const reference = 'LEASE-QUOTA';
+			// Use up the production owner's 1,000 requests of the day directly on the emulator.
+			await useUpDailyQuota(ctx);
+			let error = '';
+			try {
+				const { answer } = await askAgent(ctx, {
+					id: 'e2eAgentQuota',
+					question: `Has Dupont signed the lease ${reference}?`,
+					tools: [TOOLS.findContracts],
+					credential: ctx.creds.production,
+					script: {
+						turns: [
+							call('Find_contracts', { reference }),
+							(request) => {
+								error = assertActionableError(request, 'Find_contracts', /quota/i);
+								return { text: `Contrat-Privé refuses more requests today: ${error}` };
+							},
+						],
+					},
+				});
+				assert.ok(answer.includes(error));
+				assert.equal(ctx.sb.requestCount({ requestName: 'contractListRequest', status: 429 }), 1);
+			} finally {
+				await restoreDailyQuota(ctx);
+			}
+		},
+	},
+	{
+		name: 'agent: the tool schema n8n gives the model',
+		async run(ctx) {
+			let tools: ModelRequest['tools'] = [];
+			await askAgent(ctx, {
+				id: 'e2eAgentSchema',
+				question: 'Which tools do you have?',
+				tools: [
+					TOOLS.findContracts,
+					TOOLS.getContract,
+					TOOLS.sendSmsCode,
+					TOOLS.cancelContract,
+					TOOLS.sign,
+				],
+				credential: ctx.creds.sandbox,
+				script: {
+					turns: [
+						(request) => {
+							tools = request.tools;
+							return { text: `I have ${tools.map((t) => t.name).join(', ')}.` };
+						},
+					],
+				},
+			});
+			console.log(`  tools as the model receives them:\n${JSON.stringify(tools, null, 2)}`);
+			assertToolSchema(tools);
+		},
+	},
 ];
+
+const PRODUCTION = DEMO_ACCOUNTS.production;
+
+async function productionCall(ctx: Ctx, requestName: string): Promise<number> {
+	const res = await fetch(`${ctx.sb.baseUrls.production}/${requestName}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ apiUser: PRODUCTION.apiUser, apiKey: PRODUCTION.apiKey }),
+	});
+	await res.arrayBuffer();
+	return res.status;
+}
+
+async function useUpDailyQuota(ctx: Ctx): Promise<void> {
+	for (let i = 0; i < 1000; i += 50) {
+		await Promise.all(Array.from({ length: 50 }, () => productionCall(ctx, 'contractListRequest')));
+	}
+	assert.equal(await productionCall(ctx, 'contractListRequest'), 429, 'quota used up');
+	ctx.sb.resetRequestLog();
+}
+
+/** The quota is per Paris day: a request on the next day starts a new count, kept on return. */
+async function restoreDailyQuota(ctx: Ctx): Promise<void> {
+	ctx.sb.clock.advance('P1D');
+	try {
+		assert.equal(await productionCall(ctx, 'checkConnexionRequest'), 200);
+	} finally {
+		ctx.sb.clock.advance('-P1D');
+	}
+	assert.equal(await productionCall(ctx, 'checkConnexionRequest'), 200);
+}
+
+/** What n8n 2.39 builds from the Tool nodes: names, descriptions and $fromAI parameters. */
+function assertToolSchema(tools: ModelRequest['tools']): void {
+	const byName = new Map(tools.map((tool) => [tool.name, tool]));
+	assert.deepEqual([...byName.keys()].sort(), [
+		'Cancel_contract',
+		'Find_contracts',
+		'Get_contract',
+		'Send_SMS_code',
+		'Sign_with_SMS_code',
+	]);
+	const expected: Record<string, { description: string; parameters: string[] }> = {
+		Find_contracts: {
+			description: 'Get many contracts in Contrat-Privé',
+			parameters: ['reference'],
+		},
+		Get_contract: { description: 'Get a contract in Contrat-Privé', parameters: ['contractId'] },
+		Send_SMS_code: {
+			description: 'Send the SMS code to a signatory in Contrat-Privé',
+			parameters: ['contractId', 'signatoryId'],
+		},
+		Cancel_contract: {
+			description: 'Cancel a contract in Contrat-Privé',
+			parameters: ['contractId', 'reason'],
+		},
+		Sign_with_SMS_code: {
+			description: 'Sign a contract for a signatory in Contrat-Privé',
+			parameters: ['code', 'contractId', 'signatoryId'],
+		},
+	};
+	for (const [name, want] of Object.entries(expected)) {
+		const tool = byName.get(name)!;
+		assert.equal(tool.description, want.description, `${name}: description`);
+		const properties = tool.parameters?.properties ?? {};
+		assert.deepEqual(Object.keys(properties).sort(), want.parameters, `${name}: parameters`);
+		assert.deepEqual([...(tool.parameters.required ?? [])].sort(), want.parameters);
+		for (const [key, schema] of Object.entries<any>(properties)) {
+			assert.equal(schema.type, 'string', `${name}.${key} is a string`);
+			assert.ok(
+				typeof schema.description === 'string' && schema.description.length > 10,
+				`${name}.${key} is described`,
+			);
+		}
+		if (want.parameters.includes('contractId')) {
+			assert.match(properties.contractId.description, /returned by Find contracts/);
+		}
+	}
+}
