@@ -43,6 +43,8 @@ export const EXAMPLES = {
 		webhookPath: 'contrat-prive/sign',
 	},
 	trigger: { file: 'trigger-signed-to-archive.json', id: 'cpExampleTrigger' },
+	/** Its OpenAI Chat Model has no credential of ours: the user selects theirs. */
+	assistant: { file: 'assistant-contract-status.json', id: 'cpExampleAssistant' },
 } as const;
 
 export type ExampleName = keyof typeof EXAMPLES;
