@@ -10,7 +10,9 @@ import * as assert from 'node:assert/strict';
 import { DEMO_ACCOUNTS } from '../../sandbox';
 import type { Ctx, Scenario } from '../e2e';
 import type { CredentialImport } from '../n8n-cli';
-import { freePort, importCredentials, nodeOutput } from '../n8n-cli';
+import { freePort, importCredentials, importWorkflow, nodeOutput } from '../n8n-cli';
+import { EXAMPLES, loadExample } from '../examples';
+import { createBody, SANDBOX } from '../../sandbox/testkit';
 import { contratPrive, httpDownload, manualTrigger } from '../workflows';
 import type { Answer, ModelRequest, ModelServer, Script, ToolOutput } from './model-server';
 import { startModelServer } from './model-server';
@@ -127,6 +129,8 @@ async function askAgent(
 			);
 		}
 		assertNothingSecret(server);
+		const api = options.responsesApi === false ? 'chat/completions' : 'responses';
+		for (const entry of server.transcript) assert.equal(entry.request.api, api);
 		const [output] = nodeOutput(res.run, AGENT_NAME);
 		const toolOutputs = server.transcript.flatMap((entry) => entry.request.toolOutputs);
 		return { answer: String(output.output), transcript, toolOutputs, run: res.run };
@@ -297,6 +301,8 @@ export const agentScenarios: Scenario[] = [
 			let cancelledId = '';
 			const { answer } = await askAgent(ctx, {
 				id: 'e2eAgentCancel',
+				// The node's other API ("Use Responses API" off): POST /chat/completions.
+				responsesApi: false,
 				question: `Cancel the offer ${reference} for Dupont, the flat is let.`,
 				tools: [TOOLS.findContracts, TOOLS.cancelContract],
 				credential: ctx.creds.sandbox,
@@ -332,13 +338,14 @@ export const agentScenarios: Scenario[] = [
 			const { answer } = await askAgent(ctx, {
 				id: 'e2eAgentUnknown',
 				question: `What is the status of contract ${unknownId}?`,
-				tools: [TOOLS.findContracts, TOOLS.getContract],
+				// On Error left at its default: n8n answers the model with the message alone.
+				tools: [TOOLS.findContracts, (c) => ({ ...TOOLS.getContract(c), onError: undefined })],
 				credential: ctx.creds.sandbox,
 				script: {
 					turns: [
 						call('Get_contract', { contractId: unknownId }),
 						(request) => {
-							error = assertActionableError(request, 'Get_contract', /contract/i);
+							error = assertActionableError(request, 'Get_contract', /Contract not found/);
 							return { text: `I could not find contract ${unknownId}: ${error}` };
 						},
 					],
@@ -378,7 +385,9 @@ export const agentScenarios: Scenario[] = [
 							};
 						},
 						(request) => {
-							error = assertActionableError(request, 'Sign_with_SMS_code', /code/i);
+							error = assertActionableError(request, 'Sign_with_SMS_code', /Wrong SMS code/);
+							const [{ description }] = lastOutput(request, 'Sign_with_SMS_code');
+							assert.match(description, /the code is always 0000/);
 							return {
 								text: `The code 9999 was refused (${error}); please ask Paul Dupont to check it.`,
 							};
@@ -408,6 +417,8 @@ export const agentScenarios: Scenario[] = [
 							call('Find_contracts', { reference }),
 							(request) => {
 								error = assertActionableError(request, 'Find_contracts', /quota/i);
+								const [{ description }] = lastOutput(request, 'Find_contracts');
+								assert.match(description, /resets at midnight, Paris time \(20\d\d-/);
 								return { text: `Contrat-Privé refuses more requests today: ${error}` };
 							},
 						],
@@ -446,6 +457,85 @@ export const agentScenarios: Scenario[] = [
 			});
 			console.log(`  tools as the model receives them:\n${JSON.stringify(tools, null, 2)}`);
 			assertToolSchema(tools);
+		},
+	},
+	{
+		name: 'example assistant: the AI agent answers in its chat (published chat trigger)',
+		async run(ctx) {
+			const server = await ctx.server();
+			modelPort ??= await freePort();
+			// The example names a chat model credential the user brings; here it is our model's.
+			await importCredentials(ctx.rt, ctx.folder, [
+				{
+					id: 'cpAssistantOpenAi',
+					name: 'OpenAI account',
+					type: 'openAiApi',
+					data: { apiKey: CHAT_MODEL_API_KEY, url: `http://127.0.0.1:${modelPort}/v1` },
+				},
+			]);
+			const workflow = loadExample('assistant', ctx.sb.url);
+			const chatTrigger = workflow.nodes.find((n) => n.type.endsWith('.chatTrigger'))!;
+			assert.equal(chatTrigger.parameters.public, undefined, 'the example chat is private');
+			// Private, its chat answers only the editor's chat panel: made public here to post to it.
+			chatTrigger.parameters.public = true;
+			await importWorkflow(ctx.rt, ctx.folder, workflow);
+			await server.activateWorkflow(EXAMPLES.assistant.id);
+
+			const reference = uniqueReference('LEASE');
+			await createContractDirectly(ctx, reference);
+			const answer = `Not yet: ${reference} is pending. I sent Paul Dupont the code again.`;
+			const model = await startModelServer(modelPort);
+			try {
+				let descriptions: Record<string, string> = {};
+				model.play({
+					turns: [
+						(request) => {
+							descriptions = Object.fromEntries(request.tools.map((t) => [t.name, t.description]));
+							assert.match(request.system, /cannot cancel or sign/);
+							return { toolCalls: [{ name: 'Find_contracts', args: { reference } }] };
+						},
+						(request) => {
+							const contract = onlyContract(request, reference);
+							return {
+								toolCalls: [
+									{
+										name: 'Send_SMS_code',
+										args: { contractId: contract.id, signatoryId: contract.signatories[0].id },
+									},
+								],
+							};
+						},
+						(request) => {
+							const [sent] = lastOutput(request, 'Send_SMS_code');
+							assert.equal(sent.sent, true);
+							return { text: answer };
+						},
+					],
+				});
+				const res = await fetch(`${server.url}/webhook/${EXAMPLES.assistant.webhookId}/chat`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({
+						action: 'sendMessage',
+						sessionId: 'e2e-assistant-session',
+						chatInput: `Has Dupont signed ${reference}? If not, send him the code again.`,
+					}),
+				});
+				const text = await res.text();
+				console.log(formatTranscript(model));
+				assert.deepEqual(model.failures, [], 'the script found what it expected');
+				assert.equal(res.status, 200, text);
+				assert.equal(JSON.parse(text).output, answer);
+				assertNothingSecret(model);
+				assert.deepEqual(Object.keys(descriptions).sort(), [
+					'Find_contracts',
+					'Get_contract',
+					'Send_SMS_code',
+				]);
+				assert.match(descriptions.Find_contracts, /^Find contracts by their reference/);
+			} finally {
+				await model.close();
+			}
 		},
 	},
 ];
@@ -527,4 +617,28 @@ function assertToolSchema(tools: ModelRequest['tools']): void {
 			assert.match(properties.contractId.description, /returned by Find contracts/);
 		}
 	}
+}
+
+/** A sent contract with one signatory, Paul Dupont, made on the emulator's API directly. */
+async function createContractDirectly(ctx: Ctx, reference: string): Promise<void> {
+	const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+	const res = await fetch(`${ctx.sb.baseUrls.sandbox}/contractCreateRequest`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({
+			...SANDBOX,
+			...createBody({
+				contract: { label: 'Lease - 12 rue des Lilas, Lyon', reference, deadline },
+				signatories: [
+					{
+						firstName: 'Paul',
+						lastName: 'Dupont',
+						email: 'paul.dupont@example.com',
+						phone: '+33612345678',
+					},
+				],
+			}),
+		}),
+	});
+	assert.equal(res.status, 200, await res.text());
 }

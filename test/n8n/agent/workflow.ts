@@ -28,7 +28,12 @@ const SIGNATORY_ID = fromAI(
 	'The signatory ID: the id of one of signatories of that contract, as returned by Find contracts',
 );
 
-/** A Contrat-Privé Tool node: one operation the agent may call. */
+/**
+ * A Contrat-Privé Tool node: one operation the agent may call. With On Error "Continue" the node
+ * itself answers a refused call with `{ error, description }` (the description says what to do:
+ * attempts left, when the quota resets); by default n8n 2.39 also goes on but keeps only
+ * `{ error }`, the message.
+ */
 export function contratPriveTool(
 	name: string,
 	parameters: Record<string, unknown>,
@@ -40,6 +45,7 @@ export function contratPriveTool(
 		typeVersion: 1,
 		parameters,
 		credentials: { [CREDENTIAL_TYPE]: credential },
+		onError: 'continueRegularOutput',
 	};
 }
 
