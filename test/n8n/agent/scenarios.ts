@@ -228,14 +228,14 @@ function onlyContract(request: ModelRequest, reference: string): any {
 
 export const agentScenarios: Scenario[] = [
 	{
-		name: 'agent: status question (Find contracts by reference)',
+		name: 'agent: status question (Find contracts by reference, then Get contract)',
 		async run(ctx) {
 			const reference = uniqueReference('LEASE');
 			let status = '';
 			const { answer } = await askAgent(ctx, {
 				id: 'e2eAgentStatus',
 				question: `Has Dupont signed the lease ${reference}?`,
-				tools: [TOOLS.findContracts, TOOLS.sendSmsCode],
+				tools: [TOOLS.findContracts, TOOLS.getContract, TOOLS.sendSmsCode],
 				credential: ctx.creds.sandbox,
 				reference,
 				script: {
@@ -243,6 +243,13 @@ export const agentScenarios: Scenario[] = [
 						call('Find_contracts', { reference }),
 						(request) => {
 							const contract = onlyContract(request, reference);
+							return { toolCalls: [{ name: 'Get_contract', args: { contractId: contract.id } }] };
+						},
+						(request) => {
+							// Get, by default: no document contents, no audit log.
+							assertCompact(request.toolOutputs[0]);
+							const [contract] = lastOutput(request, 'Get_contract');
+							assert.equal(contract.reference, reference);
 							status = contract.status;
 							const dupont = contract.signatories.find((s: any) => s.lastName === 'Dupont');
 							assert.ok(dupont, 'Dupont is a signatory');
