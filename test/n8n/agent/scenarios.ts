@@ -10,13 +10,21 @@ import * as assert from 'node:assert/strict';
 import { DEMO_ACCOUNTS } from '../../sandbox';
 import type { Ctx, Scenario } from '../e2e';
 import type { CredentialImport } from '../n8n-cli';
-import { freePort, importCredentials, importWorkflow, nodeOutput } from '../n8n-cli';
+import { exportNodes, freePort, importCredentials, importWorkflow, nodeOutput } from '../n8n-cli';
 import { EXAMPLES, loadExample } from '../examples';
 import { createBody, SANDBOX } from '../../sandbox/testkit';
 import { contratPrive, httpDownload, manualTrigger } from '../workflows';
 import type { Answer, ModelRequest, ModelServer, Script, ToolOutput } from './model-server';
 import { startModelServer } from './model-server';
-import { AGENT_NAME, agentWorkflow, TOOLS } from './workflow';
+import type { AiNodeVersions } from './workflow';
+import {
+	AGENT_NAME,
+	AGENT_TYPE,
+	agentWorkflow,
+	CHAT_MODEL_TYPE,
+	chatModelApi,
+	TOOLS,
+} from './workflow';
 
 /** What the chat model credential holds: our server's URL and a key of its own. */
 export const CHAT_MODEL_API_KEY = 'sk-scripted-model-not-a-real-key';
@@ -48,6 +56,24 @@ async function chatModel(ctx: Ctx): Promise<Ref> {
 	return chatModelCredential;
 }
 
+let aiNodeVersions: AiNodeVersions | undefined;
+
+/** The latest AI Agent and OpenAI Chat Model versions of the n8n under test (export:nodes). */
+async function latestAiNodes(ctx: Ctx): Promise<AiNodeVersions> {
+	if (!aiNodeVersions) {
+		const nodes = await exportNodes(ctx.rt, ctx.folder);
+		const latest = (type: string) => {
+			const versions = nodes
+				.filter((node) => node.name === type)
+				.flatMap((node) => (Array.isArray(node.version) ? node.version : [node.version]));
+			assert.ok(versions.length > 0, `n8n ${ctx.rt.version} has ${type}`);
+			return Math.max(...versions);
+		};
+		aiNodeVersions = { agent: latest(AGENT_TYPE), chatModel: latest(CHAT_MODEL_TYPE) };
+	}
+	return aiNodeVersions;
+}
+
 export interface AgentRun {
 	answer: string;
 	transcript: string;
@@ -74,6 +100,7 @@ async function askAgent(
 	},
 ): Promise<AgentRun> {
 	const modelCredential = await chatModel(ctx);
+	const versions = await latestAiNodes(ctx);
 	const server = await startModelServer(modelPort);
 	try {
 		server.play(options.script);
@@ -118,6 +145,7 @@ async function askAgent(
 			tools: options.tools.map((tool) => tool(options.credential)),
 			chatModelCredential: modelCredential,
 			responsesApi: options.responsesApi,
+			versions,
 		});
 		const res = await ctx.execute(workflow);
 		const transcript = formatTranscript(server);
@@ -129,7 +157,7 @@ async function askAgent(
 			);
 		}
 		assertNothingSecret(server);
-		const api = options.responsesApi === false ? 'chat/completions' : 'responses';
+		const api = chatModelApi(versions, options.responsesApi);
 		for (const entry of server.transcript) assert.equal(entry.request.api, api);
 		const [output] = nodeOutput(res.run, AGENT_NAME);
 		const toolOutputs = server.transcript.flatMap((entry) => entry.request.toolOutputs);

@@ -3,6 +3,7 @@
  * Model (1.3) and Contrat-Privé Tool nodes whose parameters the model fills with $fromAI().
  */
 import type { WorkflowJson } from '../n8n-cli';
+import { SCRIPTED_MODEL } from './model-server';
 import type { WfNode } from '../workflows';
 import { byId, CREDENTIAL_TYPE, PACKAGE_NAME } from '../workflows';
 
@@ -121,6 +122,23 @@ export interface AgentWorkflowOptions {
 	chatModelCredential: Ref;
 	/** lmChatOpenAi "Use Responses API" (on by default in 1.3). */
 	responsesApi?: boolean;
+	/** Type versions of the AI nodes (default: n8n 2.39's latest). */
+	versions?: AiNodeVersions;
+}
+
+export interface AiNodeVersions {
+	agent: number;
+	chatModel: number;
+}
+
+export const LATEST_2_39: AiNodeVersions = { agent: 3.1, chatModel: 1.3 };
+
+/** The API the chat model node calls: the Responses API is its default from 1.3. */
+export function chatModelApi(
+	versions: AiNodeVersions,
+	responsesApi: boolean | undefined,
+): 'responses' | 'chat/completions' {
+	return versions.chatModel >= 1.3 && responsesApi !== false ? 'responses' : 'chat/completions';
 }
 
 export const DEFAULT_SYSTEM_MESSAGE =
@@ -128,11 +146,14 @@ export const DEFAULT_SYSTEM_MESSAGE =
 	'Look contracts up with the tools before acting, and say what you did.';
 
 export function agentWorkflow(options: AgentWorkflowOptions): WorkflowJson {
+	const versions = options.versions ?? LATEST_2_39;
 	const agent: WfNode = {
 		name: AGENT_NAME,
 		type: AGENT_TYPE,
-		typeVersion: 3.1,
+		typeVersion: versions.agent,
 		parameters: {
+			// Before 2.0 the agent had several kinds; the tools agent is the one that calls tools.
+			...(versions.agent < 2 ? { agent: 'toolsAgent' } : {}),
 			promptType: 'define',
 			text: options.question,
 			options: { systemMessage: options.systemMessage ?? DEFAULT_SYSTEM_MESSAGE },
@@ -141,10 +162,16 @@ export function agentWorkflow(options: AgentWorkflowOptions): WorkflowJson {
 	const model: WfNode = {
 		name: CHAT_MODEL_NAME,
 		type: CHAT_MODEL_TYPE,
-		typeVersion: 1.3,
+		typeVersion: versions.chatModel,
 		parameters: {
-			model: { __rl: true, mode: 'id', value: 'scripted-contrat-prive-model' },
-			...(options.responsesApi === false ? { responsesApiEnabled: false } : {}),
+			// A resource locator from 1.2, a plain name before.
+			model:
+				versions.chatModel >= 1.2
+					? { __rl: true, mode: 'id', value: SCRIPTED_MODEL }
+					: SCRIPTED_MODEL,
+			...(options.responsesApi === false && versions.chatModel >= 1.3
+				? { responsesApiEnabled: false }
+				: {}),
 			options: {},
 		},
 		credentials: { openAiApi: options.chatModelCredential },
