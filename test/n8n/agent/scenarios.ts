@@ -547,15 +547,10 @@ export const agentScenarios: Scenario[] = [
 						},
 					],
 				});
-				const res = await fetch(`${server.url}/webhook/${EXAMPLES.assistant.webhookId}/chat`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify({
-						action: 'sendMessage',
-						sessionId: 'e2e-assistant-session',
-						chatInput: `Has Dupont signed ${reference}? If not, send him the code again.`,
-					}),
-				});
+				const res = await postToChat(
+					`${server.url}/webhook/${EXAMPLES.assistant.webhookId}/chat`,
+					`Has Dupont signed ${reference}? If not, send him the code again.`,
+				);
 				const text = await res.text();
 				console.log(formatTranscript(model));
 				assert.deepEqual(model.failures, [], 'the script found what it expected');
@@ -676,4 +671,26 @@ async function createContractDirectly(ctx: Ctx, reference: string): Promise<void
 		}),
 	});
 	assert.equal(res.status, 200, await res.text());
+}
+
+/**
+ * Posts a chat message as n8n's chat widget does. A 404 (nothing run) is tried again for a while:
+ * some n8n versions register an activated workflow's webhooks a moment after answering.
+ */
+async function postToChat(url: string, chatInput: string): Promise<Response> {
+	const deadline = Date.now() + 20_000;
+	for (;;) {
+		const res = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({
+				action: 'sendMessage',
+				sessionId: 'e2e-assistant-session',
+				chatInput,
+			}),
+		});
+		if (res.status !== 404 || Date.now() > deadline) return res;
+		await res.arrayBuffer();
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
 }
