@@ -2,8 +2,8 @@
  * The Contrat-Privé node as an AI Agent tool in a real n8n: an AI Agent with an OpenAI Chat
  * Model whose credential points at a scripted model server of ours (model-server.ts), and
  * Contrat-Privé Tool nodes, over the emulator. Each scenario runs one workflow with `n8n execute`
- * (Manual Trigger → Download PDF → Create → AI Agent): the script calls the tools as a model
- * would, checks what they returned, and answers in words.
+ * (Manual Trigger → Download PDF → Create, when a contract is needed → AI Agent): the script
+ * calls the tools as a model would, checks what they returned, and answers in words.
  */
 import * as assert from 'node:assert/strict';
 
