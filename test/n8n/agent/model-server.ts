@@ -7,9 +7,9 @@
  * With the option off it posts `{baseUrl}/chat/completions`: both are served here. The model list
  * (`GET {baseUrl}/models`) is what the editor's model picker and credential test call.
  *
- * A script is a list of turns. Each request is answered by the turn after the model's earlier
- * answers in that conversation: a turn sees what the tools returned to the previous one (the
- * tool outputs of the request), may check it, and answers with tool calls or with words.
+ * A script is a list of turns. Each request is answered by the turn after the rounds of tool
+ * outputs it carries: a turn sees what the tools returned to the previous one (the tool outputs
+ * of the request), may check it, and answers with tool calls or with words.
  * A failed check is recorded and answered in words, so the run ends and the test reports it.
  */
 import * as http from 'node:http';
@@ -199,92 +199,116 @@ function parseArgs(text: unknown): Record<string, unknown> {
 	}
 }
 
+/**
+ * Where a conversation stands: the script's turn is the number of rounds of tool outputs after
+ * the user's last message (the model's earlier answers are replayed differently across n8n
+ * versions: one message per call, with or without a text, so they are not counted).
+ */
+class Conversation {
+	system = '';
+	question = '';
+	turnIndex = 0;
+	lastOutputs: ToolOutput[] = [];
+	readonly allOutputs: ToolOutput[] = [];
+	private readonly calls = new Map<string, ToolCall>();
+	private previousWasOutput = false;
+
+	systemText(text: string): void {
+		this.system += text;
+		this.previousWasOutput = false;
+	}
+
+	userText(text: string): void {
+		this.question = text;
+		this.turnIndex = 0;
+		this.lastOutputs = [];
+		this.previousWasOutput = false;
+	}
+
+	call(callId: string, call: ToolCall): void {
+		this.calls.set(callId, call);
+		this.previousWasOutput = false;
+	}
+
+	other(): void {
+		this.previousWasOutput = false;
+	}
+
+	output(callId: string, text: string): void {
+		if (!this.previousWasOutput) {
+			this.turnIndex++;
+			this.lastOutputs = [];
+		}
+		const call = this.calls.get(callId);
+		const output = { callId, name: call?.name ?? '', args: call?.args ?? {}, output: text };
+		this.lastOutputs.push(output);
+		this.allOutputs.push(output);
+		this.previousWasOutput = true;
+	}
+
+	request(api: ModelRequest['api'], tools: ToolSchema[], body: any) {
+		return {
+			request: {
+				api,
+				tools,
+				system: this.system,
+				question: this.question,
+				toolOutputs: this.lastOutputs,
+				allToolOutputs: this.allOutputs,
+				body,
+			},
+			turnIndex: this.turnIndex,
+		};
+	}
+}
+
 /** Responses API: `input` holds messages, `function_call` and `function_call_output` items. */
 function readResponsesRequest(body: any): { request: ModelRequest; turnIndex: number } {
 	const input: any[] = Array.isArray(body.input)
 		? body.input
 		: [{ role: 'user', content: body.input }];
-	const calls = new Map<string, ToolCall>();
-	const outputs: ToolOutput[] = [];
-	let system = '';
-	let question = '';
-	// One turn of the model per run of function calls (n8n replays each call as its own message).
-	let turnIndex = 0;
-	let lastOutputs: ToolOutput[] = [];
-	let inCalls = false;
+	const conversation = new Conversation();
 	for (const item of input) {
 		if (item.type === 'function_call') {
-			if (!inCalls) {
-				turnIndex++;
-				lastOutputs = [];
-			}
-			inCalls = true;
-			calls.set(item.call_id, { name: item.name, args: parseArgs(item.arguments) });
-			continue;
+			conversation.call(item.call_id, { name: item.name, args: parseArgs(item.arguments) });
+		} else if (item.type === 'function_call_output') {
+			conversation.output(item.call_id, textOf(item.output));
+		} else if (item.role === 'system' || item.role === 'developer') {
+			conversation.systemText(textOf(item.content));
+		} else if (item.role === 'user') {
+			conversation.userText(textOf(item.content));
+		} else {
+			conversation.other();
 		}
-		inCalls = false;
-		if (item.type === 'function_call_output') {
-			const call = calls.get(item.call_id);
-			const output: ToolOutput = {
-				callId: item.call_id,
-				name: call?.name ?? '',
-				args: call?.args ?? {},
-				output: textOf(item.output),
-			};
-			outputs.push(output);
-			lastOutputs.push(output);
-		} else if (item.role === 'system' || item.role === 'developer') system += textOf(item.content);
-		else if (item.role === 'user') question = textOf(item.content);
-		else if (item.role === 'assistant') turnIndex++;
 	}
 	const tools: ToolSchema[] = (body.tools ?? []).map((t: any) => ({
 		name: t.name,
 		description: t.description,
 		parameters: t.parameters,
 	}));
-	return {
-		request: {
-			api: 'responses',
-			tools,
-			system,
-			question,
-			toolOutputs: lastOutputs,
-			allToolOutputs: outputs,
-			body,
-		},
-		turnIndex,
-	};
+	return conversation.request('responses', tools, body);
 }
 
 /** Chat Completions: assistant messages with `tool_calls`, then `tool` messages. */
 function readChatRequest(body: any): { request: ModelRequest; turnIndex: number } {
-	const calls = new Map<string, ToolCall>();
-	const outputs: ToolOutput[] = [];
-	let system = '';
-	let question = '';
-	let turnIndex = 0;
-	let lastOutputs: ToolOutput[] = [];
+	const conversation = new Conversation();
 	for (const message of body.messages ?? []) {
 		if (message.role === 'system' || message.role === 'developer') {
-			system += textOf(message.content);
+			conversation.systemText(textOf(message.content));
 		} else if (message.role === 'user') {
-			question = textOf(message.content);
+			conversation.userText(textOf(message.content));
 		} else if (message.role === 'assistant') {
-			turnIndex++;
-			lastOutputs = [];
+			conversation.other();
 			for (const call of message.tool_calls ?? []) {
-				calls.set(call.id, { name: call.function.name, args: parseArgs(call.function.arguments) });
+				conversation.call(call.id, {
+					name: call.function.name,
+					args: parseArgs(call.function.arguments),
+				});
 			}
 		} else if (message.role === 'tool') {
-			const call = calls.get(message.tool_call_id);
-			const output: ToolOutput = {
-				callId: message.tool_call_id,
-				name: call?.name ?? '',
-				args: call?.args ?? {},
-				output: textOf(message.content),
-			};
-			outputs.push(output);
-			lastOutputs.push(output);
+			conversation.output(message.tool_call_id, textOf(message.content));
+		} else {
+			conversation.other();
 		}
 	}
 	const tools: ToolSchema[] = (body.tools ?? []).map((t: any) => ({
@@ -292,18 +316,7 @@ function readChatRequest(body: any): { request: ModelRequest; turnIndex: number 
 		description: t.function?.description,
 		parameters: t.function?.parameters,
 	}));
-	return {
-		request: {
-			api: 'chat/completions',
-			tools,
-			system,
-			question,
-			toolOutputs: lastOutputs,
-			allToolOutputs: outputs,
-			body,
-		},
-		turnIndex,
-	};
+	return conversation.request('chat/completions', tools, body);
 }
 
 function responsesAnswer(answer: Answer, model: string, nextId: (p: string) => string): unknown {

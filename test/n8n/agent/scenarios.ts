@@ -373,8 +373,15 @@ export const agentScenarios: Scenario[] = [
 			const { answer } = await askAgent(ctx, {
 				id: 'e2eAgentUnknown',
 				question: `What is the status of contract ${unknownId}?`,
-				// On Error left at its default: n8n answers the model with the message alone.
-				tools: [TOOLS.findContracts, (c) => ({ ...TOOLS.getContract(c), onError: undefined })],
+				// On Error left at its default: n8n 2 answers the model with the message alone; n8n 1
+				// stops the whole run, so there the tool needs On Error: Continue (README, recipe 3).
+				tools: [
+					TOOLS.findContracts,
+					(c) =>
+						Number(ctx.rt.version.split('.')[0]) >= 2
+							? { ...TOOLS.getContract(c), onError: undefined }
+							: TOOLS.getContract(c),
+				],
 				credential: ctx.creds.sandbox,
 				script: {
 					turns: [
