@@ -26,7 +26,7 @@ const CONTRACT_ID = fromAI(
 );
 const SIGNATORY_ID = fromAI(
 	'signatoryId',
-	'The signatory ID: the id of one of signatories of that contract, as returned by Find contracts',
+	'The signatory ID: the id of one of the signatories of that contract, as returned by Find contracts',
 );
 
 /**
