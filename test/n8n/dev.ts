@@ -244,6 +244,7 @@ function banner(rt: N8nRuntime, server: N8nServer, sb: Sandbox, opts: Options, o
 		`  webhooks        POST ${server.url}/webhook/${EXAMPLES.extranetStart.webhookPath}`,
 		`                  POST ${server.url}/webhook/${EXAMPLES.extranetSign.webhookPath}`,
 		`  credential      "Contrat-Privé (local sandbox)" = ${sb.baseUrls.sandbox}`,
+		'  AI assistant    select your own chat model credential in its OpenAI Chat Model node',
 		'',
 		`  emulator        ${sb.url}/ (dashboard: contracts, outbox, signing pages)`,
 		`  sandbox API     ${sb.baseUrls.sandbox}`,

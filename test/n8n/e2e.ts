@@ -27,6 +27,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { makePdf } from '../fixtures/pdf';
+import { agentScenarios } from './agent/scenarios';
 import { editorScenario } from './editor/editor';
 import { ARCHIVE_DIR, ensureArchiveDir, EXAMPLES, loadExample, localCredential } from './examples';
 import type { Sandbox } from '../sandbox';
@@ -865,6 +866,7 @@ const scenarios: Scenario[] = [
 		},
 	},
 	editorScenario,
+	...agentScenarios,
 ];
 
 async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -43,6 +43,13 @@ export const EXAMPLES = {
 		webhookPath: 'contrat-prive/sign',
 	},
 	trigger: { file: 'trigger-signed-to-archive.json', id: 'cpExampleTrigger' },
+	/** Its OpenAI Chat Model has no credential of ours: the user selects theirs. */
+	assistant: {
+		file: 'assistant-contract-status.json',
+		id: 'cpExampleAssistant',
+		/** The chat trigger's webhook id: its chat answers at /webhook/<id>/chat. */
+		webhookId: 'contrat-prive-assistant',
+	},
 } as const;
 
 export type ExampleName = keyof typeof EXAMPLES;
