@@ -4,6 +4,8 @@
  * platform's host cannot be reached from the test machine (no network): a poll that runs fails at
  * once on DNS, which is how these tests tell a poll that ran from one that was skipped.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import { isPollDue } from '../../nodes/ContratPrive/trigger/pacing';
 import { runPoll } from '../helpers/poll';
 import { KEYS } from './trigger.helpers';
@@ -31,7 +33,7 @@ describe('the trigger on production', () => {
 	const parameters = { events: ['contractSigned'] };
 	const production = { platform: 'production' as const, ...KEYS.production };
 
-	const poll = async (staticData: Record<string, unknown>, options: Record<string, unknown> = {}) =>
+	const poll = async (staticData: Record<string, unknown>, options: IDataObject = {}) =>
 		await runPoll({
 			node: { parameters: { ...parameters, options } },
 			credentials: production,
