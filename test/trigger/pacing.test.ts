@@ -4,7 +4,7 @@
  * platform's host cannot be reached from the test machine (no network): a poll that runs fails at
  * once on DNS, which is how these tests tell a poll that ran from one that was skipped.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { isPollDue } from '../../nodes/ContratPrive/trigger/pacing';
 import { runPoll } from '../helpers/poll';
@@ -33,7 +33,7 @@ describe('the trigger on production', () => {
 	const parameters = { events: ['contractSigned'] };
 	const production = { platform: 'production' as const, ...KEYS.production };
 
-	const poll = async (staticData: Record<string, unknown>, options: IDataObject = {}) =>
+	const poll = async (staticData: Record<string, unknown>, options: INodeParameters = {}) =>
 		await runPoll({
 			node: { parameters: { ...parameters, options } },
 			credentials: production,
