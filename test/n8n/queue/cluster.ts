@@ -22,6 +22,7 @@ import {
 	freePort,
 	installCommunityPackage,
 	n8nEnv,
+	OWNER,
 	runN8nOk,
 	startN8nServer,
 } from '../n8n-cli';
@@ -44,6 +45,10 @@ export interface Worker {
 	/** Highest resident set size seen by `sampleRss()`, in bytes (n8n's process, its group). */
 	peakRss: { process: number; group: number };
 	sampleRss(): void;
+	resetPeakRss(): void;
+	alive(): boolean;
+	/** Executions this worker started and did not finish, from its log: `[executionId, jobId]`. */
+	inFlight(): Array<{ executionId: number; jobId: string }>;
 }
 
 export interface QueueCluster {
@@ -174,6 +179,20 @@ async function spawnWorker(
 			const group = groupPids(pid).reduce((sum, p) => sum + rssOf(p), 0);
 			peakRss.group = Math.max(peakRss.group, group);
 		},
+		resetPeakRss() {
+			peakRss.process = 0;
+			peakRss.group = 0;
+		},
+		alive: () => !exited,
+		inFlight() {
+			const started = [...output.matchAll(/Worker started execution (\d+) \(job ([^)]+)\)/g)];
+			const finished = new Set(
+				[...output.matchAll(/Worker finished execution (\d+)/g)].map((m) => Number(m[1])),
+			);
+			return started
+				.map((m) => ({ executionId: Number(m[1]), jobId: m[2] }))
+				.filter((e) => !finished.has(e.executionId));
+		},
 		async kill9() {
 			killGroup(pid, 'SIGKILL');
 			await exit;
@@ -253,7 +272,11 @@ export async function startQueueCluster(opts: ClusterOptions): Promise<QueueClus
 				main = undefined;
 				await between?.();
 				main = await startMain();
-				await main.setupOwnerAndLogin();
+				const login = await main.rest('POST', '/login', {
+					emailOrLdapLoginId: OWNER.email,
+					password: OWNER.password,
+				});
+				if (login.status !== 200) throw new Error(`login after restart: HTTP ${login.status}`);
 			},
 			startWorker,
 			async importCredentials(credentials) {

@@ -16,6 +16,7 @@
  * (a quick try; the figures of record use 1).
  */
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -51,6 +52,9 @@ const SECRETS = [DEMO_ACCOUNTS.sandbox.apiKey, DEMO_ACCOUNTS.production.apiKey];
 interface Ctx {
 	sb: Sandbox;
 	pg: Postgres;
+	redis: Redis;
+	/** Executions that were running on the worker killed in scenario 2. */
+	deadExecutions: number[];
 	cluster: QueueCluster;
 	/** Worker RSS sampled every 500 ms while the run lasts. */
 	sampler: NodeJS.Timeout;
@@ -292,6 +296,105 @@ const scenarios: Scenario[] = [
 		},
 	},
 	{
+		name: '2. a worker dies: kill -9 mid-run, recovery by running the batches again',
+		async run(ctx) {
+			const rows = Math.round(500 / SCALE);
+			const batches = await insertEmployees(ctx, 'KIL', rows, 101);
+			const createsBefore = creates(ctx);
+			const after = await lastExecutionId(ctx);
+			await Promise.all(batches.map((b) => startBatch(ctx, b)));
+			// Kill when about a third of the contracts exist: the batches are mid-way.
+			await waitFor(
+				() => creates(ctx) - createsBefore >= rows / 3,
+				300_000,
+				'a third of the contracts created',
+				100,
+			);
+			const victim = ctx.cluster.workers
+				.filter((w) => w.alive())
+				.sort((a, b) => b.inFlight().length - a.inFlight().length)[0];
+			const inFlight = victim.inFlight().filter((e) => e.executionId > after);
+			assert.ok(inFlight.length > 0, `${victim.name} runs no execution of this batch`);
+			const createdAtKill = creates(ctx) - createsBefore;
+			const tKill = Date.now();
+			await victim.kill9();
+			ctx.deadExecutions = inFlight.map((e) => e.executionId);
+			log(`kill -9 ${victim.name} with executions ${ctx.deadExecutions.join(', ')} in flight`);
+
+			// The operator starts a worker again, waits for the other executions, then runs the
+			// workflow again for the batches whose rows have no contract ID yet.
+			const replacement = await ctx.cluster.startWorker();
+			const others = async () =>
+				(await executions(ctx, BULK_WORKFLOW_ID, after)).filter(
+					(r) => !ctx.deadExecutions.includes(r.id),
+				);
+			await waitFor(
+				async () => (await others()).every((r) => FINISHED.has(r.status)),
+				300_000,
+				'the executions the kill did not touch',
+				1000,
+			);
+			await assertAllSucceeded(ctx, await others());
+			const incomplete = (
+				await si(
+					ctx,
+					`SELECT DISTINCT batch FROM employees WHERE id LIKE 'KIL-%' AND contract_id IS NULL ORDER BY batch`,
+				)
+			).map(([b]) => Number(b));
+			const createsBeforeRerun = creates(ctx);
+			const rerun = await runBatches(ctx, incomplete, 300_000);
+			await assertAllSucceeded(ctx, rerun.executions);
+			const createdByRerun = creates(ctx) - createsBeforeRerun;
+			const created = creates(ctx) - createsBefore;
+			assert.equal(created, rows, 'contracts created: exactly one per row, no duplicate');
+			await assertOneContractPerRow(ctx, 'KIL', rows);
+			const rerunRows = await siNumber(
+				ctx,
+				`SELECT count(*) FROM employees WHERE id LIKE 'KIL-%' AND batch IN (${incomplete.join(',') || 0})`,
+			);
+
+			// What n8n did with the executions that died: their status, and Bull's job state
+			// (the lock of a dead worker expires after QUEUE_WORKER_LOCK_DURATION, 60 s; a live
+			// worker's stalled check, every 30 s, then handles the job).
+			const jobState = async (jobId: string) => {
+				const [failed] = await ctx.redis.cli('ZSCORE', 'bull:jobs:failed', jobId);
+				const [active] = await ctx.redis.cli('LPOS', 'bull:jobs:active', jobId);
+				const [reason] = await ctx.redis.cli('HGET', `bull:jobs:${jobId}`, 'failedReason');
+				return failed ? `failed: ${reason ?? ''}` : active !== undefined ? 'active' : 'other';
+			};
+			await waitFor(
+				async () => (await jobState(inFlight[0].jobId)) !== 'active',
+				Math.max(0, 120_000 - (Date.now() - tKill)),
+				'Bull to notice the dead worker',
+				2000,
+			).catch(() => undefined);
+			const states = await Promise.all(inFlight.map((e) => jobState(e.jobId)));
+			const statuses = (await executions(ctx, BULK_WORKFLOW_ID, after)).filter((r) =>
+				ctx.deadExecutions.includes(r.id),
+			);
+			return {
+				rows,
+				executions: batches.length,
+				killed: victim.name,
+				contractsCreatedBeforeKill: createdAtKill,
+				deadExecutions: inFlight.map((e, i) => ({
+					id: e.executionId,
+					job: e.jobId,
+					statusInN8n: statuses.find((r) => r.id === e.executionId)?.status,
+					bullJob: states[i],
+				})),
+				secondsAfterKill: Math.round((Date.now() - tKill) / 1000),
+				replacementWorker: replacement.name,
+				rerunBatches: incomplete.length,
+				rerunRows,
+				rerunCreated: createdByRerun,
+				rerunFoundExisting: rerunRows - createdByRerun,
+				contractsCreated: created,
+				duplicates: created - rows,
+			};
+		},
+	},
+	{
 		name: '3. signatures flow back: published trigger on the main, main restarted midway',
 		async run(ctx) {
 			const signedRows = Math.min(100, ROWS_1);
@@ -379,6 +482,133 @@ const scenarios: Scenario[] = [
 			};
 		},
 	},
+	{
+		name: 'race: the same references sent by two executions at the same moment (measured)',
+		async run(ctx) {
+			const [batch] = await insertEmployees(ctx, 'DUP', BATCH, 201);
+			const createsBefore = creates(ctx);
+			const { executions: runs } = await runBatches(ctx, [batch, batch], 300_000);
+			await assertAllSucceeded(ctx, runs);
+			const created = creates(ctx) - createsBefore;
+			assert.ok(created >= BATCH && created <= 2 * BATCH, `${created} contracts created`);
+			assert.equal(
+				await siNumber(
+					ctx,
+					"SELECT count(*) FROM employees WHERE id LIKE 'DUP-%' AND contract_id IS NULL",
+				),
+				0,
+				'every row has a contract ID',
+			);
+			return {
+				references: BATCH,
+				executions: 2,
+				contractsCreated: created,
+				referencesSentTwice: created - BATCH,
+				duplicateRate: Math.round(((created - BATCH) / BATCH) * 100) / 100,
+			};
+		},
+	},
+	{
+		name: '4. white label in queue mode: the extranet webhook pair answers from the workers',
+		async run(ctx) {
+			const after = await lastExecutionId(ctx);
+			const post = async (name: 'extranetStart' | 'extranetSign', form: Record<string, string>) => {
+				const t0 = Date.now();
+				const res = await fetch(`${ctx.cluster.main.url}/webhook/${EXAMPLES[name].webhookPath}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/x-www-form-urlencoded' },
+					body: new URLSearchParams(form).toString(),
+				});
+				const body = Buffer.from(await res.arrayBuffer());
+				return {
+					status: res.status,
+					type: res.headers.get('content-type') ?? '',
+					body,
+					ms: Date.now() - t0,
+				};
+			};
+			const started = await post('extranetStart', {
+				firstName: 'Denise',
+				lastName: 'Roux',
+				email: 'denise.roux@example.com',
+				phone: '07 11 22 33 44',
+				reference: 'QUEUE-EXTRANET-1',
+			});
+			assert.equal(started.status, 200, started.body.toString());
+			const { contractId, signatoryId, smsSent } = JSON.parse(started.body.toString());
+			assert.equal(smsSent, true);
+			const signed = await post('extranetSign', { contractId, signatoryId, code: '0000' });
+			assert.equal(signed.status, 200, signed.body.subarray(0, 300).toString());
+			assert.match(signed.type, /^application\/pdf/);
+			const view = await controlView(ctx, contractId);
+			const sign = view.contract.mainDocument.data.sign;
+			const sha256 = createHash('sha256').update(signed.body).digest('hex');
+			assert.equal(sha256, sign.sha256, 'the answer is the signed PDF');
+
+			const runs = [
+				...(await executions(ctx, EXAMPLES.extranetStart.id, after)),
+				...(await executions(ctx, EXAMPLES.extranetSign.id, after)),
+			];
+			assert.equal(runs.length, 2, JSON.stringify(runs));
+			await assertAllSucceeded(ctx, runs);
+			const ranOn = runs.map((r) => {
+				const worker = ctx.cluster.workers.find((w) =>
+					w.output().includes(`Worker started execution ${r.id} `),
+				);
+				assert.ok(worker, `execution ${r.id} ran on a worker`);
+				return worker.name;
+			});
+			const signRun = runs[1].id;
+			const stored = await ctx.cluster.n8nSql(
+				`SELECT "sourceType", "fileSize" FROM binary_data WHERE "sourceId" = '${signRun}'`,
+			);
+			assert.ok(stored.length > 0, 'the signed PDF went through the binary_data table');
+			assert.ok(
+				stored.some(([, size]) => Number(size) === sign.size),
+				`a stored file of the signed PDF's size: ${JSON.stringify(stored)}`,
+			);
+			return {
+				startMs: started.ms,
+				signMs: signed.ms,
+				signedPdfBytes: signed.body.length,
+				executionsRanOn: ranOn,
+				binaryDataRowsOfSignExecution: stored.length,
+			};
+		},
+	},
+	{
+		name: '5. throughput: contracts per minute with 1 worker and with 2 workers',
+		async run(ctx) {
+			const rows = Math.round(400 / SCALE);
+			const alive = () => ctx.cluster.workers.filter((w) => w.alive());
+			while (alive().length < 2) await ctx.cluster.startWorker();
+			const [kept, stopped] = alive();
+			await stopped.stop();
+			const measure = async (prefix: string, firstBatch: number, workers: Worker[]) => {
+				const batches = await insertEmployees(ctx, prefix, rows, firstBatch);
+				workers.forEach((w) => w.resetPeakRss());
+				const createsBefore = creates(ctx);
+				const { seconds, executions: runs } = await runBatches(ctx, batches, 600_000);
+				await assertAllSucceeded(ctx, runs);
+				assert.equal(creates(ctx) - createsBefore, rows, 'one contract per row');
+				await assertOneContractPerRow(ctx, prefix, rows);
+				return {
+					rows,
+					executions: batches.length,
+					seconds,
+					contractsPerMinute: Math.round((rows / seconds) * 60),
+					peakRssMb: Object.fromEntries(workers.map((w) => [w.name, mb(w.peakRss.process)])),
+					peakRssWithTaskRunnerMb: Object.fromEntries(
+						workers.map((w) => [w.name, mb(w.peakRss.group)]),
+					),
+				};
+			};
+			const one = await measure('TP1', 301, [kept]);
+			const second = await ctx.cluster.startWorker();
+			const two = await measure('TP2', 401, [kept, second]);
+			return { oneWorker: one, twoWorkers: two };
+		},
+	},
 ];
 
 // ---------------------------------------------------------------- main
@@ -446,7 +676,7 @@ async function main(): Promise<void> {
 		}
 		workers = cluster.workers;
 		sampler = setInterval(() => workers.forEach((w) => w.sampleRss()), 500);
-		const ctx: Ctx = { sb, pg, cluster, sampler };
+		const ctx: Ctx = { sb, pg, redis, cluster, sampler, deadExecutions: [] };
 		for (const scenario of selected) {
 			const ts = Date.now();
 			log(`▶ ${scenario.name}`);

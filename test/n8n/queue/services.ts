@@ -142,6 +142,8 @@ function postgresIds(): [number, number] {
 export interface Redis {
 	host: string;
 	port: number;
+	/** redis-cli on this server; its output lines. */
+	cli(...args: string[]): Promise<string[]>;
 	stop(): Promise<void>;
 }
 
@@ -185,5 +187,15 @@ export async function startRedis(): Promise<Redis> {
 		}
 		await new Promise((r) => setTimeout(r, 100));
 	}
-	return { host: '127.0.0.1', port, stop };
+	const cli = async (...args: string[]) => {
+		const { stdout } = await execFileAsync('redis-cli', [
+			'-h',
+			'127.0.0.1',
+			'-p',
+			String(port),
+			...args,
+		]);
+		return stdout.split('\n').filter((line) => line.length > 0);
+	};
+	return { host: '127.0.0.1', port, cli, stop };
 }
