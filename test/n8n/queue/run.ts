@@ -52,7 +52,6 @@ const SECRETS = [DEMO_ACCOUNTS.sandbox.apiKey, DEMO_ACCOUNTS.production.apiKey];
 interface Ctx {
 	sb: Sandbox;
 	pg: Postgres;
-	redis: Redis;
 	/** Executions that were running on the worker killed in scenario 2. */
 	deadExecutions: number[];
 	cluster: QueueCluster;
@@ -319,6 +318,29 @@ const scenarios: Scenario[] = [
 			const tKill = Date.now();
 			await victim.kill9();
 			ctx.deadExecutions = inFlight.map((e) => e.executionId);
+			const settled = new Map<number, { status: string; seconds: number }>();
+			let watching = false;
+			const watcher = setInterval(() => {
+				if (watching) return;
+				watching = true;
+				void executions(ctx, BULK_WORKFLOW_ID, after)
+					.then((rows) => {
+						for (const r of rows) {
+							if (
+								ctx.deadExecutions.includes(r.id) &&
+								FINISHED.has(r.status) &&
+								!settled.has(r.id)
+							) {
+								settled.set(r.id, {
+									status: r.status,
+									seconds: Math.round((Date.now() - tKill) / 1000),
+								});
+							}
+						}
+					})
+					.catch(() => undefined)
+					.finally(() => (watching = false));
+			}, 1000);
 			log(`kill -9 ${victim.name} with executions ${ctx.deadExecutions.join(', ')} in flight`);
 
 			// The operator starts a worker again, waits for the other executions, then runs the
@@ -353,37 +375,40 @@ const scenarios: Scenario[] = [
 				`SELECT count(*) FROM employees WHERE id LIKE 'KIL-%' AND batch IN (${incomplete.join(',') || 0})`,
 			);
 
-			// What n8n did with the executions that died: their status, and Bull's job state
-			// (the lock of a dead worker expires after QUEUE_WORKER_LOCK_DURATION, 60 s; a live
-			// worker's stalled check, every 30 s, then handles the job).
-			const jobState = async (jobId: string) => {
-				const [failed] = await ctx.redis.cli('ZSCORE', 'bull:jobs:failed', jobId);
-				const [active] = await ctx.redis.cli('LPOS', 'bull:jobs:active', jobId);
-				const [reason] = await ctx.redis.cli('HGET', `bull:jobs:${jobId}`, 'failedReason');
-				return failed ? `failed: ${reason ?? ''}` : active !== undefined ? 'active' : 'other';
-			};
+			// What n8n did with the executions that died: when they left "running", their status
+			// and error, and what the main logged about them.
 			await waitFor(
-				async () => (await jobState(inFlight[0].jobId)) !== 'active',
-				Math.max(0, 120_000 - (Date.now() - tKill)),
-				'Bull to notice the dead worker',
-				2000,
+				() => ctx.deadExecutions.every((id) => settled.has(id)),
+				Math.max(0, 150_000 - (Date.now() - tKill)),
+				'n8n to settle the executions of the dead worker',
+				1000,
 			).catch(() => undefined);
-			const states = await Promise.all(inFlight.map((e) => jobState(e.jobId)));
-			const statuses = (await executions(ctx, BULK_WORKFLOW_ID, after)).filter((r) =>
-				ctx.deadExecutions.includes(r.id),
+			clearInterval(watcher);
+			const dead = await Promise.all(
+				ctx.deadExecutions.map(async (id) => {
+					const execution = await ctx.cluster.main.execution(String(id)).catch(() => undefined);
+					const error = execution?.data?.resultData?.error;
+					const mainLog = ctx.cluster.main
+						.output()
+						.split('\n')
+						.filter((line) => new RegExp(`[Ee]xecution ${id}\\b`).test(line))
+						.filter((line) => !/Enqueued execution/.test(line))
+						.slice(0, 3);
+					return {
+						id,
+						status: settled.get(id)?.status ?? 'running',
+						secondsAfterKill: settled.get(id)?.seconds,
+						error: error ? `${error.name ?? ''}: ${error.message}` : undefined,
+						mainLog,
+					};
+				}),
 			);
 			return {
 				rows,
 				executions: batches.length,
 				killed: victim.name,
 				contractsCreatedBeforeKill: createdAtKill,
-				deadExecutions: inFlight.map((e, i) => ({
-					id: e.executionId,
-					job: e.jobId,
-					statusInN8n: statuses.find((r) => r.id === e.executionId)?.status,
-					bullJob: states[i],
-				})),
-				secondsAfterKill: Math.round((Date.now() - tKill) / 1000),
+				deadExecutions: dead,
 				replacementWorker: replacement.name,
 				rerunBatches: incomplete.length,
 				rerunRows,
@@ -676,7 +701,7 @@ async function main(): Promise<void> {
 		}
 		workers = cluster.workers;
 		sampler = setInterval(() => workers.forEach((w) => w.sampleRss()), 500);
-		const ctx: Ctx = { sb, pg, redis, cluster, sampler, deadExecutions: [] };
+		const ctx: Ctx = { sb, pg, cluster, sampler, deadExecutions: [] };
 		for (const scenario of selected) {
 			const ts = Date.now();
 			log(`▶ ${scenario.name}`);

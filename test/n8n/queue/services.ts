@@ -14,7 +14,19 @@ import { freePort } from '../n8n-cli';
 
 const execFileAsync = promisify(execFile);
 
-const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** Debian's server binaries, the newest installed version (15 on bookworm); PG_BIN overrides. */
+function pgBin(): string {
+	if (process.env.PG_BIN) return process.env.PG_BIN;
+	const root = '/usr/lib/postgresql';
+	const versions = fs.existsSync(root)
+		? fs
+				.readdirSync(root)
+				.filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb')))
+				.sort((a, b) => Number(b) - Number(a))
+		: [];
+	if (!versions.length) throw new Error(`no ${root}/*/bin/initdb: install the postgresql package`);
+	return path.join(root, versions[0], 'bin');
+}
 
 export interface Postgres {
 	host: string;
@@ -43,6 +55,7 @@ async function run(args: string[], timeoutMs = 120_000): Promise<string> {
 }
 
 export async function startPostgres(database = 'n8n'): Promise<Postgres> {
+	const PG_BIN = pgBin();
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-pg-'));
 	const dataDir = path.join(dir, 'data');
 	if (process.getuid?.() === 0) fs.chownSync(dir, ...postgresIds());
@@ -142,8 +155,6 @@ function postgresIds(): [number, number] {
 export interface Redis {
 	host: string;
 	port: number;
-	/** redis-cli on this server; its output lines. */
-	cli(...args: string[]): Promise<string[]>;
 	stop(): Promise<void>;
 }
 
@@ -187,15 +198,5 @@ export async function startRedis(): Promise<Redis> {
 		}
 		await new Promise((r) => setTimeout(r, 100));
 	}
-	const cli = async (...args: string[]) => {
-		const { stdout } = await execFileAsync('redis-cli', [
-			'-h',
-			'127.0.0.1',
-			'-p',
-			String(port),
-			...args,
-		]);
-		return stdout.split('\n').filter((line) => line.length > 0);
-	};
-	return { host: '127.0.0.1', port, cli, stop };
+	return { host: '127.0.0.1', port, stop };
 }
