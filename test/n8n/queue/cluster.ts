@@ -44,8 +44,10 @@ export interface Worker {
 	stop(): Promise<void>;
 	/** Highest resident set size seen by `sampleRss()`, in bytes (n8n's process, its group). */
 	peakRss: { process: number; group: number };
+	/** The same since the last `resetWindowPeakRss()`. */
+	windowPeakRss: { process: number; group: number };
 	sampleRss(): void;
-	resetPeakRss(): void;
+	resetWindowPeakRss(): void;
 	alive(): boolean;
 	/** Executions this worker started and did not finish, from its log: `[executionId, jobId]`. */
 	inFlight(): Array<{ executionId: number; jobId: string }>;
@@ -168,20 +170,25 @@ async function spawnWorker(
 		}),
 	);
 	const peakRss = { process: 0, group: 0 };
+	const windowPeakRss = { process: 0, group: 0 };
 	const worker: Worker = {
 		name: instance.name,
 		pid,
 		output: () => output,
 		peakRss,
+		windowPeakRss,
 		sampleRss() {
 			if (exited) return;
-			peakRss.process = Math.max(peakRss.process, rssOf(pid));
+			const own = rssOf(pid);
 			const group = groupPids(pid).reduce((sum, p) => sum + rssOf(p), 0);
-			peakRss.group = Math.max(peakRss.group, group);
+			for (const peak of [peakRss, windowPeakRss]) {
+				peak.process = Math.max(peak.process, own);
+				peak.group = Math.max(peak.group, group);
+			}
 		},
-		resetPeakRss() {
-			peakRss.process = 0;
-			peakRss.group = 0;
+		resetWindowPeakRss() {
+			windowPeakRss.process = 0;
+			windowPeakRss.group = 0;
 		},
 		alive: () => !exited,
 		inFlight() {

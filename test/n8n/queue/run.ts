@@ -611,7 +611,7 @@ const scenarios: Scenario[] = [
 			await stopped.stop();
 			const measure = async (prefix: string, firstBatch: number, workers: Worker[]) => {
 				const batches = await insertEmployees(ctx, prefix, rows, firstBatch);
-				workers.forEach((w) => w.resetPeakRss());
+				workers.forEach((w) => w.resetWindowPeakRss());
 				const createsBefore = creates(ctx);
 				const { seconds, executions: runs } = await runBatches(ctx, batches, 600_000);
 				await assertAllSucceeded(ctx, runs);
@@ -622,9 +622,9 @@ const scenarios: Scenario[] = [
 					executions: batches.length,
 					seconds,
 					contractsPerMinute: Math.round((rows / seconds) * 60),
-					peakRssMb: Object.fromEntries(workers.map((w) => [w.name, mb(w.peakRss.process)])),
+					peakRssMb: Object.fromEntries(workers.map((w) => [w.name, mb(w.windowPeakRss.process)])),
 					peakRssWithTaskRunnerMb: Object.fromEntries(
-						workers.map((w) => [w.name, mb(w.peakRss.group)]),
+						workers.map((w) => [w.name, mb(w.windowPeakRss.group)]),
 					),
 				};
 			};
