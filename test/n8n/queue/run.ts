@@ -3,13 +3,14 @@
  * PostgreSQL (n8n's database and the customer's information system), Redis,
  * the emulator, n8n 2.39 as one main and two workers. See test/n8n/README.md.
  *
- * Scenarios (in this order, each builds on the state the previous one left):
+ * Scenarios, in this order (3 signs contracts that 1 created):
  *   1. bulk: 10 executions of 100 SI rows queued together → 1,000 contracts.
- *   3. signed: the published trigger on the main marks 100 signed rows, the main restarted midway.
  *   2. worker dies: kill -9 of a worker mid-batch, recovery by running the batches again.
+ *   3. signed: the published trigger on the main marks 100 signed rows, the main restarted midway.
  *   race: the same references sent by two executions at the same moment (measured).
  *   4. white label: the extranet webhook pair, answered from the workers with the signed PDF.
  *   5. throughput: contracts per minute with 1 and with 2 workers, peak RSS per worker.
+ *   quota: the production quota runs out mid-batch on both workers; the next day's run.
  *
  * Environment: QUEUE_VERBOSE=1 prints n8n's output; QUEUE_RESULTS=<file>
  * (default test-results/n8n-queue.json); QUEUE_SCALE=<n> divides the row counts
@@ -31,6 +32,7 @@ import { startQueueCluster } from './cluster';
 import type { Postgres, Redis } from './services';
 import { startPostgres, startRedis } from './services';
 import {
+	BULK_PRODUCTION,
 	BULK_WEBHOOK_PATH,
 	BULK_WORKFLOW_ID,
 	bulkWorkflow,
@@ -156,8 +158,8 @@ async function assertAllSucceeded(ctx: Ctx, runs: ExecutionRow[]): Promise<void>
 }
 
 /** Starts the bulk workflow for one batch (production webhook on the main, answered at once). */
-async function startBatch(ctx: Ctx, batch: number): Promise<void> {
-	const res = await fetch(`${ctx.cluster.main.url}/webhook/${BULK_WEBHOOK_PATH}`, {
+async function startBatch(ctx: Ctx, batch: number, webhookPath = BULK_WEBHOOK_PATH): Promise<void> {
+	const res = await fetch(`${ctx.cluster.main.url}/webhook/${webhookPath}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ batch }),
@@ -166,8 +168,8 @@ async function startBatch(ctx: Ctx, batch: number): Promise<void> {
 	assert.equal(res.status, 200, `webhook for batch ${batch}: ${body}`);
 }
 
-function creates(ctx: Ctx): number {
-	return ctx.sb.requestCount({ requestName: 'contractCreateRequest', status: 200 });
+function creates(ctx: Ctx, platform: 'sandbox' | 'production' = 'sandbox'): number {
+	return ctx.sb.requestCount({ requestName: 'contractCreateRequest', status: 200, platform });
 }
 
 function requestCounts(ctx: Ctx, fromIndex: number): Record<string, number> {
@@ -222,11 +224,12 @@ async function runBatches(
 	ctx: Ctx,
 	batches: number[],
 	timeoutMs: number,
+	target: { id: string; path: string } = { id: BULK_WORKFLOW_ID, path: BULK_WEBHOOK_PATH },
 ): Promise<{ seconds: number; executions: ExecutionRow[] }> {
 	const after = await lastExecutionId(ctx);
 	const t0 = Date.now();
-	await Promise.all(batches.map((b) => startBatch(ctx, b)));
-	const rows = await waitForExecutions(ctx, BULK_WORKFLOW_ID, after, batches.length, timeoutMs);
+	await Promise.all(batches.map((b) => startBatch(ctx, b, target.path)));
+	const rows = await waitForExecutions(ctx, target.id, after, batches.length, timeoutMs);
 	return { seconds: (Date.now() - t0) / 1000, executions: rows };
 }
 
@@ -235,9 +238,10 @@ async function insertEmployees(
 	prefix: string,
 	count: number,
 	firstBatch: number,
+	batchSize = BATCH,
 ): Promise<number[]> {
-	await si(ctx, employeesInsert(prefix, count, BATCH, firstBatch));
-	return Array.from({ length: Math.ceil(count / BATCH) }, (_, i) => firstBatch + i);
+	await si(ctx, employeesInsert(prefix, count, batchSize, firstBatch));
+	return Array.from({ length: Math.ceil(count / batchSize) }, (_, i) => firstBatch + i);
 }
 
 async function signOnWebsite(ctx: Ctx, contractId: string): Promise<void> {
@@ -634,6 +638,84 @@ const scenarios: Scenario[] = [
 			return { oneWorker: one, twoWorkers: two };
 		},
 	},
+	{
+		name: 'quota: the production quota, shared by both workers, runs out mid-batch',
+		async run(ctx) {
+			const target = BULK_PRODUCTION;
+			const batchSize = 20;
+			const batches = await insertEmployees(ctx, 'QTA', 2 * batchSize, 501, batchSize);
+			// The quota counts on Contrat-Privé's side: burn it down to 30 requests left, as other
+			// workflows of the same account would, with requests straight to the emulator.
+			const left = 30;
+			const quotaUsed = async () => {
+				const res = await fetch(`${ctx.sb.url}/_control/requests`);
+				const body: any = await res.json();
+				return body.quotas[`production/${DEMO_ACCOUNTS.production.apiUser}`]?.used ?? 0;
+			};
+			const burn = 1000 - left - (await quotaUsed());
+			for (let i = 0; i < burn; i += 25) {
+				await Promise.all(
+					Array.from({ length: Math.min(25, burn - i) }, async () => {
+						const res = await fetch(`${ctx.sb.baseUrls.production}/contractListRequest`, {
+							method: 'POST',
+							headers: { 'content-type': 'application/json' },
+							body: JSON.stringify({
+								apiUser: DEMO_ACCOUNTS.production.apiUser,
+								apiKey: DEMO_ACCOUNTS.production.apiKey,
+								offset: 0,
+								limit: 1,
+							}),
+						});
+						assert.equal(res.status, 200, await res.text());
+					}),
+				);
+			}
+			assert.equal(await quotaUsed(), 1000 - left);
+
+			// Two batches of 20 rows (80 requests) on both workers, 30 requests left: each needs 40.
+			const createsBefore = creates(ctx, 'production');
+			const first = await runBatches(ctx, batches, 300_000, target);
+			const statuses = first.executions.map((r) => r.status);
+			assert.deepEqual(statuses, ['error', 'error'], 'both executions stop at the quota');
+			const errors = await Promise.all(
+				first.executions.map(async (r) => {
+					const execution = await ctx.cluster.main.execution(String(r.id));
+					return execution.data.resultData.error;
+				}),
+			);
+			for (const error of errors) {
+				assert.match(error.message, /Daily quota of 1,000 production requests reached/);
+				assert.equal(error.node.name, 'Send for Signature');
+			}
+			assert.equal(await quotaUsed(), 1000, 'the quota is used up, not over');
+			const createdBeforeQuota = creates(ctx, 'production') - createsBefore;
+			assert.ok(createdBeforeQuota > 0 && createdBeforeQuota < 2 * batchSize);
+			const rowsSaved = await siNumber(
+				ctx,
+				"SELECT count(*) FROM employees WHERE id LIKE 'QTA-%' AND contract_id IS NOT NULL",
+			);
+			assert.equal(rowsSaved, 0, 'a failed node outputs nothing: no row saved its contract ID');
+
+			// The next day: the same batches again.
+			ctx.sb.clock.advance('P1D');
+			const second = await runBatches(ctx, batches, 300_000, target);
+			await assertAllSucceeded(ctx, second.executions);
+			const created = creates(ctx, 'production') - createsBefore;
+			assert.equal(created, 2 * batchSize, 'one contract per row over both days');
+			await assertOneContractPerRow(ctx, 'QTA', 2 * batchSize);
+			return {
+				rows: 2 * batchSize,
+				executions: batches.length,
+				quotaLeftAtStart: left,
+				contractsCreatedBeforeQuota: createdBeforeQuota,
+				rowsSavedBeforeQuota: rowsSaved,
+				error: errors[0].message,
+				nextDayFoundExisting: createdBeforeQuota,
+				nextDayCreated: 2 * batchSize - createdBeforeQuota,
+				nextDayQuotaUsed: await quotaUsed(),
+			};
+		},
+	},
 ];
 
 // ---------------------------------------------------------------- main
@@ -688,15 +770,36 @@ async function main(): Promise<void> {
 		cluster = await startQueueCluster({ rt, pg, redis, tarball, workers: 2, verbose: VERBOSE });
 		log(`main + 2 workers ready in ${Math.round((Date.now() - tCluster) / 1000)} s`);
 		const credential = localCredential(sb.url);
-		await cluster.importCredentials([credential, siCredential(pg)]);
+		const productionCredential = {
+			id: 'queueCpProduction1',
+			name: 'Contrat-Privé emulator (production)',
+			type: credential.type,
+			data: {
+				platform: 'custom',
+				baseUrl: sb.baseUrls.production,
+				apiUser: DEMO_ACCOUNTS.production.apiUser,
+				apiKey: DEMO_ACCOUNTS.production.apiKey,
+			},
+		};
+		await cluster.importCredentials([credential, productionCredential, siCredential(pg)]);
 		const cpCredential = { id: credential.id, name: credential.name };
 		await cluster.importWorkflows([
 			bulkWorkflow(sb.url, cpCredential),
+			bulkWorkflow(
+				sb.url,
+				{ id: productionCredential.id, name: productionCredential.name },
+				BULK_PRODUCTION,
+			),
 			signedWorkflow(cpCredential),
 			loadExample('extranetStart', sb.url),
 			loadExample('extranetSign', sb.url),
 		]);
-		for (const id of [BULK_WORKFLOW_ID, EXAMPLES.extranetStart.id, EXAMPLES.extranetSign.id]) {
+		for (const id of [
+			BULK_WORKFLOW_ID,
+			BULK_PRODUCTION.id,
+			EXAMPLES.extranetStart.id,
+			EXAMPLES.extranetSign.id,
+		]) {
 			await cluster.main.activateWorkflow(id);
 		}
 		workers = cluster.workers;

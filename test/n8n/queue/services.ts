@@ -1,6 +1,6 @@
 /**
  * Throw-away PostgreSQL and Redis for the queue-mode tests: Debian's packages
- * (`postgresql` 15, `redis-server`), each in a temp dir on a free loopback port,
+ * (`postgresql`, 15 on bookworm; `redis-server`), each in a temp dir on a free loopback port,
  * no Docker. PostgreSQL refuses to run as root: initdb and pg_ctl run as the
  * `postgres` user when this process is root. `stop()` is safe to call twice.
  */
@@ -62,13 +62,16 @@ export async function startPostgres(database = 'n8n'): Promise<Postgres> {
 	const port = await freePort();
 	let started = false;
 	const stop = async () => {
-		if (started) {
-			started = false;
-			await run([`${PG_BIN}/pg_ctl`, '-D', dataDir, '-m', 'fast', '-w', 'stop'], 60_000).catch(
-				async () => await run([`${PG_BIN}/pg_ctl`, '-D', dataDir, '-m', 'immediate', 'stop']),
-			);
+		try {
+			if (started) {
+				started = false;
+				await run([`${PG_BIN}/pg_ctl`, '-D', dataDir, '-m', 'fast', '-w', 'stop'], 60_000).catch(
+					async () => await run([`${PG_BIN}/pg_ctl`, '-D', dataDir, '-m', 'immediate', 'stop']),
+				);
+			}
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
 		}
-		fs.rmSync(dir, { recursive: true, force: true });
 	};
 	try {
 		await run([`${PG_BIN}/initdb`, '-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8']);

@@ -14,6 +14,12 @@ export const SI_CREDENTIAL = { id: 'queueSiPostgres01', name: 'SI database' } as
 
 export const BULK_WORKFLOW_ID = 'queueBulkEmployees';
 export const BULK_WEBHOOK_PATH = 'si/send-contracts';
+/** The same workflow on the production platform (the daily quota). */
+export const BULK_PRODUCTION = {
+	id: 'queueBulkProduction',
+	path: 'si/send-contracts-production',
+	webhookId: '8d2e6b1f-3c4a-4e7d-9b05-6a1c2d3e4f52',
+} as const;
 export const SIGNED_WORKFLOW_ID = 'queueSignedToSi';
 
 /** n8n's Postgres credential on the throw-away cluster (trust authentication: no password). */
@@ -122,15 +128,20 @@ const postgresCredential = { postgres: { ...SI_CREDENTIAL } };
 export function bulkWorkflow(
 	emulatorUrl: string,
 	contratPriveCredential: { id: string; name: string },
+	target: { id: string; path: string; webhookId: string } = {
+		id: BULK_WORKFLOW_ID,
+		path: BULK_WEBHOOK_PATH,
+		webhookId: '4f1c7a52-6d0e-4c1b-9a35-2b7e5d8c0a11',
+	},
 ): WorkflowJson {
 	const row = "$('Get Employees').item.json";
-	return workflow(BULK_WORKFLOW_ID, 'SI: send the employment contracts of a batch', [
+	return workflow(target.id, `SI: send the employment contracts of a batch (${target.path})`, [
 		node(
 			'Batch Request',
 			'n8n-nodes-base.webhook',
 			2.1,
-			{ httpMethod: 'POST', path: BULK_WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
-			{ webhookId: '4f1c7a52-6d0e-4c1b-9a35-2b7e5d8c0a11' },
+			{ httpMethod: 'POST', path: target.path, responseMode: 'onReceived', options: {} },
+			{ webhookId: target.webhookId },
 		),
 		node(
 			'Get Employees',
