@@ -54,11 +54,7 @@ const SECRETS = [DEMO_ACCOUNTS.sandbox.apiKey, DEMO_ACCOUNTS.production.apiKey];
 interface Ctx {
 	sb: Sandbox;
 	pg: Postgres;
-	/** Executions that were running on the worker killed in scenario 2. */
-	deadExecutions: number[];
 	cluster: QueueCluster;
-	/** Worker RSS sampled every 500 ms while the run lasts. */
-	sampler: NodeJS.Timeout;
 }
 
 type Figures = Record<string, unknown>;
@@ -321,7 +317,7 @@ const scenarios: Scenario[] = [
 			const createdAtKill = creates(ctx) - createsBefore;
 			const tKill = Date.now();
 			await victim.kill9();
-			ctx.deadExecutions = inFlight.map((e) => e.executionId);
+			const deadExecutions = inFlight.map((e) => e.executionId);
 			const settled = new Map<number, { status: string; seconds: number }>();
 			let watching = false;
 			const watcher = setInterval(() => {
@@ -330,11 +326,7 @@ const scenarios: Scenario[] = [
 				void executions(ctx, BULK_WORKFLOW_ID, after)
 					.then((rows) => {
 						for (const r of rows) {
-							if (
-								ctx.deadExecutions.includes(r.id) &&
-								FINISHED.has(r.status) &&
-								!settled.has(r.id)
-							) {
+							if (deadExecutions.includes(r.id) && FINISHED.has(r.status) && !settled.has(r.id)) {
 								settled.set(r.id, {
 									status: r.status,
 									seconds: Math.round((Date.now() - tKill) / 1000),
@@ -345,14 +337,14 @@ const scenarios: Scenario[] = [
 					.catch(() => undefined)
 					.finally(() => (watching = false));
 			}, 1000);
-			log(`kill -9 ${victim.name} with executions ${ctx.deadExecutions.join(', ')} in flight`);
+			log(`kill -9 ${victim.name} with executions ${deadExecutions.join(', ')} in flight`);
 
 			// The operator starts a worker again, waits for the other executions, then runs the
 			// workflow again for the batches whose rows have no contract ID yet.
 			const replacement = await ctx.cluster.startWorker();
 			const others = async () =>
 				(await executions(ctx, BULK_WORKFLOW_ID, after)).filter(
-					(r) => !ctx.deadExecutions.includes(r.id),
+					(r) => !deadExecutions.includes(r.id),
 				);
 			await waitFor(
 				async () => (await others()).every((r) => FINISHED.has(r.status)),
@@ -382,14 +374,14 @@ const scenarios: Scenario[] = [
 			// What n8n did with the executions that died: when they left "running", their status
 			// and error, and what the main logged about them.
 			await waitFor(
-				() => ctx.deadExecutions.every((id) => settled.has(id)),
+				() => deadExecutions.every((id) => settled.has(id)),
 				Math.max(0, 150_000 - (Date.now() - tKill)),
 				'n8n to settle the executions of the dead worker',
 				1000,
 			).catch(() => undefined);
 			clearInterval(watcher);
 			const dead = await Promise.all(
-				ctx.deadExecutions.map(async (id) => {
+				deadExecutions.map(async (id) => {
 					const execution = await ctx.cluster.main.execution(String(id)).catch(() => undefined);
 					const error = execution?.data?.resultData?.error;
 					const mainLog = ctx.cluster.main
@@ -804,7 +796,7 @@ async function main(): Promise<void> {
 		}
 		workers = cluster.workers;
 		sampler = setInterval(() => workers.forEach((w) => w.sampleRss()), 500);
-		const ctx: Ctx = { sb, pg, cluster, sampler, deadExecutions: [] };
+		const ctx: Ctx = { sb, pg, cluster };
 		for (const scenario of selected) {
 			const ts = Date.now();
 			log(`▶ ${scenario.name}`);
