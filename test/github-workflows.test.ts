@@ -75,16 +75,8 @@ describe('publish.yml', () => {
 		expect(block(text, 'jobs', 'test', 'steps').join('\n')).toContain(
 			'if [ "$version" != "$GITHUB_REF_NAME" ]; then',
 		);
-		expect(runs(block(text, 'jobs', 'test', 'steps'))).toEqual([
-			'|',
-			'|',
-			'npm ci --no-audit --no-fund',
-			'npm run lint',
-			'npm run scan',
-			'npm run build',
-			'npx jest --ci',
-			'npm run test:n8n',
-		]);
+		const steps = runs(block(text, 'jobs', 'test', 'steps')).filter((run) => run !== '|');
+		expect([...steps].sort()).toEqual(ciRunSteps());
 	});
 
 	test('npm is new enough for trusted publishing (11.5.1 or later)', () => {
@@ -105,6 +97,16 @@ describe('publish.yml', () => {
 	});
 });
 
+/** The npm commands .ci/run runs, without its error handling and jest's report file. */
+function ciRunSteps(): string[] {
+	return read('.ci/run')
+		.split('\n')
+		.map((line) => line.trim())
+		.filter((line) => /^np[mx] /.test(line))
+		.map((line) => line.replace(/\s*\|\|.*$/, '').replace(/ --json --outputFile=\S+/, ''))
+		.sort();
+}
+
 describe('ci.yml', () => {
 	const text = read('.github/workflows/ci.yml');
 	const ciRun = read('.ci/run');
@@ -114,24 +116,8 @@ describe('ci.yml', () => {
 	});
 
 	test('runs the steps of .ci/run, on Node 20', () => {
-		const steps = runs(block(text, 'jobs', 'ci', 'steps'));
-		expect(steps.slice(-6)).toEqual([
-			'npm ci --no-audit --no-fund',
-			'npm run lint',
-			'npm run scan',
-			'npm run build',
-			'npx jest --ci',
-			'npm run test:n8n',
-		]);
-		for (const script of [
-			'npm ci',
-			'npm run build',
-			'npm run lint',
-			'npm run scan',
-			'npm run test:n8n',
-		]) {
-			expect(ciRun).toContain(script);
-		}
+		const steps = runs(block(text, 'jobs', 'ci', 'steps')).filter((run) => /^np[mx] /.test(run));
+		expect([...steps].sort()).toEqual(ciRunSteps());
 		expect(block(text, 'jobs', 'ci', 'container').map((line) => line.trim())).toContain(
 			'image: node:20-bookworm',
 		);
