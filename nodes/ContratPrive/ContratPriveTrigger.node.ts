@@ -8,7 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { DEFAULT_PRODUCTION_INTERVAL_MINUTES } from './trigger/pacing';
 import { DEFAULT_TIMEOUT_SECONDS, pollContratPrive } from './trigger/poll';
-import { DAILY_REQUEST_QUOTA } from './v1/transport';
+import { DAILY_REQUEST_QUOTA } from './transport';
 
 export class ContratPriveTrigger implements INodeType {
 	description: INodeTypeDescription = {

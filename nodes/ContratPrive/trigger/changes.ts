@@ -17,7 +17,7 @@ import type {
 	ContractSummary,
 	SignatoryStatus,
 	SignatorySummary,
-} from '../v1/transport';
+} from '../transport';
 
 export const TRIGGER_EVENTS = [
 	'contractCreated',

@@ -20,8 +20,8 @@
 import type { IBinaryKeyData, IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Contract, ContractFilter, ContractSummary, DocumentUpload } from '../v1/transport';
-import { MAX_LIST_PAGE_SIZE, contractDocuments, getContract, listContracts } from '../v1/transport';
+import type { Contract, ContractFilter, ContractSummary, DocumentUpload } from '../transport';
+import { MAX_LIST_PAGE_SIZE, contractDocuments, getContract, listContracts } from '../transport';
 import type {
 	ContractChange,
 	ContractEvent,

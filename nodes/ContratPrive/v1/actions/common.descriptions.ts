@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { Check } from '../helpers/validation';
 import { checkFor, show } from '../helpers/validation';
-import type { RequestOptions } from '../transport';
-import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from '../transport';
+import type { RequestOptions } from '../../transport';
+import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from '../../transport';
 
 export const contractLocator: INodeProperties = {
 	displayName: 'Contract',

@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import type { DocumentUpload } from '../transport';
-import { MAX_DOCUMENT_BYTES } from '../transport';
+import type { DocumentUpload } from '../../transport';
+import { MAX_DOCUMENT_BYTES } from '../../transport';
 import type { Check } from './validation';
 import { show } from './validation';
 

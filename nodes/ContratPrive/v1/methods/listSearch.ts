@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import type { ContractSummary } from '../transport';
-import { listContracts, MAX_LIST_PAGE_SIZE } from '../transport';
+import type { ContractSummary } from '../../transport';
+import { listContracts, MAX_LIST_PAGE_SIZE } from '../../transport';
 
 /**
  * With a filter, pages are read until this many contracts match. The editor's list only asks

@@ -7,8 +7,8 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { checkFor, readText } from '../../helpers/validation';
-import type { RequestOptions } from '../../transport';
-import { cancelContract, withoutDocumentContents } from '../../transport';
+import type { RequestOptions } from '../../../transport';
+import { cancelContract, withoutDocumentContents } from '../../../transport';
 import {
 	contractLocator,
 	getContractId,

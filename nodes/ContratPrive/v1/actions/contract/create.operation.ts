@@ -23,12 +23,12 @@ import {
 	readText,
 	show,
 } from '../../helpers/validation';
-import type { NewContract, NewSignatory, RequestOptions } from '../../transport';
+import type { NewContract, NewSignatory, RequestOptions } from '../../../transport';
 import {
 	CREATE_TIMEOUT_MS,
 	createContractAtMostOnce,
 	withoutDocumentContents,
-} from '../../transport';
+} from '../../../transport';
 import { getOptions, optionsCollection, readRequestOptions } from '../common.descriptions';
 
 const MAX_SIGNATORIES = 20;

@@ -8,9 +8,9 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { checkFor, readBoolean } from '../../helpers/validation';
-import type { DocumentUpload } from '../../transport';
-import { contractDocuments, getContract, withoutDocumentContents } from '../../transport';
-import type { RequestOptions } from '../../transport';
+import type { DocumentUpload } from '../../../transport';
+import { contractDocuments, getContract, withoutDocumentContents } from '../../../transport';
+import type { RequestOptions } from '../../../transport';
 import {
 	contractLocator,
 	getContractId,

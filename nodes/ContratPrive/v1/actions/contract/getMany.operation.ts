@@ -16,8 +16,8 @@ import {
 	readText,
 	show,
 } from '../../helpers/validation';
-import type { ContractFilter, ContractStatus, RequestOptions } from '../../transport';
-import { CONTRACT_STATUSES, listContracts, MAX_LIST_PAGE_SIZE } from '../../transport';
+import type { ContractFilter, ContractStatus, RequestOptions } from '../../../transport';
+import { CONTRACT_STATUSES, listContracts, MAX_LIST_PAGE_SIZE } from '../../../transport';
 import { getOptions, optionsCollection, readRequestOptions } from '../common.descriptions';
 
 const properties: INodeProperties[] = [

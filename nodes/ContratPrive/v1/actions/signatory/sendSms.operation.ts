@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { checkFor } from '../../helpers/validation';
-import type { RequestOptions } from '../../transport';
-import { sendSms } from '../../transport';
+import type { RequestOptions } from '../../../transport';
+import { sendSms } from '../../../transport';
 import {
 	contractLocator,
 	getContractId,
