@@ -7,7 +7,8 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { DEFAULT_PRODUCTION_INTERVAL_MINUTES } from './trigger/pacing';
-import { DEFAULT_TIMEOUT_SECONDS, pollContratPrive } from './trigger/poll';
+import { pollContratPrive } from './trigger/poll';
+import { DEFAULT_TIMEOUT_SECONDS } from './trigger/settings';
 import { DAILY_REQUEST_QUOTA } from './transport';
 
 export class ContratPriveTrigger implements INodeType {

@@ -15,9 +15,12 @@
 import type {
 	ContractStatus,
 	ContractSummary,
+	FinalStatus,
+	OpenStatus,
 	SignatoryStatus,
 	SignatorySummary,
 } from '../transport';
+import { FINAL_STATUSES, OPEN_STATUSES, SIGNATORY_STATUSES } from '../transport';
 
 export const TRIGGER_EVENTS = [
 	'contractCreated',
@@ -29,8 +32,9 @@ export const TRIGGER_EVENTS = [
 ] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
 
-export type ActiveStatus = 'draft' | 'pending';
-export const ACTIVE_STATUSES: ActiveStatus[] = ['draft', 'pending'];
+/** The contracts the trigger follows: those that may still change. */
+export type ActiveStatus = OpenStatus;
+export const ACTIVE_STATUSES: ActiveStatus[] = [...OPEN_STATUSES];
 
 export const STATE_VERSION = 1;
 
@@ -82,12 +86,13 @@ export interface ContractChange {
 }
 
 export const isActiveStatus = (status: string): status is ActiveStatus =>
-	status === 'draft' || status === 'pending';
+	(OPEN_STATUSES as readonly string[]).includes(status);
 
-const isTerminalStatus = (status: string): boolean =>
-	status === 'signed' || status === 'cancelled' || status === 'expired';
+const isTerminalStatus = (status: string): status is FinalStatus =>
+	(FINAL_STATUSES as readonly string[]).includes(status);
 
-const FINAL_EVENT: Partial<Record<ContractStatus, TriggerEvent>> = {
+/** The event of each final status: the one status→event map of the trigger. */
+export const FINAL_EVENT: Record<FinalStatus, TriggerEvent> = {
 	signed: 'contractSigned',
 	cancelled: 'contractCancelled',
 	expired: 'contractExpired',
@@ -153,7 +158,7 @@ export function diffContract(
 		: newlySigned;
 	for (const signatory of ordered) events.push({ event: 'signatorySigned', signatory });
 
-	const finalEvent = FINAL_EVENT[current.status];
+	const finalEvent = isTerminalStatus(current.status) ? FINAL_EVENT[current.status] : undefined;
 	if (finalEvent && (!previous || !isTerminalStatus(previous.status))) {
 		events.push({ event: finalEvent });
 	}
@@ -367,8 +372,6 @@ export function departedLookup(
 // ---------------------------------------------------------------------------------------------
 // Static data
 
-const SIGNATORY_STATUSES = new Set(['pending', 'signed', 'locked']);
-
 function isTracked(value: unknown): value is TrackedContract {
 	if (!value || typeof value !== 'object') return false;
 	const tracked = value as TrackedContract;
@@ -377,7 +380,9 @@ function isTracked(value: unknown): value is TrackedContract {
 		typeof tracked.createdAt === 'string' &&
 		!!tracked.signatories &&
 		typeof tracked.signatories === 'object' &&
-		Object.values(tracked.signatories).every((status) => SIGNATORY_STATUSES.has(status))
+		Object.values(tracked.signatories).every((status) =>
+			(SIGNATORY_STATUSES as readonly string[]).includes(status),
+		)
 	);
 }
 
