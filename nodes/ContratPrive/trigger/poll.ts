@@ -18,8 +18,9 @@
  * A poll that finds nothing new costs (a) + (b): 3 requests with 101 to 200 open contracts.
  */
 import type { INodeExecutionData, IPollFunctions } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { isTransientFailure } from '../transport';
 import type { ObservedContract, TriggerState } from './changes';
 import {
 	ACTIVE_STATUSES,
@@ -117,14 +118,13 @@ function afterFailure(
 	return error;
 }
 
-/** 5xx, or no HTTP status at all (timeout, reset, refused, unreadable reply). */
+/**
+ * A poll failure worth retrying at the next poll: the transport's one transient rule (server
+ * errors, timeouts, dropped connections, unreadable replies; not an unknown host or a refused
+ * certificate), or a signed contract whose PDF is not there yet.
+ */
 export function isTransient(error: unknown): boolean {
-	if (error instanceof TransientPollError) return true;
-	if (!(error instanceof NodeApiError)) return false;
-	const code = error.httpCode;
-	if (code === null || code === undefined || code === '') return true;
-	if (!/^\d{3}$/.test(code)) return true;
-	return code.startsWith('5');
+	return error instanceof TransientPollError || isTransientFailure(error);
 }
 
 // ---------------------------------------------------------------------------------------------
