@@ -151,6 +151,18 @@ export async function writeAtMostOnce<T>(
 	}
 }
 
+/** A write that no read can check (an SMS sent): sent once, reported unconfirmed if uncertain. */
+export async function writeUnchecked(
+	context: ContratPriveContext,
+	requestName: RequestName,
+	body: IDataObject,
+	options: RequestOptions,
+	unconfirmed: Outcome,
+): Promise<any> {
+	const result = await writeAtMostOnce<never>(context, requestName, body, options, { unconfirmed });
+	return 'sent' in result ? result.sent : result.found;
+}
+
 /**
  * The error for a write whose outcome is unknown or was checked: it keeps the HTTP code of the
  * failure, says what is known, and what to do.

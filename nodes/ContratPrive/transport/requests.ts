@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { safeMessage } from './errors';
 import { apiRequest } from './http';
-import { writeAtMostOnce } from './outcomes';
+import { writeAtMostOnce, writeUnchecked } from './outcomes';
 import type {
 	ConnectionInfo,
 	Contract,
@@ -107,16 +107,15 @@ export async function createContractAtMostOnce(
 	});
 
 	if (!reference) {
-		const result = await writeAtMostOnce<never>(
-			this,
-			'contractCreateRequest',
-			body,
-			requestOptions,
-			{
-				unconfirmed: 'createUnconfirmed',
-			},
+		return created(
+			await writeUnchecked(
+				this,
+				'contractCreateRequest',
+				body,
+				requestOptions,
+				'createUnconfirmed',
+			),
 		);
-		return created('sent' in result ? result.sent : undefined);
 	}
 
 	const byReference = async () =>
@@ -223,10 +222,7 @@ export async function sendSms(
 	options: RequestOptions = {},
 ): Promise<{ signatoryId: string; sent: boolean; remainingSms: number | null }> {
 	const body = { contractId, signatoryId };
-	const result = await writeAtMostOnce<never>(this, 'signatorySendSmsRequest', body, options, {
-		unconfirmed: 'smsUnconfirmed',
-	});
-	return 'sent' in result ? result.sent : result.found;
+	return await writeUnchecked(this, 'signatorySendSmsRequest', body, options, 'smsUnconfirmed');
 }
 
 export async function sendSmsToAll(
@@ -235,10 +231,13 @@ export async function sendSmsToAll(
 	options: RequestOptions = {},
 ): Promise<{ sent: string[]; skipped: Array<{ signatoryId: string; reason: string }> }> {
 	const body = { contractId };
-	const result = await writeAtMostOnce<never>(this, 'signatorySendAllSmsRequest', body, options, {
-		unconfirmed: 'smsToAllUnconfirmed',
-	});
-	return 'sent' in result ? result.sent : result.found;
+	return await writeUnchecked(
+		this,
+		'signatorySendAllSmsRequest',
+		body,
+		options,
+		'smsToAllUnconfirmed',
+	);
 }
 
 /**
