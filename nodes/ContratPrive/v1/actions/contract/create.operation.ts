@@ -8,30 +8,31 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { PdfBinary } from '../../helpers/binary';
 import { checkPdfBinary, readPdfBinary, splitPropertyNames } from '../../helpers/binary';
-import type { Check } from '../../helpers/validation';
 import {
 	checkFor,
 	EXAMPLE_IBAN,
-	readAmount,
-	readBic,
 	readBoolean,
 	readChoice,
 	readDeadline,
-	readEmail,
-	readIban,
-	readMobilePhone,
 	readText,
-	show,
 } from '../../helpers/validation';
-import type { NewContract, NewSignatory, RequestOptions } from '../../../transport';
+import type { NewContract } from '../../../transport';
 import {
 	CREATE_TIMEOUT_MS,
 	createContractAtMostOnce,
 	withoutDocumentContents,
 } from '../../../transport';
-import { getOptions, optionsCollection, readRequestOptions } from '../common.descriptions';
+import { displayNamesOf, fieldLabel, getOptions } from '../../helpers/parameters';
+import { readBankAccount } from '../../helpers/bankAccount';
+import type { SignatoryLabels } from '../../helpers/signatories';
+import {
+	MAX_SIGNATORIES,
+	readFieldSignatories,
+	readJsonSignatories,
+} from '../../helpers/signatories';
+import { optionsCollection } from '../common.descriptions';
+import type { ItemRequest } from '../operation';
 
-const MAX_SIGNATORIES = 20;
 const MAX_ANNEXES = 10;
 
 const properties: INodeProperties[] = [
@@ -303,28 +304,43 @@ export interface Input extends Omit<NewContract, 'document' | 'annexes'> {
 	document: PdfBinary;
 	annexes: PdfBinary[];
 	skipIfReferenceExists: boolean;
-	request: RequestOptions;
 }
 
+/** Field labels in validation errors, from the display names above. */
+const label = (...path: string[]) => fieldLabel(properties, ...path);
 const FIELDS = {
-	label: 'Label',
-	language: 'Language',
-	deadline: 'Deadline',
-	binary: 'Input Binary Field',
-	annexes: 'Additional Fields › Annexes',
-	reference: 'Additional Fields › Reference',
-	signatoriesInput: 'Signatories Input',
-	signatories: 'Signatories',
-	signatoriesJson: 'Signatories (JSON)',
-	iban: 'Bank Account › IBAN',
-	bic: 'Bank Account › BIC',
-	holder: 'Bank Account › Account Holder',
-	action: 'Action',
-	message: 'Message',
-	notifySignatories: 'Notify Signatories',
-	notifyOwner: 'Notify Owner',
-	skipIfReferenceExists: 'Options › Skip If Reference Exists',
+	label: label('label'),
+	language: label('language'),
+	deadline: label('deadline'),
+	binary: label('binaryPropertyName'),
+	annexes: label('additionalFields', 'annexes'),
+	reference: label('additionalFields', 'reference'),
+	signatoriesInput: label('signatoriesInput'),
+	signatoriesJson: label('signatoriesJson'),
+	iban: label('bankAccount', 'iban'),
+	bic: label('bankAccount', 'bic'),
+	holder: label('bankAccount', 'holder'),
+	action: label('action'),
+	message: label('message'),
+	notifySignatories: label('notifySignatories'),
+	notifyOwner: label('notifyOwner'),
+	skipIfReferenceExists: label('options', 'skipIfReferenceExists'),
 };
+const [SIGNATORIES, SIGNATORY] = displayNamesOf(properties, ['signatories', 'signatory']);
+const SIGNATORY_LABELS: SignatoryLabels = {
+	list: SIGNATORIES,
+	entry: SIGNATORY,
+	fields: {
+		firstName: displayNamesOf(properties, ['signatories', 'signatory', 'firstName'])[2],
+		lastName: displayNamesOf(properties, ['signatories', 'signatory', 'lastName'])[2],
+		email: displayNamesOf(properties, ['signatories', 'signatory', 'email'])[2],
+		phone: displayNamesOf(properties, ['signatories', 'signatory', 'phone'])[2],
+		deposit: displayNamesOf(properties, ['signatories', 'signatory', 'deposit'])[2],
+	},
+};
+
+/** Creating a contract uploads whole documents: a longer default timeout. */
+export const defaultTimeout = CREATE_TIMEOUT_MS;
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
 	const check = checkFor(this, itemIndex);
@@ -380,39 +396,15 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	);
 	const signatories =
 		signatoriesInput === 'json'
-			? readJsonSignatories(check, parameter('signatoriesJson', '[]'))
-			: readFieldSignatories(check, parameter('signatories.signatory', []));
+			? readJsonSignatories(check, FIELDS.signatoriesJson, parameter('signatoriesJson', '[]'))
+			: readFieldSignatories(check, SIGNATORY_LABELS, parameter('signatories.signatory', []));
 
-	// Bank account: required as soon as one deposit is above 0
-	const bankAccountParameter = (parameter('bankAccount', {}) ?? {}) as IDataObject;
-	const withDeposit = signatories.findIndex((signatory) => (signatory.deposit ?? 0) > 0);
-	let bankAccount: NewContract['bankAccount'];
-	const ibanGiven = readText(check, FIELDS.iban, bankAccountParameter.iban, { required: false });
-	if (withDeposit >= 0 && !ibanGiven) {
-		throw check.fail(
-			FIELDS.iban,
-			`is required because signatory ${withDeposit + 1} pays a deposit`,
-			`Add the bank account that receives deposits (IBAN and account holder), e.g. IBAN ${EXAMPLE_IBAN}.`,
-		);
-	}
-	if (ibanGiven) {
-		const iban = readIban(check, FIELDS.iban, ibanGiven);
-		// At most 140 characters, as the API accepts (wire-contract.md).
-		const holder = readText(check, FIELDS.holder, bankAccountParameter.holder, {
-			required: false,
-			max: 140,
-		});
-		if (!holder) {
-			throw check.fail(
-				FIELDS.holder,
-				withDeposit >= 0
-					? `is required because signatory ${withDeposit + 1} pays a deposit`
-					: 'is required with an IBAN',
-			);
-		}
-		const bic = readBic(check, FIELDS.bic, bankAccountParameter.bic);
-		bankAccount = { iban, holder, ...(bic ? { bic } : {}) };
-	}
+	const bankAccount = readBankAccount(
+		check,
+		{ iban: FIELDS.iban, bic: FIELDS.bic, holder: FIELDS.holder },
+		parameter('bankAccount', {}),
+		signatories,
+	);
 
 	// Sending
 	const action = readChoice(check, FIELDS.action, parameter('action', 'send'), [
@@ -431,14 +423,12 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	);
 	const notifyOwner = readBoolean(check, FIELDS.notifyOwner, parameter('notifyOwner', true), true);
 
-	const options = getOptions(this, itemIndex, check);
 	const skipIfReferenceExists = readBoolean(
 		check,
 		FIELDS.skipIfReferenceExists,
-		options.skipIfReferenceExists,
+		getOptions(this, itemIndex, check).skipIfReferenceExists,
 		true,
 	);
-	const request = readRequestOptions(check, options, CREATE_TIMEOUT_MS);
 
 	return {
 		label,
@@ -454,110 +444,25 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 		...(message ? { message } : {}),
 		submit,
 		skipIfReferenceExists,
-		request,
 	};
-}
-
-function readFieldSignatories(check: Check, value: unknown): NewSignatory[] {
-	const rows = value === undefined || value === null ? [] : value;
-	if (!Array.isArray(rows)) throw check.fail(FIELDS.signatories, 'must be a list of signatories');
-	if (rows.length === 0) {
-		throw check.fail(FIELDS.signatories, 'is empty: add at least one signatory');
-	}
-	checkCount(check, FIELDS.signatories, rows.length);
-	return rows.map((row, index) =>
-		readSignatory(check, `${FIELDS.signatories} › Signatory ${index + 1}`, row as IDataObject, {
-			firstName: 'First Name',
-			lastName: 'Last Name',
-			email: 'Email',
-			phone: 'Mobile Phone',
-			deposit: 'Deposit (EUR)',
-		}),
-	);
-}
-
-function readJsonSignatories(check: Check, value: unknown): NewSignatory[] {
-	let list = value;
-	if (typeof value === 'string') {
-		if (!value.trim())
-			throw check.fail(FIELDS.signatoriesJson, 'is empty: give a list of signatories');
-		try {
-			list = JSON.parse(value);
-		} catch (error) {
-			throw check.fail(FIELDS.signatoriesJson, `is not valid JSON: ${(error as Error).message}`);
-		}
-	}
-	if (list === null || list === undefined) {
-		throw check.fail(
-			FIELDS.signatoriesJson,
-			`is empty (${show(list)})`,
-			'If this field is an expression, check that it resolves to a list for this item.',
-		);
-	}
-	// A single object is taken as a list of one
-	if (typeof list === 'object' && !Array.isArray(list)) list = [list];
-	if (!Array.isArray(list)) {
-		throw check.fail(FIELDS.signatoriesJson, `must be a list of objects, not ${show(list)}`);
-	}
-	if (list.length === 0)
-		throw check.fail(FIELDS.signatoriesJson, 'is an empty list: give at least one signatory');
-	checkCount(check, FIELDS.signatoriesJson, list.length);
-	return list.map((row: unknown, index: number) => {
-		const field = `${FIELDS.signatoriesJson} › Signatory ${index + 1}`;
-		if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-			throw check.fail(
-				field,
-				`must be an object with firstName, lastName, email and phone, not ${show(row)}`,
-			);
-		}
-		return readSignatory(check, field, row as IDataObject, {
-			firstName: 'firstName',
-			lastName: 'lastName',
-			email: 'email',
-			phone: 'phone',
-			deposit: 'deposit',
-		});
-	});
-}
-
-function checkCount(check: Check, field: string, count: number) {
-	if (count > MAX_SIGNATORIES) {
-		throw check.fail(field, `has ${count} signatories, at most ${MAX_SIGNATORIES} allowed`);
-	}
-}
-
-function readSignatory(
-	check: Check,
-	field: string,
-	row: IDataObject,
-	names: Record<keyof NewSignatory, string>,
-): NewSignatory {
-	const signatory: NewSignatory = {
-		firstName: readText(check, `${field} › ${names.firstName}`, row.firstName, { max: 100 }),
-		lastName: readText(check, `${field} › ${names.lastName}`, row.lastName, { max: 100 }),
-		email: readEmail(check, `${field} › ${names.email}`, row.email),
-		phone: readMobilePhone(check, `${field} › ${names.phone}`, row.phone),
-	};
-	const deposit = readAmount(check, `${field} › ${names.deposit}`, row.deposit);
-	if (deposit > 0) signatory.deposit = deposit;
-	return signatory;
 }
 
 export async function execute(
 	this: IExecuteFunctions,
 	input: Input,
-	itemIndex: number,
+	request: ItemRequest,
 ): Promise<INodeExecutionData[]> {
 	// The PDFs are read only now, one item at a time, so that no item's documents stay in memory.
+	const { itemIndex } = request;
 	const document = await readPdfBinary(this, itemIndex, input.document);
 	const annexes = [];
 	for (const annex of input.annexes) annexes.push(await readPdfBinary(this, itemIndex, annex));
 
-	const { request, skipIfReferenceExists, ...contract } = input;
+	const { skipIfReferenceExists, ...contract } = input;
 	const result = await createContractAtMostOnce.call(
 		this,
 		{ ...contract, document, annexes },
-		{ ...request, itemIndex, skipIfReferenceExists },
+		{ ...request, skipIfReferenceExists },
 	);
 	const json = withoutDocumentContents(result.contract) as unknown as IDataObject;
 	return [{ json: { ...json, alreadyExisted: result.alreadyExisted } }];
