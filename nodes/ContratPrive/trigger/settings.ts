@@ -6,7 +6,16 @@ import type { EmitConfig, TriggerEvent } from './changes';
 import { TRIGGER_EVENTS } from './changes';
 import { DEFAULT_PRODUCTION_INTERVAL_MINUTES } from './pacing';
 
-export const DEFAULT_TIMEOUT_SECONDS = 30;
+/**
+ * Timeouts are milliseconds in both nodes, as in n8n's HTTP Request node: one unit for users to
+ * learn. Version 1 of the trigger had "Timeout (Seconds)" (`timeout`); version 1.1 has "Timeout"
+ * (`requestTimeout`) in milliseconds, the action node's name and unit. A value saved in seconds
+ * is still read in seconds, so saved workflows keep their meaning.
+ */
+export const DEFAULT_POLL_TIMEOUT_MS = 30_000;
+export const MAX_POLL_TIMEOUT_MS = 300_000;
+/** Version 1's "Timeout (Seconds)". */
+export const V1_DEFAULT_TIMEOUT_SECONDS = DEFAULT_POLL_TIMEOUT_MS / 1000;
 
 export interface PollSettings extends EmitConfig {
 	timeoutMs: number;
@@ -24,7 +33,7 @@ export function readSettings(context: IPollFunctions): PollSettings {
 	}
 	const filters = (context.getNodeParameter('filters', {}) ?? {}) as IDataObject;
 	const options = (context.getNodeParameter('options', {}) ?? {}) as IDataObject;
-	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_SECONDS);
+	const timeoutMs = readTimeoutMs(options);
 	const interval = Number(options.productionInterval ?? DEFAULT_PRODUCTION_INTERVAL_MINUTES);
 	return {
 		events: new Set(selected),
@@ -33,11 +42,21 @@ export function readSettings(context: IPollFunctions): PollSettings {
 			labelContains: String(filters.labelContains ?? '').trim() || undefined,
 		},
 		downloadSignedDocument: options.downloadSignedDocument === true,
-		timeoutMs:
-			Number.isFinite(timeout) && timeout > 0
-				? Math.round(timeout * 1000)
-				: DEFAULT_TIMEOUT_SECONDS * 1000,
+		timeoutMs,
 		productionIntervalMinutes:
 			Number.isFinite(interval) && interval >= 0 ? interval : DEFAULT_PRODUCTION_INTERVAL_MINUTES,
 	};
+}
+
+/** The request timeout in milliseconds: `requestTimeout` (ms), or version 1's `timeout` (s). */
+function readTimeoutMs(options: IDataObject): number {
+	const milliseconds =
+		options.requestTimeout !== undefined
+			? Number(options.requestTimeout)
+			: options.timeout !== undefined
+				? Number(options.timeout) * 1000
+				: DEFAULT_POLL_TIMEOUT_MS;
+	return Number.isFinite(milliseconds) && milliseconds > 0
+		? Math.round(milliseconds)
+		: DEFAULT_POLL_TIMEOUT_MS;
 }
