@@ -2,12 +2,14 @@
  * The trigger's timeout: milliseconds from version 1.1 ("Timeout", `requestTimeout`), as in the
  * action node; version 1's "Timeout (Seconds)" (`timeout`) keeps its unit in saved workflows.
  */
+import type { INodeParameters } from 'n8n-workflow';
+
 import { runPoll } from '../helpers/poll';
 import { ALL_EVENTS, useTriggerSandbox } from './trigger.helpers';
 
 const kit = useTriggerSandbox();
 
-async function firstPoll(typeVersion: number, options: Record<string, unknown>) {
+async function firstPoll(typeVersion: number, options: INodeParameters) {
 	const started = Date.now();
 	const result = await runPoll({
 		node: { parameters: { events: ALL_EVENTS, options }, typeVersion },

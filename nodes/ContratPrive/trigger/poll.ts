@@ -22,6 +22,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isTransientFailure } from '../transport';
 import type { ObservedContract, TriggerState } from './changes';
+import { readFailureCount, readState, writeFailureCount, writeState } from './state';
 import {
 	ACTIVE_STATUSES,
 	advanceCursor,
@@ -29,13 +30,9 @@ import {
 	departedLookup,
 	emptyState,
 	needsDetails,
-	readFailureCount,
-	readState,
 	reconcile,
 	selectedEvents,
 	trackContract,
-	writeFailureCount,
-	writeState,
 } from './changes';
 import { toItem, TransientPollError } from './items';
 import { takePollTurn } from './pacing';
