@@ -13,7 +13,7 @@ import {
 	MAX_POLL_TIMEOUT_MS,
 	V1_DEFAULT_TIMEOUT_SECONDS,
 } from './trigger/settings';
-import { DAILY_REQUEST_QUOTA } from './transport';
+import { QUOTA_TEXT } from './transport';
 
 export class ContratPriveTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -41,7 +41,7 @@ export class ContratPriveTrigger implements INodeType {
 		],
 		properties: [
 			{
-				displayName: `Production allows ${DAILY_REQUEST_QUOTA.toLocaleString('en-US')} requests a day and a poll costs about 3, so on production the trigger skips polls that come less than ${DEFAULT_PRODUCTION_INTERVAL_MINUTES} minutes after the last one (see Options).`,
+				displayName: `Production allows ${QUOTA_TEXT} requests a day, so there the trigger polls at most every ${DEFAULT_PRODUCTION_INTERVAL_MINUTES} minutes (see Options).`,
 				name: 'quotaNotice',
 				type: 'notice',
 				default: '',

@@ -7,12 +7,7 @@ import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ApiErrorBody, ContratPriveContext, RequestName } from './types';
-import {
-	DAILY_REQUEST_QUOTA,
-	MAX_CODE_ATTEMPTS,
-	MAX_DOCUMENT_BYTES,
-	MAX_SMS_PER_SIGNATORY,
-} from './types';
+import { DOCUMENT_LIMIT_TEXT, MAX_CODE_ATTEMPTS, MAX_SMS_PER_SIGNATORY, QUOTA_TEXT } from './types';
 
 /**
  * What the client knows about a failed request.
@@ -68,10 +63,6 @@ export function secretsOf(credentials: IDataObject): string[] {
 	const key = credentials.apiKey;
 	return typeof key === 'string' && key.length > 0 ? [key] : [];
 }
-
-/** Limits as users read them: "1,000", "20 MB". */
-export const QUOTA_TEXT = DAILY_REQUEST_QUOTA.toLocaleString('en-US');
-export const DOCUMENT_LIMIT_TEXT = `${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`;
 
 const SECRET_FIELD = /^api_?key$/i;
 

@@ -16,4 +16,4 @@ export {
 } from './retry';
 export { apiRequest, resolveBaseUrl } from './http';
 export type { Delivery } from './errors';
-export { deliveryOf, DOCUMENT_LIMIT_TEXT, isTransientFailure, QUOTA_TEXT, redact } from './errors';
+export { deliveryOf, isTransientFailure, redact } from './errors';

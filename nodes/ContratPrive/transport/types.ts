@@ -32,6 +32,9 @@ export type SignatoryStatus = (typeof SIGNATORY_STATUSES)[number];
 export const DAILY_REQUEST_QUOTA = 1000;
 export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 export const MAX_LIST_PAGE_SIZE = 100;
+/** The limits as users read them: "1,000", "20 MB". */
+export const QUOTA_TEXT = DAILY_REQUEST_QUOTA.toLocaleString('en-US');
+export const DOCUMENT_LIMIT_TEXT = `${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`;
 /** SMS codes sent, and wrong codes tried, per signatory and contract on production. */
 export const MAX_SMS_PER_SIGNATORY = 5;
 export const MAX_CODE_ATTEMPTS = 5;

@@ -77,7 +77,7 @@ function requestOptionFields(defaultTimeout: number): INodeProperties[] {
 			typeOptions: { minValue: 0, maxValue: MAX_RETRIES, numberPrecision: 0 },
 			default: DEFAULT_MAX_RETRIES,
 			description:
-				'How many times a request is tried again after a failure that may be temporary (server error, timeout, dropped connection, unreadable reply). Reading is always safe to retry. A request that changes something (create, cancel, SMS, sign) is only sent again when it provably did not reach Contrat-Privé, or after a check shows it was not carried out: the node never sends a contract twice, burns an SMS or a signing attempt. Errors such as a wrong parameter, a locked signatory, the SMS limit or the daily quota are never retried.',
+				'How many times a request is tried again after a temporary failure; a change is never made twice (see the README)',
 		},
 		{
 			displayName: 'Retry Delay',
@@ -85,9 +85,9 @@ function requestOptionFields(defaultTimeout: number): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: MAX_RETRY_DELAY_MS, numberPrecision: 0 },
 			default: DEFAULT_RETRY_DELAY_MS,
-			description: `Milliseconds to wait before the first retry. The wait doubles at each retry, up to ${
+			description: `Milliseconds before the first retry; the wait doubles at each retry, up to ${
 				DEFAULT_RETRY_POLICY.maxDelay / 1000
-			} seconds, with some randomness so that many workflows do not retry at the same time.`,
+			} seconds`,
 		},
 		{
 			displayName: 'Retry Time Limit',

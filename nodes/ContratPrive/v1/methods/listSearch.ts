@@ -10,7 +10,7 @@ import { listContracts, MAX_LIST_PAGE_SIZE } from '../../transport';
  */
 const MIN_FILTERED_RESULTS = 20;
 
-/** At most this many pages (requests) per search; production allows 1,000 requests a day. */
+/** At most this many pages (requests) per search; production has a daily quota (DAILY_REQUEST_QUOTA). */
 const MAX_PAGES_PER_SEARCH = 5;
 
 function matches(contract: ContractSummary, needle: string): boolean {

@@ -1,7 +1,7 @@
 /** The parameters of Contract › Create, as the editor shows them. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CREATE_TIMEOUT_MS } from '../../../transport';
+import { CREATE_TIMEOUT_MS, DOCUMENT_LIMIT_TEXT } from '../../../transport';
 import { MAX_SIGNATORIES } from '../../helpers/signatories';
 import { EXAMPLE_IBAN } from '../../helpers/validation';
 import { optionsCollection } from '../common.descriptions';
@@ -46,7 +46,7 @@ export const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. data',
 		hint: 'The name of the input binary field containing the PDF to sign',
-		description: 'The PDF to sign (at most 20 MB), from the input item',
+		description: `The PDF to sign (at most ${DOCUMENT_LIMIT_TEXT}), from the input item`,
 	},
 	{
 		displayName: 'Signatories Input',
@@ -238,8 +238,7 @@ export const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. annex1, annex2',
-				description:
-					'Names of input binary fields holding PDF annexes (at most 10, 20 MB each), separated by commas',
+				description: `Names of input binary fields holding PDF annexes (at most ${MAX_ANNEXES}, ${DOCUMENT_LIMIT_TEXT} each), separated by commas`,
 			},
 			{
 				displayName: 'Reference',
@@ -248,7 +247,7 @@ export const properties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. DEAL-2024-0042',
 				description:
-					'Your own reference for the contract, e.g. a CRM deal ID. With a reference, the node never creates the same contract twice: see Options › Skip If Reference Exists.',
+					'Your own reference for the contract, e.g. a CRM deal ID; with it, the node never creates the contract twice',
 			},
 		],
 	},
