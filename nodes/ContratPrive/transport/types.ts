@@ -212,11 +212,6 @@ export interface CreateOptions extends RequestOptions {
  * full contract, so that a re-run outputs the same shape as the first run; a contract read with
  * contractDetailRequest carries document contents, which the caller strips.
  */
-/**
- * The contract, created now or (`alreadyExisted`) found by its reference. Either way it is the
- * full contract, so that a re-run outputs the same shape as the first run; a contract read with
- * contractDetailRequest carries document contents, which the caller strips.
- */
 export interface CreateResult {
 	contract: Contract;
 	alreadyExisted: boolean;

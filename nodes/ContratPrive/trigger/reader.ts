@@ -22,10 +22,10 @@ const MAX_PAGES = 1000;
 
 const SUBMISSION_LOG_EVENTS = new Set(['submitted', 'validated']);
 
-/** The one projection of a signatory: its summary, with `signedAt` when it is known. */
+/** The one projection of a signatory: its summary, and `signedAt` (null when not signed) if asked. */
 export function observedSignatory(
 	signatory: SignatorySummary & Partial<Pick<Signatory, 'signedAt'>>,
-	withSignedAt = 'signedAt' in signatory,
+	withSignedAt: boolean,
 ): ObservedSignatory {
 	const { id, firstName, lastName, status } = signatory;
 	return withSignedAt
