@@ -5,6 +5,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { QUOTA_TEXT } from '../nodes/ContratPrive/transport/types';
+
 const SANDBOX_BASE_URL = 'https://sandbox.contrat-prive.com/api';
 const PRODUCTION_BASE_URL = 'https://www.contrat-prive.com/api';
 
@@ -34,7 +36,7 @@ export class ContratPriveApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'Find both keys in your Contrat-Privé owner account (the account that sends contracts), under API. A key pair works on one platform only: sandbox keys are refused by production and the other way round.',
+				'Find both keys under API in your Contrat-Privé owner account; a key pair works on one platform only.',
 			name: 'keysNotice',
 			type: 'notice',
 			default: '',
@@ -53,7 +55,7 @@ export class ContratPriveApi implements ICredentialType {
 				{
 					name: 'Production',
 					value: 'production',
-					description: 'Legally binding signatures, 1,000 API requests per day',
+					description: `Legally binding signatures, ${QUOTA_TEXT} API requests per day`,
 				},
 				{
 					name: 'Custom URL',
@@ -149,8 +151,7 @@ export class ContratPriveApi implements ICredentialType {
 				properties: {
 					key: 'error.code',
 					value: 'DAILY_QUOTA_EXCEEDED',
-					message:
-						'The keys are valid, but the daily quota of 1,000 production requests is used up. It resets at midnight, Paris time.',
+					message: `The keys are valid, but the daily quota of ${QUOTA_TEXT} production requests is used up. It resets at midnight, Paris time.`,
 				},
 			},
 			{

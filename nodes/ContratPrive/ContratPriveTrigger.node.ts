@@ -7,8 +7,13 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { DEFAULT_PRODUCTION_INTERVAL_MINUTES } from './trigger/pacing';
-import { DEFAULT_TIMEOUT_SECONDS, pollContratPrive } from './trigger/poll';
-import { DAILY_REQUEST_QUOTA } from './v1/transport';
+import { pollContratPrive } from './trigger/poll';
+import {
+	DEFAULT_POLL_TIMEOUT_MS,
+	MAX_POLL_TIMEOUT_MS,
+	V1_DEFAULT_TIMEOUT_SECONDS,
+} from './trigger/settings';
+import { QUOTA_TEXT } from './transport';
 
 export class ContratPriveTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,7 +21,9 @@ export class ContratPriveTrigger implements INodeType {
 		name: 'contratPriveTrigger',
 		icon: { light: 'file:contratPrive.svg', dark: 'file:contratPrive.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1: the timeout option is in milliseconds, as in the action node (see trigger/settings.ts).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
 		description:
 			'Starts the workflow when Contrat-Privé contracts are created, sent, signed, cancelled or expire (polling)',
@@ -34,7 +41,7 @@ export class ContratPriveTrigger implements INodeType {
 		],
 		properties: [
 			{
-				displayName: `Production allows ${DAILY_REQUEST_QUOTA.toLocaleString('en-US')} requests a day and a poll costs about 3, so on production the trigger skips polls that come less than ${DEFAULT_PRODUCTION_INTERVAL_MINUTES} minutes after the last one (see Options).`,
+				displayName: `Production allows ${QUOTA_TEXT} requests a day, so there the trigger polls at most every ${DEFAULT_PRODUCTION_INTERVAL_MINUTES} minutes (see Options).`,
 				name: 'quotaNotice',
 				type: 'notice',
 				default: '',
@@ -128,13 +135,22 @@ export class ContratPriveTrigger implements INodeType {
 							'On production, polls that come sooner than this after the last one are skipped without a request, to save the daily quota',
 					},
 					{
+						displayName: 'Timeout',
+						name: 'requestTimeout',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: MAX_POLL_TIMEOUT_MS, numberPrecision: 0 },
+						default: DEFAULT_POLL_TIMEOUT_MS,
+						displayOptions: { hide: { '@version': [1] } },
+						description: 'Milliseconds Contrat-Privé may stay silent before a request is given up',
+					},
+					{
 						displayName: 'Timeout (Seconds)',
 						name: 'timeout',
 						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 300 },
-						default: DEFAULT_TIMEOUT_SECONDS,
-						description:
-							'How long to wait for each answer of Contrat-Privé. A poll that fails on a timeout, a server error or a dropped connection loses nothing: the next poll catches up. The error is shown from the third failed poll in a row.',
+						typeOptions: { minValue: 1, maxValue: MAX_POLL_TIMEOUT_MS / 1000 },
+						default: V1_DEFAULT_TIMEOUT_SECONDS,
+						displayOptions: { show: { '@version': [1] } },
+						description: 'Seconds to wait for each answer of Contrat-Privé',
 					},
 				],
 			},

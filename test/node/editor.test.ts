@@ -7,7 +7,7 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { ContratPriveApi } from '../../credentials/ContratPriveApi.credentials';
 import { ContratPrive } from '../../nodes/ContratPrive/ContratPrive.node';
-import { resolveBaseUrl } from '../../nodes/ContratPrive/v1/transport';
+import { resolveBaseUrl } from '../../nodes/ContratPrive/transport';
 
 const description = new ContratPrive().nodeVersions[1].description;
 

@@ -1,5 +1,5 @@
 /**
- * Unit tests of the trigger's pure logic (nodes/ContratPrive/trigger/changes.ts): events of one
+ * Unit tests of the trigger's pure logic (nodes/ContratPrive/trigger/changes.ts, state.ts): events of one
  * contract, reconciliation of a poll, cursor, filters, static data round-trip.
  */
 import type {
@@ -19,14 +19,16 @@ import {
 	isNewByCursor,
 	matchesFilters,
 	needsDetails,
-	readFailureCount,
-	readState,
 	reconcile,
 	selectedEvents,
 	trackContract,
+} from '../../nodes/ContratPrive/trigger/changes';
+import {
+	readFailureCount,
+	readState,
 	writeFailureCount,
 	writeState,
-} from '../../nodes/ContratPrive/trigger/changes';
+} from '../../nodes/ContratPrive/trigger/state';
 
 const T0 = '2026-12-01T09:00:00.000Z';
 const at = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000).toISOString();

@@ -3,7 +3,7 @@
  * events a contract produced since. No I/O here: `poll.ts` does the requests and feeds the
  * results in, so every rule below is unit-testable.
  *
- * State (workflow static data of the node, JSON):
+ * State (workflow static data of the node, JSON; read and written by `state.ts`):
  *   { version: 1,
  *     activeContracts: { [contractId]: { status: 'draft'|'pending', createdAt,
  *                                        signatories: { [signatoryId]: status } } },
@@ -15,9 +15,12 @@
 import type {
 	ContractStatus,
 	ContractSummary,
+	FinalStatus,
+	OpenStatus,
 	SignatoryStatus,
 	SignatorySummary,
-} from '../v1/transport';
+} from '../transport';
+import { FINAL_STATUSES, OPEN_STATUSES } from '../transport';
 
 export const TRIGGER_EVENTS = [
 	'contractCreated',
@@ -29,8 +32,9 @@ export const TRIGGER_EVENTS = [
 ] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
 
-export type ActiveStatus = 'draft' | 'pending';
-export const ACTIVE_STATUSES: ActiveStatus[] = ['draft', 'pending'];
+/** The contracts the trigger follows: those that may still change. */
+export type ActiveStatus = OpenStatus;
+export const ACTIVE_STATUSES: ActiveStatus[] = [...OPEN_STATUSES];
 
 export const STATE_VERSION = 1;
 
@@ -82,12 +86,13 @@ export interface ContractChange {
 }
 
 export const isActiveStatus = (status: string): status is ActiveStatus =>
-	status === 'draft' || status === 'pending';
+	(OPEN_STATUSES as readonly string[]).includes(status);
 
-const isTerminalStatus = (status: string): boolean =>
-	status === 'signed' || status === 'cancelled' || status === 'expired';
+const isTerminalStatus = (status: string): status is FinalStatus =>
+	(FINAL_STATUSES as readonly string[]).includes(status);
 
-const FINAL_EVENT: Partial<Record<ContractStatus, TriggerEvent>> = {
+/** The event of each final status: the one status→event map of the trigger. */
+export const FINAL_EVENT: Record<FinalStatus, TriggerEvent> = {
 	signed: 'contractSigned',
 	cancelled: 'contractCancelled',
 	expired: 'contractExpired',
@@ -153,7 +158,7 @@ export function diffContract(
 		: newlySigned;
 	for (const signatory of ordered) events.push({ event: 'signatorySigned', signatory });
 
-	const finalEvent = FINAL_EVENT[current.status];
+	const finalEvent = isTerminalStatus(current.status) ? FINAL_EVENT[current.status] : undefined;
 	if (finalEvent && (!previous || !isTerminalStatus(previous.status))) {
 		events.push({ event: finalEvent });
 	}
@@ -362,67 +367,4 @@ export function departedLookup(
 	if (config.downloadSignedDocument && config.events.has('contractSigned')) return 'details';
 	if (previous.status === 'draft' && config.events.has('contractSent')) return 'details';
 	return 'summary';
-}
-
-// ---------------------------------------------------------------------------------------------
-// Static data
-
-const SIGNATORY_STATUSES = new Set(['pending', 'signed', 'locked']);
-
-function isTracked(value: unknown): value is TrackedContract {
-	if (!value || typeof value !== 'object') return false;
-	const tracked = value as TrackedContract;
-	return (
-		isActiveStatus(tracked.status) &&
-		typeof tracked.createdAt === 'string' &&
-		!!tracked.signatories &&
-		typeof tracked.signatories === 'object' &&
-		Object.values(tracked.signatories).every((status) => SIGNATORY_STATUSES.has(status))
-	);
-}
-
-/**
- * The state kept in the node's static data, as a plain copy; undefined when there is none (first
- * activation) or it is not one this version understands (then the trigger starts over).
- */
-export function readState(staticData: Record<string, unknown>): TriggerState | undefined {
-	if (staticData.version !== STATE_VERSION) return undefined;
-	const raw = JSON.parse(
-		JSON.stringify({
-			activeContracts: staticData.activeContracts,
-			newestCreatedAt: staticData.newestCreatedAt ?? null,
-			idsAtNewestCreatedAt: staticData.idsAtNewestCreatedAt ?? [],
-		}),
-	) as Omit<TriggerState, 'version'>;
-	if (!raw.activeContracts || typeof raw.activeContracts !== 'object') return undefined;
-	if (!Object.values(raw.activeContracts).every(isTracked)) return undefined;
-	if (raw.newestCreatedAt !== null && typeof raw.newestCreatedAt !== 'string') return undefined;
-	if (
-		!Array.isArray(raw.idsAtNewestCreatedAt) ||
-		!raw.idsAtNewestCreatedAt.every((id) => typeof id === 'string')
-	) {
-		return undefined;
-	}
-	return { version: STATE_VERSION, ...raw };
-}
-
-/** Stores the state (top-level assignments, so n8n notices the change). */
-export function writeState(staticData: Record<string, unknown>, state: TriggerState): void {
-	const current = readState(staticData);
-	if (current && JSON.stringify(current) === JSON.stringify(state)) return;
-	staticData.version = state.version;
-	staticData.activeContracts = state.activeContracts;
-	staticData.newestCreatedAt = state.newestCreatedAt;
-	staticData.idsAtNewestCreatedAt = state.idsAtNewestCreatedAt;
-}
-
-export function readFailureCount(staticData: Record<string, unknown>): number {
-	const count = staticData.consecutiveFailures;
-	return typeof count === 'number' && Number.isInteger(count) && count > 0 ? count : 0;
-}
-
-export function writeFailureCount(staticData: Record<string, unknown>, count: number): void {
-	if (readFailureCount(staticData) === count) return;
-	if (count === 0) delete staticData.consecutiveFailures;
-	else staticData.consecutiveFailures = count;
 }

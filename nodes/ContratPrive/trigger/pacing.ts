@@ -5,7 +5,7 @@
  */
 import type { IPollFunctions } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../v1/transport';
+import { CREDENTIAL_TYPE } from '../transport';
 
 export const DEFAULT_PRODUCTION_INTERVAL_MINUTES = 15;
 

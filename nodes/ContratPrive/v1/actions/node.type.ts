@@ -1,6 +1,6 @@
 import type { AllEntities } from 'n8n-workflow';
 
-type NodeMap = {
+export type NodeMap = {
 	connection: 'check';
 	contract: 'create' | 'get' | 'getMany' | 'cancel';
 	signatory: 'sendSms' | 'sendSmsToAll' | 'sign';

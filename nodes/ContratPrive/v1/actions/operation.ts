@@ -1,11 +1,28 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import type { RequestOptions } from '../../transport';
+import type { NodeMap } from './node.type';
+
+/** The timeout and retry policy of an item, read by the router, with the item's index. */
+export type ItemRequest = RequestOptions & { itemIndex: number };
+
 /**
  * One operation of the node. `prepare` reads and validates an item's parameters without any
- * API call; `execute` sends what `prepare` returned. The router adds `pairedItem`.
+ * API call; `execute` sends what `prepare` returned. The router reads the request options (after
+ * `prepare`, with `defaultTimeout` when set) and adds `pairedItem`.
  */
 export interface Operation<Input> {
 	description: INodeProperties[];
+	defaultTimeout?: number;
 	prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input>;
-	execute(this: IExecuteFunctions, input: Input, itemIndex: number): Promise<INodeExecutionData[]>;
+	execute(
+		this: IExecuteFunctions,
+		input: Input,
+		request: ItemRequest,
+	): Promise<INodeExecutionData[]>;
 }
+
+/** The operations of a resource, one per name in NodeMap: checked with `satisfies`. */
+export type ResourceOperations<Resource extends keyof NodeMap> = {
+	[Name in NodeMap[Resource]]: Operation<any>;
+};

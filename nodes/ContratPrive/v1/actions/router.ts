@@ -4,16 +4,25 @@ import { NodeOperationError } from 'n8n-workflow';
 import * as connection from './connection/Connection.resource';
 import * as contract from './contract/Contract.resource';
 import * as signatory from './signatory/Signatory.resource';
-import type { ContratPriveType } from './node.type';
-import type { Operation } from './operation';
+import { checkFor } from '../helpers/validation';
+import { getOptions, readRequestOptions } from '../helpers/parameters';
+import type { ContratPriveType, NodeMap } from './node.type';
+import type { ItemRequest, Operation } from './operation';
 
-const resources: Record<string, Record<string, Operation<any>>> = {
+const resources = {
 	connection: connection.operations,
 	contract: contract.operations,
 	signatory: signatory.operations,
-};
+} satisfies { [Resource in keyof NodeMap]: unknown };
 
-type Prepared = { input: unknown } | { error: Error };
+/** The operation of a resource, if the node has it. */
+function findOperation(resource: string, name: string): Operation<unknown> | undefined {
+	if (!Object.hasOwn(resources, resource)) return undefined;
+	const operations: Record<string, Operation<unknown>> = resources[resource as keyof NodeMap];
+	return Object.hasOwn(operations, name) ? operations[name] : undefined;
+}
+
+type Prepared = { input: unknown; request: ItemRequest } | { error: Error };
 
 /**
  * Every item is validated first, so that bad input stops the node before any API call.
@@ -24,7 +33,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const resource = this.getNodeParameter<ContratPriveType>('resource', 0);
 	const operationName = this.getNodeParameter('operation', 0, '') as string;
 	if ([resource, operationName].includes(CUSTOM_API_CALL)) throw customApiCallError(this);
-	const operation = resources[resource]?.[operationName];
+	const operation = findOperation(resource, operationName);
 	if (!operation) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -35,7 +44,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const prepared: Prepared[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			prepared.push({ input: await operation.prepare.call(this, itemIndex) });
+			const input = await operation.prepare.call(this, itemIndex);
+			const check = checkFor(this, itemIndex);
+			const options = getOptions(this, itemIndex, check);
+			const request = readRequestOptions(check, options, operation.defaultTimeout);
+			prepared.push({ input, request: { ...request, itemIndex } });
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
 			prepared.push({ error });
@@ -50,7 +63,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const item = prepared[itemIndex];
 		try {
 			if ('error' in item) throw item.error;
-			const results = await operation.execute.call(this, item.input, itemIndex);
+			const results = await operation.execute.call(this, item.input, item.request);
 			for (const result of results) {
 				returnData.push({ ...result, pairedItem: { item: itemIndex } });
 			}

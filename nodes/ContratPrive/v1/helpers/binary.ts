@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import type { DocumentUpload } from '../transport';
-import { MAX_DOCUMENT_BYTES } from '../transport';
+import type { DocumentUpload } from '../../transport';
+import { DOCUMENT_LIMIT_TEXT, MAX_DOCUMENT_BYTES } from '../../transport';
 import type { Check } from './validation';
 import { show } from './validation';
 
@@ -50,7 +50,7 @@ export function hasPdfEnd(buffer: Buffer): boolean {
 
 /**
  * Checks that the item has a binary property `property` holding a complete PDF (starts with
- * `%PDF-`, ends with `%%EOF`) of at most 20 MB. The bytes are read for the check and then let go.
+ * `%PDF-`, ends with `%%EOF`) of at most MAX_DOCUMENT_BYTES. The bytes are read for the check and then let go.
  */
 export async function checkPdfBinary(
 	context: IExecuteFunctions,
@@ -124,8 +124,8 @@ export async function checkPdfBinary(
 function tooLarge(check: Check, field: string, property: string, fileName: string, bytes: number) {
 	return check.fail(
 		field,
-		`names the binary property "${property}" (${show(fileName)}), which is too large: ${megabytes(bytes)}, at most 20 MB allowed`,
-		'Contrat-Privé accepts documents of at most 20 MB each. Compress or split the PDF.',
+		`names the binary property "${property}" (${show(fileName)}), which is too large: ${megabytes(bytes)}, at most ${DOCUMENT_LIMIT_TEXT} allowed`,
+		`Contrat-Privé accepts documents of at most ${DOCUMENT_LIMIT_TEXT} each. Compress or split the PDF.`,
 	);
 }
 

@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import type { ContractSummary } from '../transport';
-import { listContracts, MAX_LIST_PAGE_SIZE } from '../transport';
+import type { ContractSummary } from '../../transport';
+import { listContracts, MAX_LIST_PAGE_SIZE } from '../../transport';
 
 /**
  * With a filter, pages are read until this many contracts match. The editor's list only asks
@@ -10,7 +10,7 @@ import { listContracts, MAX_LIST_PAGE_SIZE } from '../transport';
  */
 const MIN_FILTERED_RESULTS = 20;
 
-/** At most this many pages (requests) per search; production allows 1,000 requests a day. */
+/** At most this many pages (requests) per search; production has a daily quota (DAILY_REQUEST_QUOTA). */
 const MAX_PAGES_PER_SEARCH = 5;
 
 function matches(contract: ContractSummary, needle: string): boolean {

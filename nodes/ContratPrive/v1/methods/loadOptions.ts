@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { getContract } from '../transport';
+import { getContract } from '../../transport';
 
 /** The signatories of the contract chosen in the node, to pick one. */
 export async function getSignatories(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

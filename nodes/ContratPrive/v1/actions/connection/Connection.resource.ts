@@ -1,10 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { ResourceOperations } from '../operation';
 import * as check from './check.operation';
 
 export { check };
 
-export const operations = { check };
+export const operations = { check } satisfies ResourceOperations<'connection'>;
 
 export const description: INodeProperties[] = [
 	{
@@ -17,7 +18,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Check',
 				value: 'check',
-				description: 'Check the keys and see the platform, the owner account and the daily quota left',
+				description:
+					'Check the keys and see the platform, the owner account and the daily quota left',
 				action: 'Check the connection',
 			},
 		],

@@ -1,30 +1,27 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { checkFor } from '../../helpers/validation';
-import type { RequestOptions } from '../../transport';
-import { checkConnection } from '../../transport';
-import { getOptions, optionsCollection, readRequestOptions } from '../common.descriptions';
+import { checkConnection } from '../../../transport';
+import { optionsCollection } from '../common.descriptions';
+import type { ItemRequest } from '../operation';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['connection'], operation: ['check'] } },
 	[optionsCollection()],
 );
 
-interface Input {
-	request: RequestOptions;
-}
+/** Nothing of its own: the router reads the request options every operation has. */
+type Input = Record<string, never>;
 
-export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
-	const check = checkFor(this, itemIndex);
-	return { request: readRequestOptions(check, getOptions(this, itemIndex, check)) };
+export async function prepare(this: IExecuteFunctions): Promise<Input> {
+	return {};
 }
 
 export async function execute(
 	this: IExecuteFunctions,
-	input: Input,
-	itemIndex: number,
+	_input: Input,
+	request: ItemRequest,
 ): Promise<INodeExecutionData[]> {
-	const connection = await checkConnection.call(this, { ...input.request, itemIndex });
+	const connection = await checkConnection.call(this, request);
 	return [{ json: { ...connection } }];
 }

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { ResourceOperations } from '../operation';
 import * as cancel from './cancel.operation';
 import * as create from './create.operation';
 import * as get from './get.operation';
@@ -7,7 +8,7 @@ import * as getMany from './getMany.operation';
 
 export { cancel, create, get, getMany };
 
-export const operations = { cancel, create, get, getMany };
+export const operations = { cancel, create, get, getMany } satisfies ResourceOperations<'contract'>;
 
 export const description: INodeProperties[] = [
 	{
@@ -26,7 +27,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create',
 				value: 'create',
-				description: 'Create a contract from a PDF and send it for signature, or save it as a draft',
+				description:
+					'Create a contract from a PDF and send it for signature, or save it as a draft',
 				action: 'Create a contract',
 			},
 			{

@@ -7,15 +7,10 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { checkFor, readText } from '../../helpers/validation';
-import type { RequestOptions } from '../../transport';
-import { cancelContract, withoutDocumentContents } from '../../transport';
-import {
-	contractLocator,
-	getContractId,
-	getOptions,
-	optionsCollection,
-	readRequestOptions,
-} from '../common.descriptions';
+import { cancelContract, withoutDocumentContents } from '../../../transport';
+import { getContractId } from '../../helpers/parameters';
+import { contractLocator, optionsCollection } from '../common.descriptions';
+import type { ItemRequest } from '../operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -42,7 +37,6 @@ export const description = updateDisplayOptions(
 interface Input {
 	contractId: string;
 	reason?: string;
-	request: RequestOptions;
 }
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
@@ -53,18 +47,14 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 		numbers: true,
 	});
 	const contractId = getContractId(this, itemIndex);
-	const request = readRequestOptions(check, getOptions(this, itemIndex, check));
-	return { contractId, ...(reason ? { reason } : {}), request };
+	return { contractId, ...(reason ? { reason } : {}) };
 }
 
 export async function execute(
 	this: IExecuteFunctions,
 	input: Input,
-	itemIndex: number,
+	request: ItemRequest,
 ): Promise<INodeExecutionData[]> {
-	const contract = await cancelContract.call(this, input.contractId, input.reason, {
-		...input.request,
-		itemIndex,
-	});
+	const contract = await cancelContract.call(this, input.contractId, input.reason, request);
 	return [{ json: withoutDocumentContents(contract) as unknown as IDataObject }];
 }

@@ -8,16 +8,11 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { checkFor, readBoolean } from '../../helpers/validation';
-import type { DocumentUpload } from '../../transport';
-import { contractDocuments, getContract, withoutDocumentContents } from '../../transport';
-import type { RequestOptions } from '../../transport';
-import {
-	contractLocator,
-	getContractId,
-	getOptions,
-	optionsCollection,
-	readRequestOptions,
-} from '../common.descriptions';
+import type { DocumentUpload } from '../../../transport';
+import { contractDocuments, getContract, withoutDocumentContents } from '../../../transport';
+import { getContractId, getOptions } from '../../helpers/parameters';
+import { contractLocator, optionsCollection } from '../common.descriptions';
+import type { ItemRequest } from '../operation';
 
 const properties: INodeProperties[] = [
 	contractLocator,
@@ -55,7 +50,6 @@ interface Input {
 	contractId: string;
 	downloadDocuments: boolean;
 	includeAuditLog: boolean;
-	request: RequestOptions;
 }
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
@@ -75,16 +69,15 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 			options.includeAuditLog,
 			false,
 		),
-		request: readRequestOptions(check, options),
 	};
 }
 
 export async function execute(
 	this: IExecuteFunctions,
 	input: Input,
-	itemIndex: number,
+	request: ItemRequest,
 ): Promise<INodeExecutionData[]> {
-	const contract = await getContract.call(this, input.contractId, { ...input.request, itemIndex });
+	const contract = await getContract.call(this, input.contractId, request);
 
 	const json = withoutDocumentContents(contract);
 	if (!input.includeAuditLog) delete json.log;

@@ -16,9 +16,10 @@ import {
 	readText,
 	show,
 } from '../../helpers/validation';
-import type { ContractFilter, ContractStatus, RequestOptions } from '../../transport';
-import { CONTRACT_STATUSES, listContracts, MAX_LIST_PAGE_SIZE } from '../../transport';
-import { getOptions, optionsCollection, readRequestOptions } from '../common.descriptions';
+import type { ContractFilter, ContractStatus } from '../../../transport';
+import { CONTRACT_STATUSES, listContracts, MAX_LIST_PAGE_SIZE } from '../../../transport';
+import { optionsCollection } from '../common.descriptions';
+import type { ItemRequest } from '../operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -103,7 +104,6 @@ interface Input {
 	filter: ContractFilter;
 	/** undefined: all */
 	limit?: number;
-	request: RequestOptions;
 }
 
 const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -152,8 +152,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	if (from) filter.createdFrom = from.wire;
 	if (to) filter.createdTo = to.wire;
 
-	const request = readRequestOptions(check, getOptions(this, itemIndex, check));
-	return { filter, limit, request };
+	return { filter, limit };
 }
 
 function readStatuses(check: Check, value: unknown): ContractStatus[] {
@@ -197,7 +196,7 @@ function readBound(
 export async function execute(
 	this: IExecuteFunctions,
 	input: Input,
-	itemIndex: number,
+	request: ItemRequest,
 ): Promise<INodeExecutionData[]> {
 	const results: INodeExecutionData[] = [];
 	// Contracts come newest first: one created while paging shifts the pages by one, so a
@@ -210,7 +209,7 @@ export async function execute(
 			this,
 			input.filter,
 			{ offset, limit: Math.min(MAX_LIST_PAGE_SIZE, wanted) },
-			{ ...input.request, itemIndex },
+			request,
 		);
 		for (const contract of page.contracts) {
 			if (seen.has(contract.id)) continue;

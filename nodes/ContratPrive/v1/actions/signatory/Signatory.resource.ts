@@ -1,12 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { ResourceOperations } from '../operation';
 import * as sendSms from './sendSms.operation';
 import * as sendSmsToAll from './sendSmsToAll.operation';
 import * as sign from './sign.operation';
 
 export { sendSms, sendSmsToAll, sign };
 
-export const operations = { sendSms, sendSmsToAll, sign };
+export const operations = { sendSms, sendSmsToAll, sign } satisfies ResourceOperations<'signatory'>;
 
 export const description: INodeProperties[] = [
 	{

@@ -1,18 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { checkFor } from '../../helpers/validation';
-import type { RequestOptions } from '../../transport';
-import { sendSms } from '../../transport';
-import {
-	contractLocator,
-	getContractId,
-	getOptions,
-	getSignatoryId,
-	optionsCollection,
-	readRequestOptions,
-	signatorySelector,
-} from '../common.descriptions';
+import { sendSms } from '../../../transport';
+import { getContractId, getSignatoryId } from '../../helpers/parameters';
+import { contractLocator, optionsCollection, signatorySelector } from '../common.descriptions';
+import type { ItemRequest } from '../operation';
 
 const properties: INodeProperties[] = [contractLocator, signatorySelector, optionsCollection()];
 
@@ -24,26 +16,20 @@ export const description = updateDisplayOptions(
 interface Input {
 	contractId: string;
 	signatoryId: string;
-	request: RequestOptions;
 }
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
-	const check = checkFor(this, itemIndex);
 	return {
 		contractId: getContractId(this, itemIndex),
 		signatoryId: getSignatoryId(this, itemIndex),
-		request: readRequestOptions(check, getOptions(this, itemIndex, check)),
 	};
 }
 
 export async function execute(
 	this: IExecuteFunctions,
 	input: Input,
-	itemIndex: number,
+	request: ItemRequest,
 ): Promise<INodeExecutionData[]> {
-	const result = await sendSms.call(this, input.contractId, input.signatoryId, {
-		...input.request,
-		itemIndex,
-	});
+	const result = await sendSms.call(this, input.contractId, input.signatoryId, request);
 	return [{ json: { contractId: input.contractId, ...result } }];
 }

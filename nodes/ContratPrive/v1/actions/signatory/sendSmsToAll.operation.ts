@@ -1,16 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { checkFor } from '../../helpers/validation';
-import type { RequestOptions } from '../../transport';
-import { sendSmsToAll } from '../../transport';
-import {
-	contractLocator,
-	getContractId,
-	getOptions,
-	optionsCollection,
-	readRequestOptions,
-} from '../common.descriptions';
+import { sendSmsToAll } from '../../../transport';
+import { getContractId } from '../../helpers/parameters';
+import { contractLocator, optionsCollection } from '../common.descriptions';
+import type { ItemRequest } from '../operation';
 
 const properties: INodeProperties[] = [contractLocator, optionsCollection()];
 
@@ -21,22 +15,19 @@ export const description = updateDisplayOptions(
 
 interface Input {
 	contractId: string;
-	request: RequestOptions;
 }
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
-	const check = checkFor(this, itemIndex);
 	return {
 		contractId: getContractId(this, itemIndex),
-		request: readRequestOptions(check, getOptions(this, itemIndex, check)),
 	};
 }
 
 export async function execute(
 	this: IExecuteFunctions,
 	input: Input,
-	itemIndex: number,
+	request: ItemRequest,
 ): Promise<INodeExecutionData[]> {
-	const result = await sendSmsToAll.call(this, input.contractId, { ...input.request, itemIndex });
+	const result = await sendSmsToAll.call(this, input.contractId, request);
 	return [{ json: { contractId: input.contractId, ...result } }];
 }

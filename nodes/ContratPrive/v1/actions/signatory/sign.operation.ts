@@ -2,17 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { checkFor } from '../../helpers/validation';
-import type { RequestOptions } from '../../transport';
-import { signContract } from '../../transport';
-import {
-	contractLocator,
-	getContractId,
-	getOptions,
-	getSignatoryId,
-	optionsCollection,
-	readRequestOptions,
-	signatorySelector,
-} from '../common.descriptions';
+import { signContract } from '../../../transport';
+import { getContractId, getSignatoryId } from '../../helpers/parameters';
+import { contractLocator, optionsCollection, signatorySelector } from '../common.descriptions';
+import type { ItemRequest } from '../operation';
 
 const properties: INodeProperties[] = [
 	contractLocator,
@@ -40,7 +33,6 @@ interface Input {
 	contractId: string;
 	signatoryId: string;
 	code: string;
-	request: RequestOptions;
 }
 
 const CODE_HINT = 'Contrat-Privé SMS codes are made of 4 to 8 digits.';
@@ -71,24 +63,25 @@ function readCode(this: IExecuteFunctions, itemIndex: number): string {
 }
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
-	const check = checkFor(this, itemIndex);
 	const code = readCode.call(this, itemIndex);
 	return {
 		contractId: getContractId(this, itemIndex),
 		signatoryId: getSignatoryId(this, itemIndex),
 		code,
-		request: readRequestOptions(check, getOptions(this, itemIndex, check)),
 	};
 }
 
 export async function execute(
 	this: IExecuteFunctions,
 	input: Input,
-	itemIndex: number,
+	request: ItemRequest,
 ): Promise<INodeExecutionData[]> {
-	const result = await signContract.call(this, input.contractId, input.signatoryId, input.code, {
-		...input.request,
-		itemIndex,
-	});
+	const result = await signContract.call(
+		this,
+		input.contractId,
+		input.signatoryId,
+		input.code,
+		request,
+	);
 	return [{ json: { contractId: input.contractId, ...result } }];
 }

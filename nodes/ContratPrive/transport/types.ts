@@ -1,0 +1,237 @@
+/** The objects of the Contrat-Privé API, what the calls take, and the API's limits. */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+export const CREDENTIAL_TYPE = 'contratPriveApi';
+
+export type ContratPriveContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+
+export type Platform = 'sandbox' | 'production';
+
+export const CONTRACT_STATUSES = ['draft', 'pending', 'signed', 'cancelled', 'expired'] as const;
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+/** Contracts that may still change: the trigger follows them. */
+export const OPEN_STATUSES = ['draft', 'pending'] as const satisfies readonly ContractStatus[];
+export type OpenStatus = (typeof OPEN_STATUSES)[number];
+/** Contracts that never change again. */
+export const FINAL_STATUSES = [
+	'signed',
+	'cancelled',
+	'expired',
+] as const satisfies readonly ContractStatus[];
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+
+export const SIGNATORY_STATUSES = ['pending', 'signed', 'locked'] as const;
+export type SignatoryStatus = (typeof SIGNATORY_STATUSES)[number];
+
+/** Production allows this many API requests per owner and per day (Paris time). */
+export const DAILY_REQUEST_QUOTA = 1000;
+export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
+export const MAX_LIST_PAGE_SIZE = 100;
+/** The limits as users read them: "1,000", "20 MB". */
+export const QUOTA_TEXT = DAILY_REQUEST_QUOTA.toLocaleString('en-US');
+export const DOCUMENT_LIMIT_TEXT = `${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`;
+/** SMS codes sent, and wrong codes tried, per signatory and contract on production. */
+export const MAX_SMS_PER_SIGNATORY = 5;
+export const MAX_CODE_ATTEMPTS = 5;
+
+export type RequestName =
+	| 'checkConnexionRequest'
+	| 'contractCreateRequest'
+	| 'contractListRequest'
+	| 'contractDetailRequest'
+	| 'contractCancelRequest'
+	| 'signatorySendSmsRequest'
+	| 'signatorySendAllSmsRequest'
+	| 'signatorySignRequest';
+
+// ---------------------------------------------------------------------------------------------
+// Objects returned by the API
+
+export interface SignatorySummary {
+	id: string;
+	firstName: string;
+	lastName: string;
+	status: SignatoryStatus;
+}
+
+export interface ContractSummary {
+	id: string;
+	label: string;
+	reference: string | null;
+	status: ContractStatus;
+	createdAt: string;
+	updatedAt: string;
+	deadline: string;
+	signatories: SignatorySummary[];
+}
+
+export interface Signatory extends SignatorySummary {
+	email: string;
+	phone: string;
+	deposit: number;
+	depositPaid: boolean;
+	signedAt: string | null;
+	smsSent: number;
+	failedAttempts: number;
+}
+
+export interface StoredDocument {
+	name: string;
+	size: number;
+	sha256: string;
+	/** Base64; only in contract details. */
+	content?: string;
+}
+
+export interface SignedDocument extends StoredDocument {
+	signedAt: string;
+	timestampedAt: string;
+}
+
+export interface AuditLogEntry {
+	at: string;
+	event: string;
+	actor: string;
+	detail: string | IDataObject | null;
+}
+
+export interface Contract {
+	id: string;
+	label: string;
+	lang: 'fr' | 'en';
+	reference: string | null;
+	status: ContractStatus;
+	createdAt: string;
+	updatedAt: string;
+	submittedAt: string | null;
+	completedAt: string | null;
+	cancelledAt?: string | null;
+	deadline: string;
+	bankAccount?: { iban: string; bic?: string | null; holder: string } | null;
+	signatories: Signatory[];
+	mainDocument: { data: StoredDocument & { sign?: SignedDocument } };
+	annexes: StoredDocument[];
+	log?: AuditLogEntry[];
+}
+
+export interface ConnectionInfo {
+	platform: Platform;
+	owner: { apiUser: string; name: string; email: string };
+	quota: { limit: number; used: number; remaining: number; resetAt?: string } | null;
+}
+
+export interface ContractList {
+	total: number;
+	offset: number;
+	limit: number;
+	contracts: ContractSummary[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the operations send
+
+export interface DocumentUpload {
+	fileName: string;
+	base64: string;
+}
+
+export interface NewSignatory {
+	firstName: string;
+	lastName: string;
+	email: string;
+	/** E.164, e.g. +33612345678 */
+	phone: string;
+	/** Euros; 0 or absent when none. */
+	deposit?: number;
+}
+
+export interface NewContract {
+	label: string;
+	language: 'fr' | 'en';
+	/** YYYY-MM-DD, Paris time */
+	deadline: string;
+	reference?: string;
+	bankAccount?: { iban: string; bic?: string; holder: string };
+	document: DocumentUpload;
+	annexes: DocumentUpload[];
+	signatories: NewSignatory[];
+	notifySignatories: boolean;
+	notifyOwner: boolean;
+	/** Only sent when submitting. */
+	message?: string;
+	submit: boolean;
+}
+
+export interface ContractFilter {
+	statuses?: ContractStatus[];
+	createdFrom?: string;
+	createdTo?: string;
+	/** Exact match */
+	reference?: string;
+}
+
+export interface RetryPolicy {
+	/** Retries after the first attempt of a request; 0 for none. */
+	maxRetries: number;
+	/** Milliseconds before the first retry; the wait doubles at each retry, with jitter. */
+	initialDelay: number;
+	/** Longest wait between two attempts, in milliseconds. */
+	maxDelay: number;
+	/** No retry starts when it would end its wait later than this after the first attempt. */
+	maxTotalTime: number;
+}
+
+export interface RequestOptions {
+	itemIndex?: number;
+	/** Milliseconds without any data sent or received before a request is given up. */
+	timeout?: number;
+	/**
+	 * Retries of failed requests; none when absent (the behaviour callers had before retries
+	 * existed). Reads are retried after any transient failure; writes only when the request
+	 * provably never reached Contrat-Privé, or after a check showed it was not carried out.
+	 * See retry.ts.
+	 */
+	retry?: RetryPolicy;
+}
+
+export interface CreateOptions extends RequestOptions {
+	/**
+	 * With a reference: when a contract with exactly this reference exists, return it (the
+	 * newest) instead of creating another one. Default true.
+	 */
+	skipIfReferenceExists?: boolean;
+}
+
+/**
+ * The contract, created now or (`alreadyExisted`) found by its reference. Either way it is the
+ * full contract, so that a re-run outputs the same shape as the first run; a contract read with
+ * contractDetailRequest carries document contents, which the caller strips.
+ */
+export interface CreateResult {
+	contract: Contract;
+	alreadyExisted: boolean;
+}
+
+export interface SignResult {
+	signatory: { id: string; status: SignatoryStatus; signedAt: string | null };
+	contract: { id: string; status: ContractStatus };
+}
+
+export interface ContractDocuments {
+	original?: DocumentUpload;
+	/** Present once every signatory has signed. */
+	signed?: DocumentUpload;
+	annexes: DocumentUpload[];
+}
+
+export interface ApiErrorBody {
+	code: string;
+	message: string;
+	field?: string;
+	[detail: string]: unknown;
+}

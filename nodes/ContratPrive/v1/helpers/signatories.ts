@@ -1,0 +1,105 @@
+/** The signatories of Contract › Create, from the fields or from JSON, checked. */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { NewSignatory } from '../../transport';
+import type { Check } from './validation';
+import { readAmount, readEmail, readMobilePhone, readText, show } from './validation';
+
+export const MAX_SIGNATORIES = 20;
+
+/** The labels that name signatory fields in validation errors. */
+export interface SignatoryLabels {
+	/** The list, e.g. "Signatories". */
+	list: string;
+	/** One entry of the list, e.g. "Signatory" (then "Signatory 2"). */
+	entry: string;
+	fields: Record<keyof NewSignatory, string>;
+}
+
+const JSON_FIELDS: Record<keyof NewSignatory, string> = {
+	firstName: 'firstName',
+	lastName: 'lastName',
+	email: 'email',
+	phone: 'phone',
+	deposit: 'deposit',
+};
+
+export function readFieldSignatories(
+	check: Check,
+	labels: SignatoryLabels,
+	value: unknown,
+): NewSignatory[] {
+	const rows = value === undefined || value === null ? [] : value;
+	if (!Array.isArray(rows)) throw check.fail(labels.list, 'must be a list of signatories');
+	if (rows.length === 0) {
+		throw check.fail(labels.list, 'is empty: add at least one signatory');
+	}
+	checkCount(check, labels.list, rows.length);
+	return rows.map((row, index) =>
+		readSignatory(
+			check,
+			`${labels.list} › ${labels.entry} ${index + 1}`,
+			row as IDataObject,
+			labels.fields,
+		),
+	);
+}
+
+export function readJsonSignatories(check: Check, label: string, value: unknown): NewSignatory[] {
+	let list = value;
+	if (typeof value === 'string') {
+		if (!value.trim()) throw check.fail(label, 'is empty: give a list of signatories');
+		try {
+			list = JSON.parse(value);
+		} catch (error) {
+			throw check.fail(label, `is not valid JSON: ${(error as Error).message}`);
+		}
+	}
+	if (list === null || list === undefined) {
+		throw check.fail(
+			label,
+			`is empty (${show(list)})`,
+			'If this field is an expression, check that it resolves to a list for this item.',
+		);
+	}
+	// A single object is taken as a list of one
+	if (typeof list === 'object' && !Array.isArray(list)) list = [list];
+	if (!Array.isArray(list)) {
+		throw check.fail(label, `must be a list of objects, not ${show(list)}`);
+	}
+	if (list.length === 0) throw check.fail(label, 'is an empty list: give at least one signatory');
+	checkCount(check, label, list.length);
+	return list.map((row: unknown, index: number) => {
+		const field = `${label} › Signatory ${index + 1}`;
+		if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+			throw check.fail(
+				field,
+				`must be an object with firstName, lastName, email and phone, not ${show(row)}`,
+			);
+		}
+		return readSignatory(check, field, row as IDataObject, JSON_FIELDS);
+	});
+}
+
+function checkCount(check: Check, field: string, count: number) {
+	if (count > MAX_SIGNATORIES) {
+		throw check.fail(field, `has ${count} signatories, at most ${MAX_SIGNATORIES} allowed`);
+	}
+}
+
+function readSignatory(
+	check: Check,
+	field: string,
+	row: IDataObject,
+	names: Record<keyof NewSignatory, string>,
+): NewSignatory {
+	const signatory: NewSignatory = {
+		firstName: readText(check, `${field} › ${names.firstName}`, row.firstName, { max: 100 }),
+		lastName: readText(check, `${field} › ${names.lastName}`, row.lastName, { max: 100 }),
+		email: readEmail(check, `${field} › ${names.email}`, row.email),
+		phone: readMobilePhone(check, `${field} › ${names.phone}`, row.phone),
+	};
+	const deposit = readAmount(check, `${field} › ${names.deposit}`, row.deposit);
+	if (deposit > 0) signatory.deposit = deposit;
+	return signatory;
+}
