@@ -405,7 +405,7 @@ export interface StartN8nOptions {
 	onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
-/** `n8n start` bound to 127.0.0.1; resolves once /healthz/readiness is ok. */
+/** `n8n start` bound to 127.0.0.1; resolves once /healthz/readiness and /rest/settings are ok. */
 export async function startN8nServer(
 	rt: N8nRuntime,
 	folder: UserFolder,
@@ -461,8 +461,9 @@ export async function startN8nServer(
 	for (;;) {
 		if (exited) throw new Error(`n8n start exited early:\n${output}`);
 		try {
+			// n8n 1.x answers readiness a few seconds before its REST routes exist.
 			const r = await fetch(`${url}/healthz/readiness`);
-			if (r.ok) break;
+			if (r.ok && (await fetch(`${url}/rest/settings`)).ok) break;
 		} catch {
 			// not listening yet
 		}
