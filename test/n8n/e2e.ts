@@ -366,8 +366,10 @@ const scenarios: Scenario[] = [
 						{
 							resource: 'signatory',
 							operation: 'sign',
-							contractId: byId("={{ $('Create').item.json.id }}"),
-							signatoryId: "={{ $('Create').item.json.signatories[0].id }}",
+							// Mapped from the previous node's output: n8n 1.123.81's default expression
+							// engine cannot return $('Create').item ("#<Object> could not be cloned").
+							contractId: byId('={{ $json.contractId }}'),
+							signatoryId: '={{ $json.signatoryId }}',
 							code: '0000',
 						},
 						cred,
@@ -377,7 +379,7 @@ const scenarios: Scenario[] = [
 						{
 							resource: 'contract',
 							operation: 'get',
-							contractId: byId("={{ $('Create').item.json.id }}"),
+							contractId: byId('={{ $json.contract.id }}'),
 							options: { downloadDocuments: true },
 						},
 						cred,
