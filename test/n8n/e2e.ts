@@ -54,6 +54,7 @@ import {
 	nodeOutput,
 	npmPack,
 	OWNER,
+	publishWorkflowArgs,
 	readBinary,
 	runN8nOk,
 	startN8nServer,
@@ -777,7 +778,7 @@ const scenarios: Scenario[] = [
 				installCommunityPackage(ctx.rt, folder, ctx.tarball);
 				await importCredentials(ctx.rt, folder, [localCredential(ctx.sb.url)]);
 				await importWorkflow(ctx.rt, folder, loadExample('trigger', ctx.sb.url));
-				await runN8nOk(ctx.rt, folder, ['publish:workflow', `--id=${id}`]);
+				await runN8nOk(ctx.rt, folder, publishWorkflowArgs(ctx.rt.version, id));
 
 				const polls = () => ctx.sb.requestCount({ requestName: 'contractListRequest' });
 				const before = polls();

@@ -260,6 +260,16 @@ export async function importWorkflow(
 	}
 }
 
+/**
+ * Arguments of the command that marks a workflow active, so that the next `n8n start`
+ * runs its trigger: `publish:workflow` since n8n 2, `update:workflow --active=true` before.
+ */
+export function publishWorkflowArgs(n8nVersion: string, id: string): string[] {
+	return Number(n8nVersion.split('.')[0]) < 2
+		? ['update:workflow', `--id=${id}`, '--active=true']
+		: ['publish:workflow', `--id=${id}`];
+}
+
 /** The run JSON printed by `execute --rawOutput`: a `{` line at column 0 up to its `}` line. */
 export function parseRawOutput(stdout: string): any | undefined {
 	const lines = stdout.split('\n');
