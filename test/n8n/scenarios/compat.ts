@@ -1,6 +1,7 @@
 /**
  * Scenarios about what differs between n8n versions: the icons n8n serves for
- * the package, and the install from N8N_COMMUNITY_PACKAGES (n8n >= 2.21).
+ * the package, fields mapped with $('Node').item, and the install from
+ * N8N_COMMUNITY_PACKAGES (n8n >= 2.21).
  */
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -10,8 +11,17 @@ import * as path from 'node:path';
 
 import type { Ctx, Scenario } from '../e2e';
 import type { N8nServer } from '../n8n-cli';
-import { createUserFolder, OWNER, startN8nServer } from '../n8n-cli';
-import { CREDENTIAL_TYPE, NODE_TYPE, PACKAGE_NAME, TRIGGER_TYPE } from '../workflows';
+import { createUserFolder, nodeError, nodeOutput, OWNER, startN8nServer } from '../n8n-cli';
+import {
+	chain,
+	contratPrive,
+	CREDENTIAL_TYPE,
+	httpDownload,
+	manualTrigger,
+	NODE_TYPE,
+	PACKAGE_NAME,
+	TRIGGER_TYPE,
+} from '../workflows';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
@@ -207,7 +217,82 @@ const envInstall: Scenario = {
 	},
 };
 
+// ------------------------------------------------------------ $('Node').item
+
+/**
+ * n8n versions whose default expression engine cannot return `$('Node').item`
+ * ("#<Object> could not be cloned": the expression gives nothing). See README › Compatibility.
+ */
+export const ITEM_REFERENCE_BROKEN = ['1.123.81'];
+
+const ROW = {
+	reference: `E2E-ITEM-REF-${Date.now()}`,
+	firstName: 'Bruno',
+	lastName: 'Leroy',
+	email: 'bruno.leroy@example.com',
+	mobile: '07 23 45 67 89',
+};
+
+const itemReference: Scenario = {
+	name: "expressions: fields mapped with $('Node').item (n8n 1.123.81: empty, a clear error, nothing sent)",
+	async run(ctx: Ctx) {
+		const item = (field: string) => `$('Rows').item.json.${field}`;
+		const workflow = chain('e2eItemRef', "E2E $('Node').item mapping", [
+			manualTrigger(),
+			{
+				name: 'Rows',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				parameters: { jsCode: `return [{ json: ${JSON.stringify(ROW)} }];` },
+			},
+			httpDownload('Download PDF', ctx.pdfUrl),
+			contratPrive(
+				'Create',
+				{
+					resource: 'contract',
+					operation: 'create',
+					label: 'Contrat - item reference',
+					language: 'fr',
+					deadline: '={{ $today.plus({ days: 14 }).toISODate() }}',
+					binaryPropertyName: 'data',
+					signatoriesInput: 'json',
+					signatoriesJson: `={{ [{ firstName: ${item('firstName')}, lastName: ${item('lastName')}, email: ${item('email')}, phone: ${item('mobile')} }] }}`,
+					action: 'send',
+					additionalFields: { reference: `={{ ${item('reference')} }}` },
+				},
+				{ id: ctx.creds.sandbox.id, name: ctx.creds.sandbox.name },
+			),
+		]);
+		const creates = () => ctx.sb.requestCount({ requestName: 'contractCreateRequest' });
+		if (ITEM_REFERENCE_BROKEN.includes(ctx.rt.version)) {
+			const res = await ctx.execute(workflow);
+			assert.equal(res.code, 1, 'the run fails');
+			assert.match(
+				nodeError(res.run, 'Create')?.message ?? '',
+				/^Item 0: "Signatories \(JSON\)" is empty/,
+			);
+			assert.equal(creates(), 0, 'nothing sent');
+			return;
+		}
+		const res = await ctx.executeOk(workflow);
+		const [contract] = nodeOutput(res.run, 'Create');
+		assert.equal(contract.reference, ROW.reference);
+		assert.deepEqual(
+			[
+				contract.signatories[0].firstName,
+				contract.signatories[0].email,
+				contract.signatories[0].phone,
+			],
+			[ROW.firstName, ROW.email, '+33723456789'],
+		);
+	},
+};
+
 /** The scenarios of this module that apply to n8n `version`. */
 export function compatScenarios(version: string): Scenario[] {
-	return [icons, ...(compareVersions(version, ENV_INSTALL_SINCE) >= 0 ? [envInstall] : [])];
+	return [
+		icons,
+		itemReference,
+		...(compareVersions(version, ENV_INSTALL_SINCE) >= 0 ? [envInstall] : []),
+	];
 }
