@@ -302,8 +302,14 @@ async function main(): Promise<void> {
 		const folder = createUserFolder();
 		const v = await runN8n(rt, folder, ['--version']);
 		log(`n8n --version: ${v.stdout.trim()}`);
-		const nodes = await exportNodes(rt, folder);
-		log(`n8n export:nodes: ${nodes.length} node types`);
+		try {
+			const nodes = await exportNodes(rt, folder);
+			log(`n8n export:nodes: ${nodes.length} node types`);
+		} catch (err) {
+			// export:nodes came after n8n 1.101.
+			if (!/command export:nodes not found/.test(String(err))) throw err;
+			log('n8n export:nodes: not in this n8n version');
+		}
 		folder.remove();
 	}
 }
