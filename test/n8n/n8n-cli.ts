@@ -542,9 +542,11 @@ export async function startN8nServer(
 			if (wf.status !== 200) {
 				throw new Error(`GET /rest/workflows/${id}: HTTP ${wf.status} ${JSON.stringify(wf.body)}`);
 			}
-			const res = await rest('POST', `/workflows/${id}/activate`, {
-				versionId: wf.body.data.versionId,
-			});
+			const { versionId } = wf.body.data;
+			let res = await rest('POST', `/workflows/${id}/activate`, { versionId });
+			// n8n 1.101 has no /activate route: its editor saves `active: true` with PATCH.
+			if (res.status === 404)
+				res = await rest('PATCH', `/workflows/${id}`, { active: true, versionId });
 			if (res.status !== 200) {
 				throw new Error(`activate ${id}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
 			}
