@@ -376,6 +376,8 @@ export interface N8nServer {
 	): Promise<{ status: number; body: T }>;
 	/** Credential type names the server knows (GET /types/credentials.json). */
 	credentialTypes(): Promise<string[]>;
+	/** Node type descriptions the server knows (GET /types/nodes.json), as export:nodes gives them. */
+	nodeTypes(): Promise<ExportedNodeType[]>;
 	/** POST /rest/owner/setup on a fresh instance, then POST /rest/login: keeps the cookie. */
 	setupOwnerAndLogin(): Promise<void>;
 	/** Publishes (activates) a workflow in the running server: webhooks and triggers start. */
@@ -536,6 +538,13 @@ export async function startN8nServer(
 			});
 			if (!res.ok) throw new Error(`GET /types/credentials.json: HTTP ${res.status}`);
 			return ((await res.json()) as Array<{ name: string }>).map((c) => c.name);
+		},
+		async nodeTypes() {
+			const res = await fetch(`${url}/types/nodes.json`, {
+				headers: { 'browser-id': BROWSER_ID, ...(cookie ? { cookie } : {}) },
+			});
+			if (!res.ok) throw new Error(`GET /types/nodes.json: HTTP ${res.status}`);
+			return (await res.json()) as ExportedNodeType[];
 		},
 		async activateWorkflow(id) {
 			const wf = await rest('GET', `/workflows/${id}`);
