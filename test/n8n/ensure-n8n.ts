@@ -116,12 +116,27 @@ function npmCommand(): { cmd: string; pre: string[] } {
  * install scripts not listed in `allowScripts` (a warning by default, an error
  * with strict-allow-scripts); `--allow-scripts` is refused in a project.
  */
-function writeHolderPackage(dir: string, name: string, allow: string[]): void {
+function writeHolderPackage(
+	dir: string,
+	name: string,
+	allow: string[],
+	extra: Record<string, unknown> = {},
+): void {
 	const allowScripts = Object.fromEntries(allow.map((p) => [p, true]));
 	fs.writeFileSync(
 		path.join(dir, 'package.json'),
-		JSON.stringify({ name, private: true, allowScripts }, null, 2),
+		JSON.stringify({ name, private: true, allowScripts, ...extra }, null, 2),
 	);
+}
+
+/**
+ * What an n8n version needs in its install folder's package.json. n8n 1.x
+ * depends on xlsx from the SheetJS CDN (https://cdn.sheetjs.com/...), which is
+ * not the npm registry: the override takes the last xlsx published on npm.
+ */
+function holderExtras(version: string): Record<string, unknown> {
+	if (Number(version.split('.')[0]) < 2) return { overrides: { xlsx: '0.18.5' } };
+	return {};
 }
 
 function resetDir(dir: string): void {
@@ -213,7 +228,7 @@ async function ensureN8nInstall(root: string, node: NodeInstall, version: string
 	fs.writeFileSync(logFile, '');
 	log(`installing n8n@${version} into ${dir} (about 7 minutes, 2.7 GB; log ${logFile})`);
 	resetDir(dir);
-	writeHolderPackage(dir, 'n8n-cache', ['sqlite3', 'isolated-vm']);
+	writeHolderPackage(dir, 'n8n-cache', ['sqlite3', 'isolated-vm'], holderExtras(version));
 	await run(
 		npm.cmd,
 		[...npm.pre, 'install', `n8n@${version}`, '--ignore-scripts', '--no-audit', '--no-fund'],
@@ -228,13 +243,15 @@ async function ensureN8nInstall(root: string, node: NodeInstall, version: string
 		logFile,
 		label: 'npm rebuild sqlite3 isolated-vm',
 	});
+	// isolated-vm runs expressions in n8n 2.x; n8n 1.x does not have it.
 	const probe = spawnSync(
 		node.nodeBin,
 		[
 			'-e',
 			"const s=require('sqlite3');new s.Database(':memory:').close();" +
-				"const ivm=require('isolated-vm');const i=new ivm.Isolate({memoryLimit:8});" +
-				"if(i.compileScriptSync('6*7').runSync(i.createContextSync())!==42)process.exit(3);",
+				"let ivm;try{ivm=require('isolated-vm')}catch(e){if(e.code!=='MODULE_NOT_FOUND')throw e}" +
+				"if(ivm){const i=new ivm.Isolate({memoryLimit:8});" +
+				"if(i.compileScriptSync('6*7').runSync(i.createContextSync())!==42)process.exit(3)}",
 		],
 		{ cwd: path.join(dir, 'node_modules', 'n8n'), env, encoding: 'utf8' },
 	);
@@ -285,8 +302,14 @@ async function main(): Promise<void> {
 		const folder = createUserFolder();
 		const v = await runN8n(rt, folder, ['--version']);
 		log(`n8n --version: ${v.stdout.trim()}`);
-		const nodes = await exportNodes(rt, folder);
-		log(`n8n export:nodes: ${nodes.length} node types`);
+		try {
+			const nodes = await exportNodes(rt, folder);
+			log(`n8n export:nodes: ${nodes.length} node types`);
+		} catch (err) {
+			// export:nodes came after n8n 1.101.
+			if (!/command export:nodes not found/.test(String(err))) throw err;
+			log('n8n export:nodes: not in this n8n version');
+		}
 		folder.remove();
 	}
 }

@@ -260,6 +260,16 @@ export async function importWorkflow(
 	}
 }
 
+/**
+ * Arguments of the command that marks a workflow active, so that the next `n8n start`
+ * runs its trigger: `publish:workflow` since n8n 2, `update:workflow --active=true` before.
+ */
+export function publishWorkflowArgs(n8nVersion: string, id: string): string[] {
+	return Number(n8nVersion.split('.')[0]) < 2
+		? ['update:workflow', `--id=${id}`, '--active=true']
+		: ['publish:workflow', `--id=${id}`];
+}
+
 /** The run JSON printed by `execute --rawOutput`: a `{` line at column 0 up to its `}` line. */
 export function parseRawOutput(stdout: string): any | undefined {
 	const lines = stdout.split('\n');
@@ -366,6 +376,8 @@ export interface N8nServer {
 	): Promise<{ status: number; body: T }>;
 	/** Credential type names the server knows (GET /types/credentials.json). */
 	credentialTypes(): Promise<string[]>;
+	/** Node type descriptions the server knows (GET /types/nodes.json), as export:nodes gives them. */
+	nodeTypes(): Promise<ExportedNodeType[]>;
 	/** POST /rest/owner/setup on a fresh instance, then POST /rest/login: keeps the cookie. */
 	setupOwnerAndLogin(): Promise<void>;
 	/** Publishes (activates) a workflow in the running server: webhooks and triggers start. */
@@ -405,7 +417,7 @@ export interface StartN8nOptions {
 	onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
-/** `n8n start` bound to 127.0.0.1; resolves once /healthz/readiness is ok. */
+/** `n8n start` bound to 127.0.0.1; resolves once /healthz/readiness and /rest/settings are ok. */
 export async function startN8nServer(
 	rt: N8nRuntime,
 	folder: UserFolder,
@@ -461,8 +473,9 @@ export async function startN8nServer(
 	for (;;) {
 		if (exited) throw new Error(`n8n start exited early:\n${output}`);
 		try {
+			// n8n 1.x answers readiness a few seconds before its REST routes exist.
 			const r = await fetch(`${url}/healthz/readiness`);
-			if (r.ok) break;
+			if (r.ok && (await fetch(`${url}/rest/settings`)).ok) break;
 		} catch {
 			// not listening yet
 		}
@@ -526,14 +539,23 @@ export async function startN8nServer(
 			if (!res.ok) throw new Error(`GET /types/credentials.json: HTTP ${res.status}`);
 			return ((await res.json()) as Array<{ name: string }>).map((c) => c.name);
 		},
+		async nodeTypes() {
+			const res = await fetch(`${url}/types/nodes.json`, {
+				headers: { 'browser-id': BROWSER_ID, ...(cookie ? { cookie } : {}) },
+			});
+			if (!res.ok) throw new Error(`GET /types/nodes.json: HTTP ${res.status}`);
+			return (await res.json()) as ExportedNodeType[];
+		},
 		async activateWorkflow(id) {
 			const wf = await rest('GET', `/workflows/${id}`);
 			if (wf.status !== 200) {
 				throw new Error(`GET /rest/workflows/${id}: HTTP ${wf.status} ${JSON.stringify(wf.body)}`);
 			}
-			const res = await rest('POST', `/workflows/${id}/activate`, {
-				versionId: wf.body.data.versionId,
-			});
+			const { versionId } = wf.body.data;
+			let res = await rest('POST', `/workflows/${id}/activate`, { versionId });
+			// n8n 1.101 has no /activate route: its editor saves `active: true` with PATCH.
+			if (res.status === 404)
+				res = await rest('PATCH', `/workflows/${id}`, { active: true, versionId });
 			if (res.status !== 200) {
 				throw new Error(`activate ${id}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
 			}
