@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { runNode } from '../helpers/run-workflow';
-import type { Sandbox } from '../sandbox';
-import { DEMO_ACCOUNTS, startSandbox } from '../sandbox';
+import type { Emulator } from '../emulator';
+import { DEMO_ACCOUNTS, startEmulator } from '../emulator';
 import {
 	everything,
 	expectNoSecret,
@@ -143,9 +143,9 @@ function lanAddress(): string | undefined {
 describe('Connection › Check: custom base URL', () => {
 	// A second emulator listening on every interface: a refused URL that points at it would
 	// show up in its request log had the node sent anything.
-	let open: Sandbox;
+	let open: Emulator;
 	beforeAll(async () => {
-		open = await startSandbox({ port: 0, host: '::' });
+		open = await startEmulator({ port: 0, host: '::' });
 	});
 	afterAll(async () => {
 		await open.close();

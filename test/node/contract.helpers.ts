@@ -14,8 +14,8 @@ import type { INodeParameters, IRun } from 'n8n-workflow';
 import type { ContratPriveCredentials } from '../helpers/credentials';
 import type { RunNodeResult } from '../helpers/run-workflow';
 import { runNode, stringifySafe } from '../helpers/run-workflow';
-import type { Sandbox } from '../sandbox';
-import { DEMO_ACCOUNTS, startSandbox } from '../sandbox';
+import type { Emulator } from '../emulator';
+import { DEMO_ACCOUNTS, startEmulator } from '../emulator';
 import type { FixtureFile } from '../fixtures/pdf';
 import { makePdf, pdfFile } from '../fixtures/pdf';
 
@@ -92,7 +92,7 @@ export async function leaseItem(json: Record<string, any> = {}): Promise<Item> {
 }
 
 export interface NodeSandbox {
-	readonly sb: Sandbox;
+	readonly sb: Emulator;
 	/** A custom-URL credential on the emulator's `platform` (default sandbox), its demo keys or `keys`. */
 	credentials(platform?: PlatformName, keys?: Keys): ContratPriveCredentials;
 	/** Runs the Contrat-Privé node on `items` with the sandbox keys (or `keys`/`platform`). */
@@ -126,9 +126,9 @@ export interface NodeSandbox {
  * is put back to real time before each test (a test may advance it).
  */
 export function useNodeSandbox(): NodeSandbox {
-	let sandbox: Sandbox | undefined;
+	let sandbox: Emulator | undefined;
 	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0 });
+		sandbox = await startEmulator({ port: 0 });
 	});
 	afterAll(async () => {
 		await sandbox?.close();

@@ -8,8 +8,8 @@ import { networkInterfaces } from 'node:os';
 
 import { testCredential } from '../helpers/credential-test';
 import { runNode } from '../helpers/run-workflow';
-import type { Sandbox } from '../sandbox';
-import { DEMO_ACCOUNTS, startSandbox } from '../sandbox';
+import type { Emulator } from '../emulator';
+import { DEMO_ACCOUNTS, startEmulator } from '../emulator';
 import { PRODUCTION_KEYS, SANDBOX_KEYS, useNodeSandbox } from './contract.helpers';
 
 const kit = useNodeSandbox();
@@ -151,9 +151,9 @@ function lanAddress(): string {
 describe('Credential test and node: the same custom Base URL rule', () => {
 	// An emulator on every interface: whatever URL is accepted reaches it, whatever is refused
 	// must leave its request log empty.
-	let open: Sandbox;
+	let open: Emulator;
 	beforeAll(async () => {
-		open = await startSandbox({ port: 0, host: '::' });
+		open = await startEmulator({ port: 0, host: '::' });
 	});
 	afterAll(async () => {
 		await open.close();

@@ -14,7 +14,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { makePdf, pdfFile } from '../fixtures/pdf';
 import type { HarnessNode } from '../helpers/run-workflow';
 import { runWorkflow } from '../helpers/run-workflow';
-import { DEMO_ACCOUNTS } from '../sandbox';
+import { DEMO_ACCOUNTS } from '../emulator';
 import type { PlatformName } from './contract.helpers';
 import {
 	byId,

@@ -4,7 +4,7 @@
  * control outbox, 5 SMS and 5 wrong codes at most).
  */
 import { runWorkflow } from '../helpers/run-workflow';
-import { SANDBOX_TEST_CARD } from '../sandbox';
+import { SANDBOX_TEST_CARD } from '../emulator';
 import {
 	byId,
 	createContractViaApi,

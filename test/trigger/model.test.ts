@@ -9,7 +9,7 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { addDays, parisDate } from '../sandbox/clock';
+import { addDays, parisDate } from '../emulator/clock';
 import { ALL_EVENTS, N8nInstance, nodeData, useTriggerSandbox } from './trigger.helpers';
 
 const kit = useTriggerSandbox();

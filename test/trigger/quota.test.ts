@@ -2,7 +2,7 @@
  * The cost of a poll does not grow with the account's history: 10,000 contracts of which 200
  * are draft or pending. Requests are counted by the emulator.
  */
-import { DEMO_ACCOUNTS } from '../sandbox';
+import { DEMO_ACCOUNTS } from '../emulator';
 import { ALL_EVENTS, contractEventsOf, nodeData, useTriggerSandbox } from './trigger.helpers';
 
 const kit = useTriggerSandbox();

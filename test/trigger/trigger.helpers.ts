@@ -14,9 +14,9 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import type { RunPollResult } from '../helpers/poll';
 import { runPoll } from '../helpers/poll';
-import type { Platform, Sandbox } from '../sandbox';
-import { DEMO_ACCOUNTS, startSandbox } from '../sandbox';
-import { TINY_PDF_B64 } from '../sandbox/testkit';
+import type { Platform, Emulator } from '../emulator';
+import { DEMO_ACCOUNTS, startEmulator } from '../emulator';
+import { TINY_PDF_B64 } from '../emulator/testkit';
 
 export const START = '2026-12-01T09:00:00.000Z';
 export const DEADLINE = '2026-12-31';
@@ -40,7 +40,7 @@ export interface NewContract {
 }
 
 export interface TriggerSandbox {
-	readonly sb: Sandbox;
+	readonly sb: Emulator;
 	credentials(platform?: Platform): {
 		platform: 'custom';
 		baseUrl: string;
@@ -73,9 +73,9 @@ export interface TriggerSandbox {
 
 /** One emulator per test file; state emptied, clock and request log reset before each test. */
 export function useTriggerSandbox(start: string = START): TriggerSandbox {
-	let sandbox: Sandbox | undefined;
+	let sandbox: Emulator | undefined;
 	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0, now: start });
+		sandbox = await startEmulator({ port: 0, now: start });
 	});
 	afterAll(async () => {
 		await sandbox?.close();

@@ -4,7 +4,7 @@
  */
 import { runPoll } from '../helpers/poll';
 import { readBinary } from '../helpers/run-workflow';
-import { pdfPages } from '../sandbox/testkit';
+import { pdfPages } from '../emulator/testkit';
 import {
 	ALL_EVENTS,
 	KEYS,

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-import { DEMO_ACCOUNTS } from '../../sandbox/store';
+import { DEMO_ACCOUNTS } from '../../emulator/store';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -119,11 +119,11 @@ export interface EmulatorProcess {
 	close(): Promise<void>;
 }
 
-/** `tsx test/sandbox/cli.ts --port 0` in a child process; resolves once it listens. */
+/** `tsx test/emulator/cli.ts --port 0` in a child process; resolves once it listens. */
 export async function startEmulatorProcess(): Promise<EmulatorProcess> {
 	const child: ChildProcess = spawn(
 		process.execPath,
-		['--max-old-space-size=4096', '--import', 'tsx', 'test/sandbox/cli.ts', '--port', '0'],
+		['--max-old-space-size=4096', '--import', 'tsx', 'test/emulator/cli.ts', '--port', '0'],
 		{ cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
 	);
 	let output = '';

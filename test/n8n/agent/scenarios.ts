@@ -7,12 +7,12 @@
  */
 import * as assert from 'node:assert/strict';
 
-import { DEMO_ACCOUNTS } from '../../sandbox';
+import { DEMO_ACCOUNTS } from '../../emulator';
 import type { Ctx, Scenario } from '../e2e';
 import type { CredentialImport } from '../n8n-cli';
 import { exportNodes, freePort, importCredentials, importWorkflow, nodeOutput } from '../n8n-cli';
 import { EXAMPLES, loadExample } from '../examples';
-import { createBody, SANDBOX } from '../../sandbox/testkit';
+import { createBody, SANDBOX } from '../../emulator/testkit';
 import { contratPrive, httpDownload, manualTrigger } from '../workflows';
 import type { Answer, ModelRequest, ModelServer, Script, ToolOutput } from './model-server';
 import { startModelServer } from './model-server';

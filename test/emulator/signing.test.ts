@@ -4,9 +4,9 @@
  */
 import { createHash } from 'crypto';
 import { DEMO_ACCOUNTS } from './index';
-import { ALICE, BOB, Kit, VALID_IBAN, createContract, pdfPages, useSandbox } from './testkit';
+import { ALICE, BOB, Kit, VALID_IBAN, createContract, pdfPages, useEmulator } from './testkit';
 
-const kit = useSandbox();
+const kit = useEmulator();
 const TEST_CARD = { card: '4706750000000009', expiry: '12/30', cvc: '123' };
 
 const events = (c: any): string[] => c.log.map((l: any) => l.event);

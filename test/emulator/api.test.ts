@@ -16,10 +16,10 @@ import {
 	VALID_IBAN,
 	createBody,
 	createContract,
-	useSandbox,
+	useEmulator,
 } from './testkit';
 
-const kit = useSandbox();
+const kit = useEmulator();
 
 describe('checkConnexionRequest', () => {
 	it('sandbox: owner and no quota', async () => {

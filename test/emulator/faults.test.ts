@@ -2,9 +2,9 @@
  * Conformance: injected faults (each kind, before and after processing),
  * their matching, counting and effect on the quota.
  */
-import { PROD, SANDBOX, createBody, useSandbox } from './testkit';
+import { PROD, SANDBOX, createBody, useEmulator } from './testkit';
 
-const kit = useSandbox();
+const kit = useEmulator();
 
 const total = async () => (await kit.sandbox('contractListRequest', {})).body.total as number;
 
@@ -158,8 +158,8 @@ describe('fault matching and bookkeeping', () => {
 	});
 
 	it('close() does not wait for held connections', async () => {
-		const { startSandbox } = await import('./index');
-		const sb = await startSandbox({ port: 0 });
+		const { startEmulator } = await import('./index');
+		const sb = await startEmulator({ port: 0 });
 		await fetch(`${sb.url}/_control/faults`, {
 			method: 'POST',
 			body: JSON.stringify({ kind: 'timeout' }),

@@ -13,7 +13,7 @@ import { join } from 'path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { runPoll } from '../../helpers/poll';
-import { DEMO_ACCOUNTS, Sandbox, startSandbox } from '../index';
+import { DEMO_ACCOUNTS, Emulator, startEmulator } from '../index';
 import { ALICE, BOB, SANDBOX, VALID_IBAN, createBody } from '../testkit';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -45,14 +45,14 @@ const START = '2026-12-01T09:00:00.000Z';
 const OWNER = DEMO_ACCOUNTS.sandbox;
 
 describeBrowser('website in headless Chromium', () => {
-	let sb: Sandbox;
+	let sb: Emulator;
 	let browser: Browser;
 	let page: Page;
 
 	beforeAll(async () => {
 		if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
 		await mkdir(SCREENSHOTS, { recursive: true });
-		sb = await startSandbox({ port: 0, now: START });
+		sb = await startEmulator({ port: 0, now: START });
 		browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 	});
 	afterAll(async () => {

@@ -13,10 +13,10 @@ import {
 	createBody,
 	createContract,
 	stateSnapshot,
-	useSandbox,
+	useEmulator,
 } from './testkit';
 
-const kit = useSandbox();
+const kit = useEmulator();
 
 type Mutate = (b: Record<string, any>) => void;
 const sigs = (n: number) =>

@@ -12,10 +12,10 @@ import {
 	TINY_PDF,
 	VALID_IBAN,
 	createContract,
-	useSandbox,
+	useEmulator,
 } from '../testkit';
 
-const kit = useSandbox();
+const kit = useEmulator();
 
 afterEach(() => {
 	expect(kit.sb.internalErrors).toEqual([]);

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
-import { DEMO_ACCOUNTS, Sandbox, startSandbox } from './index';
+import { DEMO_ACCOUNTS, Emulator, startEmulator } from './index';
 
 const execFileP = promisify(execFile);
 
@@ -43,7 +43,7 @@ export const START = '2026-12-01T10:00:00+01:00';
 export const DEADLINE = '2026-12-31';
 
 export interface Kit {
-	readonly sb: Sandbox;
+	readonly sb: Emulator;
 	api<T = any>(platform: string, name: string, body: unknown, keys?: Keys | null): Promise<Res<T>>;
 	sandbox<T = any>(name: string, body?: Record<string, unknown>): Promise<Res<T>>;
 	prod<T = any>(name: string, body?: Record<string, unknown>): Promise<Res<T>>;
@@ -63,10 +63,10 @@ async function toRes(r: Response): Promise<Res> {
 }
 
 /** Starts an emulator for the file; resets state and clock before each test. */
-export function useSandbox(start: string = START): Kit {
-	let sb: Sandbox | undefined;
+export function useEmulator(start: string = START): Kit {
+	let sb: Emulator | undefined;
 	beforeAll(async () => {
-		sb = await startSandbox({ port: 0, now: start });
+		sb = await startEmulator({ port: 0, now: start });
 	});
 	afterAll(async () => {
 		await sb?.close();

@@ -19,11 +19,11 @@ import {
 	createBody,
 	createContract,
 	stateSnapshot,
-	useSandbox,
+	useEmulator,
 } from './testkit';
 import { Env } from './workflow';
 
-const kit = useSandbox();
+const kit = useEmulator();
 
 // ---------------------------------------------------------------- seeded randomness
 

@@ -2,9 +2,9 @@
  * Conformance: the production daily quota (1,000 requests per owner per Paris
  * day), what counts and what does not, and the sandbox's absence of quota.
  */
-import { OTHER, PROD, SANDBOX, createContract, useSandbox } from './testkit';
+import { OTHER, PROD, SANDBOX, createContract, useEmulator } from './testkit';
 
-const kit = useSandbox();
+const kit = useEmulator();
 
 async function burst(n: number, fn: (i: number) => Promise<{ status: number }>): Promise<number[]> {
 	const statuses: number[] = [];
