@@ -14,16 +14,10 @@ import { promisify } from 'node:util';
 import { runNode } from '../helpers/run-workflow';
 import type { Emulator } from '../emulator';
 import { DEMO_ACCOUNTS, startEmulator } from '../emulator';
-import {
-	everything,
-	expectNoSecret,
-	PRODUCTION_KEYS,
-	SANDBOX_KEYS,
-	SECRETS,
-	useNodeSandbox,
-} from './contract.helpers';
+import { everything, expectNoSecret, useNodeKit } from './contract.helpers';
+import { PRODUCTION_KEYS, SANDBOX_KEYS, SECRETS } from '../fixtures/accounts';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 const CHECK = { resource: 'connection', operation: 'check' };
 
@@ -45,7 +39,9 @@ describe('Connection › Check', () => {
 				pairedItem: { item: 0 },
 			},
 		]);
-		expect(kit.sb.requestCount({ requestName: 'checkConnexionRequest', status: 200 })).toBe(1);
+		expect(kit.emulator.requestCount({ requestName: 'checkConnexionRequest', status: 200 })).toBe(
+			1,
+		);
 		expectNoSecret(result);
 	});
 
@@ -84,7 +80,7 @@ describe('Connection › Check', () => {
 			httpCode: '401',
 		});
 		expect(result.error?.description).toContain('these keys are sandbox keys');
-		expect(kit.sb.requestCount({ platform: 'production', status: 401 })).toBe(1);
+		expect(kit.emulator.requestCount({ platform: 'production', status: 401 })).toBe(1);
 		expectNoSecret(result);
 	});
 
@@ -184,7 +180,7 @@ describe('Connection › Check: custom base URL', () => {
 		const result = await checkWith(baseUrl);
 		expect(result.error?.message).toContain("The credential's Base URL must use https://");
 		expect(open.requests).toHaveLength(0);
-		expect(kit.sb.requests).toHaveLength(0);
+		expect(kit.emulator.requests).toHaveLength(0);
 	});
 
 	test('a Base URL that is not a URL is refused with its own message', async () => {

@@ -10,9 +10,10 @@ import { testCredential } from '../helpers/credential-test';
 import { runNode } from '../helpers/run-workflow';
 import type { Emulator } from '../emulator';
 import { DEMO_ACCOUNTS, startEmulator } from '../emulator';
-import { PRODUCTION_KEYS, SANDBOX_KEYS, useNodeSandbox } from './contract.helpers';
+import { useNodeKit } from './contract.helpers';
+import { PRODUCTION_KEYS, SANDBOX_KEYS } from '../fixtures/accounts';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 const OK = { status: 'OK', message: 'Connection successful!' };
 
@@ -20,7 +21,11 @@ describe('Credential test', () => {
 	test('sandbox keys on the sandbox: OK, with one checkConnexionRequest', async () => {
 		expect(await testCredential(kit.credentials('sandbox'))).toEqual(OK);
 		expect(
-			kit.sb.requests.map((request) => [request.platform, request.requestName, request.status]),
+			kit.emulator.requests.map((request) => [
+				request.platform,
+				request.requestName,
+				request.status,
+			]),
 		).toEqual([['sandbox', 'checkConnexionRequest', 200]]);
 	});
 
@@ -35,7 +40,7 @@ describe('Credential test', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/^These keys belong to the other platform/);
 		expect(result.message).toContain('Pick the platform the keys were created on');
-		expect(kit.sb.requestCount({ platform: 'production', status: 401 })).toBe(1);
+		expect(kit.emulator.requestCount({ platform: 'production', status: 401 })).toBe(1);
 	});
 
 	test('production keys on the sandbox URL: the same message', async () => {
@@ -79,7 +84,7 @@ describe('Credential test', () => {
 	test('a URL that is not the API (the emulator root): "did not answer like the Contrat-Privé API"', async () => {
 		const result = await testCredential({
 			platform: 'custom',
-			baseUrl: kit.sb.url,
+			baseUrl: kit.emulator.url,
 			...SANDBOX_KEYS,
 		});
 		expect(result).toEqual({
@@ -87,7 +92,7 @@ describe('Credential test', () => {
 			message:
 				'This URL did not answer like the Contrat-Privé API. Check the platform or the base URL.',
 		});
-		expect(kit.sb.requests).toHaveLength(0);
+		expect(kit.emulator.requests).toHaveLength(0);
 	});
 
 	test('a URL that is not the API (a web page answering 200 with HTML): the same message', async () => {
