@@ -19,6 +19,8 @@ export interface Reply<T = any> {
 export interface EmulatorKitOptions {
 	/** The emulator's clock at the start of each test (ISO); default: real time. */
 	now?: string;
+	/** The host to listen on; default 127.0.0.1 ('::': every interface). */
+	host?: string;
 	/** Fail a test during which the emulator hit an internal error (a bug of the emulator). */
 	failOnInternalErrors?: boolean;
 }
@@ -50,7 +52,7 @@ async function toReply(response: Response): Promise<Reply> {
 export function useEmulator(options: EmulatorKitOptions = {}): EmulatorKit {
 	let emulator: Emulator | undefined;
 	beforeAll(async () => {
-		emulator = await startEmulator({ port: 0, now: options.now });
+		emulator = await startEmulator({ port: 0, host: options.host, now: options.now });
 	});
 	afterAll(async () => {
 		await emulator?.close();

@@ -8,8 +8,7 @@ import { networkInterfaces } from 'node:os';
 
 import { testCredential } from '../helpers/credential-test';
 import { runNode } from '../helpers/run-workflow';
-import type { Emulator } from '../emulator';
-import { DEMO_ACCOUNTS, startEmulator } from '../emulator';
+import { useEmulator } from '../helpers/emulator-kit';
 import { useNodeKit } from './contract.helpers';
 import { PRODUCTION_KEYS, SANDBOX_KEYS } from '../fixtures/accounts';
 
@@ -133,11 +132,11 @@ describe('Credential test', () => {
 			await testCredential(kit.credentials('sandbox')),
 			await testCredential(kit.credentials('production', SANDBOX_KEYS)),
 			await testCredential(
-				kit.credentials('sandbox', { apiUser: 'x', apiKey: DEMO_ACCOUNTS.production.apiKey }),
+				kit.credentials('sandbox', { apiUser: 'x', apiKey: PRODUCTION_KEYS.apiKey }),
 			),
 		];
 		const text = JSON.stringify(results);
-		for (const key of [DEMO_ACCOUNTS.sandbox.apiKey, DEMO_ACCOUNTS.production.apiKey]) {
+		for (const key of [SANDBOX_KEYS.apiKey, PRODUCTION_KEYS.apiKey]) {
 			expect(text).not.toContain(key);
 		}
 	});
@@ -156,14 +155,7 @@ function lanAddress(): string {
 describe('Credential test and node: the same custom Base URL rule', () => {
 	// An emulator on every interface: whatever URL is accepted reaches it, whatever is refused
 	// must leave its request log empty.
-	let open: Emulator;
-	beforeAll(async () => {
-		open = await startEmulator({ port: 0, host: '::' });
-	});
-	afterAll(async () => {
-		await open.close();
-	});
-	beforeEach(() => open.reset());
+	const open = useEmulator({ host: '::' });
 
 	const cases: Array<{
 		name: string;
@@ -198,16 +190,16 @@ describe('Credential test and node: the same custom Base URL rule', () => {
 	];
 
 	test.each(cases)('$name: $expected by both', async ({ url, expected }) => {
-		const baseUrl = url(open.port);
+		const baseUrl = url(open.emulator.port);
 		const credentials = { platform: 'custom' as const, baseUrl, ...SANDBOX_KEYS };
 
 		const tested = await testCredential(credentials);
-		const afterTest = open.requests.length;
+		const afterTest = open.emulator.requests.length;
 		const run = await runNode({
 			node: { parameters: { resource: 'connection', operation: 'check' } },
 			credentials,
 		});
-		const afterRun = open.requests.length - afterTest;
+		const afterRun = open.emulator.requests.length - afterTest;
 
 		if (expected === 'accepted') {
 			expect(tested).toEqual(OK);
