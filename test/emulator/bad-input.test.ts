@@ -2,7 +2,7 @@
  * Conformance: bad input gets the documented JSON error naming the offending
  * field, never a 500, never a change of state.
  */
-import { Kit, createBody, createContract, stateSnapshot, useApiKit } from './testkit';
+import { ApiKit, createBody, createContract, stateSnapshot, useApiKit } from './testkit';
 import { SANDBOX_KEYS } from '../fixtures/accounts';
 import { VALID_IBAN } from '../fixtures/ibans';
 import { TINY_PDF, TINY_PDF_B64 } from '../fixtures/pdf';
@@ -453,7 +453,7 @@ describe('bad input changes nothing', () => {
 	let existing: any;
 	let before: string;
 
-	async function expectUnchanged(k: Kit) {
+	async function expectUnchanged(k: ApiKit) {
 		expect(await stateSnapshot(k)).toBe(before);
 		expect(k.emulator.internalErrors).toEqual([]);
 	}

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'crypto';
 import { DEMO_ACCOUNTS } from './index';
-import { Kit, createContract, useApiKit } from './testkit';
+import { ApiKit, createContract, useApiKit } from './testkit';
 import { KEYS } from '../fixtures/accounts';
 import { VALID_IBAN } from '../fixtures/ibans';
 import { pdfPages } from '../fixtures/pdf';
@@ -14,7 +14,7 @@ const kit = useApiKit();
 const TEST_CARD = { card: '4706750000000009', expiry: '12/30', cvc: '123' };
 
 const events = (c: any): string[] => c.log.map((l: any) => l.event);
-const detail = async (k: Kit, platform: 'sandbox' | 'production', id: string) =>
+const detail = async (k: ApiKit, platform: 'sandbox' | 'production', id: string) =>
 	(await k.api(platform, 'contractDetailRequest', { contractId: id }, KEYS[platform])).body
 		.contract;
 

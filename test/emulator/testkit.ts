@@ -12,7 +12,7 @@ import { TINY_PDF_B64 } from '../fixtures/pdf';
 export const START = '2026-12-01T10:00:00+01:00';
 export const DEADLINE = '2026-12-31';
 
-export interface Kit extends EmulatorKit {
+export interface ApiKit extends EmulatorKit {
 	/** An API request with the sandbox demo owner's keys. */
 	sandbox<T = any>(name: string, body?: Record<string, unknown>): Promise<Reply<T>>;
 	/** An API request with the production demo owner's keys. */
@@ -20,7 +20,7 @@ export interface Kit extends EmulatorKit {
 }
 
 /** The base kit on a virtual clock set to `start` before each test. */
-export function useApiKit(start: string = START): Kit {
+export function useApiKit(start: string = START): ApiKit {
 	const kit = useEmulator({ now: start });
 	return extendKit(kit, {
 		sandbox: async (name: string, body: Record<string, unknown> = {}) =>
@@ -59,7 +59,7 @@ export function createBody(
 
 /** Creates a contract through the API and returns it (fails the test otherwise). */
 export async function createContract(
-	kit: Kit,
+	kit: ApiKit,
 	platform: 'sandbox' | 'production' = 'sandbox',
 	over: Parameters<typeof createBody>[0] = {},
 	keys?: Keys,
@@ -75,7 +75,7 @@ export async function createContract(
 }
 
 /** Snapshot of the observable state, to assert a rejected request changed nothing. */
-export async function stateSnapshot(kit: Kit): Promise<string> {
+export async function stateSnapshot(kit: ApiKit): Promise<string> {
 	const parts: unknown[] = [];
 	for (const keys of [SANDBOX_KEYS, OTHER_SANDBOX_KEYS]) {
 		const r = await kit.api('sandbox', 'contractListRequest', { limit: 100 }, keys);

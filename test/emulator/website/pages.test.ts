@@ -4,7 +4,7 @@
  * (limits, locks, deadline, cancelled contracts) seen from the pages.
  */
 import { DEMO_ACCOUNTS } from '../index';
-import { Kit, createContract, useApiKit } from '../testkit';
+import { ApiKit, createContract, useApiKit } from '../testkit';
 import { PRODUCTION_KEYS } from '../../fixtures/accounts';
 import { VALID_IBAN } from '../../fixtures/ibans';
 import { TINY_PDF } from '../../fixtures/pdf';
@@ -34,7 +34,7 @@ interface Page {
 /** A browser-like client: keeps cookies, follows the 303 of a form post. */
 class Browser {
 	private cookies = new Map<string, string>();
-	constructor(private readonly k: Kit) {}
+	constructor(private readonly k: ApiKit) {}
 
 	private remember(headers: Headers): void {
 		for (const c of headers.getSetCookie()) {
