@@ -9,7 +9,7 @@ import { runWorker } from './lib/child';
 import type { EmulatorClient } from './lib/emulator';
 import { ROOT } from './lib/emulator';
 import { toMB } from './lib/memory';
-import { signablePdfOfSize } from './lib/pdf';
+import { makePdf, signablePdfOfSize } from '../fixtures/pdf';
 import type { Row } from './lib/report';
 import { median, range, round } from './lib/report';
 import type { BulkJob, BulkResult } from './workers/bulk';
@@ -17,7 +17,6 @@ import type { LargeJob, LargeResult } from './workers/large';
 import type { ScenarioCount, ScenarioJob } from './workers/scenarios';
 import type { TriggerJob, TriggerResult } from './workers/trigger';
 import { createBody } from './workers/common';
-import { makePdf } from '../fixtures/pdf';
 
 export interface Settings {
 	rounds: number;

@@ -30,8 +30,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
-import type { Sandbox } from '../sandbox';
-import { DEMO_ACCOUNTS, SANDBOX_TEST_CARD, startSandbox } from '../sandbox';
+import type { Emulator } from '../emulator';
+import { DEMO_ACCOUNTS, SANDBOX_TEST_CARD, startEmulator } from '../emulator';
 import { cacheRoot, ensureN8n, type N8nRuntime } from './ensure-n8n';
 import { ARCHIVE_DIR, ensureArchiveDir, EXAMPLES, loadExamples, localCredential } from './examples';
 import {
@@ -196,7 +196,7 @@ function installPackage(folder: UserFolder): void {
 	fs.rmSync(path.join(target, 'dist', 'tsconfig.tsbuildinfo'), { force: true });
 }
 
-async function importExamples(rt: N8nRuntime, folder: UserFolder, sb: Sandbox): Promise<void> {
+async function importExamples(rt: N8nRuntime, folder: UserFolder, sb: Emulator): Promise<void> {
 	say('importing the credential and the example workflows');
 	await importCredentials(rt, folder, [localCredential(sb.url)]);
 	const file = path.join(folder.dir, 'examples-import.json');
@@ -229,7 +229,7 @@ async function ownerSession(server: N8nServer): Promise<boolean> {
 	return login.status === 200;
 }
 
-function banner(rt: N8nRuntime, server: N8nServer, sb: Sandbox, opts: Options, ok: boolean) {
+function banner(rt: N8nRuntime, server: N8nServer, sb: Emulator, opts: Options, ok: boolean) {
 	const a = DEMO_ACCOUNTS;
 	const editor = `${server.url}/`;
 	const lines = [
@@ -283,7 +283,7 @@ async function main(): Promise<void> {
 	const emulatorPort = await choosePort('the emulator', opts.port, DEFAULT_EMULATOR_PORT);
 	const n8nPort = (await choosePort('n8n', opts.n8nPort, DEFAULT_N8N_PORT)) || (await freePort());
 
-	const sb = await startSandbox({ port: emulatorPort });
+	const sb = await startEmulator({ port: emulatorPort });
 	say(`emulator on ${sb.url}`);
 	let server: N8nServer | undefined;
 	let tsc: ChildProcess | undefined;

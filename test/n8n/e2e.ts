@@ -33,8 +33,8 @@ import { makePdf } from '../fixtures/pdf';
 import { agentScenarios } from './agent/scenarios';
 import { editorScenario } from './editor/editor';
 import { ARCHIVE_DIR, ensureArchiveDir, EXAMPLES, loadExample, localCredential } from './examples';
-import type { Sandbox } from '../sandbox';
-import { DEMO_ACCOUNTS, startSandbox } from '../sandbox';
+import type { Emulator } from '../emulator';
+import { DEMO_ACCOUNTS, startEmulator } from '../emulator';
 import type { N8nRuntime } from './ensure-n8n';
 import { DEFAULT_N8N_VERSION, ensureN8n } from './ensure-n8n';
 import type {
@@ -97,7 +97,7 @@ export interface Credentials {
 export interface Ctx {
 	rt: N8nRuntime;
 	folder: UserFolder;
-	sb: Sandbox;
+	sb: Emulator;
 	/** URL of a two-page PDF (`lease.pdf`) served locally. */
 	pdfUrl: string;
 	pdf: Buffer;
@@ -123,7 +123,7 @@ function ref(c: CredentialImport): { id: string; name: string } {
 	return { id: c.id, name: c.name };
 }
 
-function makeCredentials(sb: Sandbox): Credentials {
+function makeCredentials(sb: Emulator): Credentials {
 	const keys = (account: { apiUser: string; apiKey: string }) => ({
 		apiUser: account.apiUser,
 		apiKey: account.apiKey,
@@ -230,7 +230,7 @@ function assertSignedPdf(pdf: Buffer, label: string): void {
 	}
 }
 
-async function controlPost(sb: Sandbox, route: string): Promise<any> {
+async function controlPost(sb: Emulator, route: string): Promise<any> {
 	const res = await fetch(`${sb.url}/_control${route}`, { method: 'POST' });
 	const body = await res.json();
 	assert.equal(res.status, 200, `POST /_control${route}: ${JSON.stringify(body)}`);
@@ -1006,7 +1006,7 @@ async function main(): Promise<void> {
 
 	// The archive example writes there; n8n 2 file nodes only write inside allowed folders.
 	const env: NodeJS.ProcessEnv = { N8N_RESTRICT_FILE_ACCESS_TO: ensureArchiveDir() };
-	const sb = await startSandbox({ port: 0 });
+	const sb = await startEmulator({ port: 0 });
 	const pdf = await makePdf('Lease agreement', 'Second page');
 	const pdfServer = await servePdf(pdf);
 	const creds = makeCredentials(sb);

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { DEMO_ACCOUNTS } from '../sandbox';
+import { DEMO_ACCOUNTS } from '../emulator';
 import type { CredentialImport, WorkflowJson } from './n8n-cli';
 import { CREDENTIAL_TYPE } from './workflows';
 

@@ -12,18 +12,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { runNode } from '../helpers/run-workflow';
-import type { Sandbox } from '../sandbox';
-import { DEMO_ACCOUNTS, startSandbox } from '../sandbox';
-import {
-	everything,
-	expectNoSecret,
-	PRODUCTION_KEYS,
-	SANDBOX_KEYS,
-	SECRETS,
-	useNodeSandbox,
-} from './contract.helpers';
+import { DEMO_ACCOUNTS } from '../emulator';
+import { useEmulator } from '../helpers/emulator-kit';
+import { everything, expectNoSecret, useNodeKit } from './contract.helpers';
+import { PRODUCTION_KEYS, SANDBOX_KEYS, SECRETS } from '../fixtures/accounts';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 const CHECK = { resource: 'connection', operation: 'check' };
 
@@ -45,7 +39,9 @@ describe('Connection › Check', () => {
 				pairedItem: { item: 0 },
 			},
 		]);
-		expect(kit.sb.requestCount({ requestName: 'checkConnexionRequest', status: 200 })).toBe(1);
+		expect(kit.emulator.requestCount({ requestName: 'checkConnexionRequest', status: 200 })).toBe(
+			1,
+		);
 		expectNoSecret(result);
 	});
 
@@ -84,7 +80,7 @@ describe('Connection › Check', () => {
 			httpCode: '401',
 		});
 		expect(result.error?.description).toContain('these keys are sandbox keys');
-		expect(kit.sb.requestCount({ platform: 'production', status: 401 })).toBe(1);
+		expect(kit.emulator.requestCount({ platform: 'production', status: 401 })).toBe(1);
 		expectNoSecret(result);
 	});
 
@@ -143,14 +139,7 @@ function lanAddress(): string | undefined {
 describe('Connection › Check: custom base URL', () => {
 	// A second emulator listening on every interface: a refused URL that points at it would
 	// show up in its request log had the node sent anything.
-	let open: Sandbox;
-	beforeAll(async () => {
-		open = await startSandbox({ port: 0, host: '::' });
-	});
-	afterAll(async () => {
-		await open.close();
-	});
-	beforeEach(() => open.reset());
+	const open = useEmulator({ host: '::' });
 
 	const checkWith = async (baseUrl: string, keys = SANDBOX_KEYS) =>
 		await runNode({
@@ -160,9 +149,9 @@ describe('Connection › Check: custom base URL', () => {
 
 	test('plain http on a host that is not loopback is refused before any request', async () => {
 		const lan = lanAddress() ?? '0.0.0.0';
-		const baseUrl = `http://${lan}:${open.port}/sandbox/api`;
+		const baseUrl = `http://${lan}:${open.emulator.port}/sandbox/api`;
 		// The emulator is reachable at that address: the refusal is the node's choice.
-		const reachable = await fetch(`http://${lan}:${open.port}/`);
+		const reachable = await fetch(`http://${lan}:${open.emulator.port}/`);
 		expect(reachable.status).toBe(200);
 
 		const result = await checkWith(baseUrl);
@@ -172,7 +161,7 @@ describe('Connection › Check: custom base URL', () => {
 			`The credential's Base URL must use https:// (plain http:// is only allowed on localhost, 127.0.0.1 or [::1]); got "${baseUrl}"`,
 		);
 		expect(result.error?.httpCode ?? null).toBeNull();
-		expect(open.requests).toHaveLength(0);
+		expect(open.emulator.requests).toHaveLength(0);
 		expectNoSecret(result);
 	});
 
@@ -183,8 +172,8 @@ describe('Connection › Check: custom base URL', () => {
 	])('%s is refused: %s', async (_case, baseUrl) => {
 		const result = await checkWith(baseUrl);
 		expect(result.error?.message).toContain("The credential's Base URL must use https://");
-		expect(open.requests).toHaveLength(0);
-		expect(kit.sb.requests).toHaveLength(0);
+		expect(open.emulator.requests).toHaveLength(0);
+		expect(kit.emulator.requests).toHaveLength(0);
 	});
 
 	test('a Base URL that is not a URL is refused with its own message', async () => {
@@ -199,10 +188,12 @@ describe('Connection › Check: custom base URL', () => {
 		['localhost, trailing slashes', (port: number) => `http://localhost:${port}/sandbox/api//`],
 		['[::1]', (port: number) => `http://[::1]:${port}/sandbox/api`],
 	])('plain http on a loopback host is accepted: %s', async (_case, url) => {
-		const result = await checkWith(url(open.port));
+		const result = await checkWith(url(open.emulator.port));
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toMatchObject({ platform: 'sandbox', quota: null });
-		expect(open.requestCount({ requestName: 'checkConnexionRequest', status: 200 })).toBe(1);
+		expect(open.emulator.requestCount({ requestName: 'checkConnexionRequest', status: 200 })).toBe(
+			1,
+		);
 	});
 
 	test('https is accepted on any host: the node connects (here, to a server whose certificate it rightly rejects)', async () => {
@@ -254,7 +245,7 @@ describe('Connection › Check: custom base URL', () => {
 	});
 
 	test('a custom URL that is not the API (the emulator root, 404): "does not answer like the Contrat-Privé API"', async () => {
-		const result = await checkWith(`http://127.0.0.1:${open.port}`);
+		const result = await checkWith(`http://127.0.0.1:${open.emulator.port}`);
 		expect(result.error).toMatchObject({
 			name: 'NodeApiError',
 			message: 'This URL does not answer like the Contrat-Privé API',

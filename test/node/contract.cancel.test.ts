@@ -7,10 +7,10 @@ import {
 	expectNoBase64InJson,
 	expectNoSecret,
 	leaseItem,
-	useNodeSandbox,
+	useNodeKit,
 } from './contract.helpers';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 function cancelParameters(contractId: unknown, reason?: string) {
 	return {
@@ -149,6 +149,6 @@ describe('Contract › Cancel: errors', () => {
 			{ json: { id: '   ' } },
 		]);
 		expect(result.error?.message).toBe('Item 1: "Contract" is empty');
-		expect(kit.sb.requestCount()).toBe(0);
+		expect(kit.emulator.requestCount()).toBe(0);
 	});
 });

@@ -3,18 +3,18 @@
  */
 import { makePdf, makePdfOfSize, pdfFile } from '../fixtures/pdf';
 import {
-	ALICE,
 	createParameters,
 	expectNoBase64InJson,
 	expectNoSecret,
 	leaseItem,
 	leasePdf,
 	parisDate,
-	useNodeSandbox,
-	VALID_IBAN,
+	useNodeKit,
 } from './contract.helpers';
+import { VALID_IBAN } from '../fixtures/ibans';
+import { ALICE_TYPED } from '../fixtures/people';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 describe('Contract › Create', () => {
 	test('sends a contract for signature: pending, documents stored, phones in E.164, message e-mailed', async () => {
@@ -56,13 +56,15 @@ describe('Contract › Create', () => {
 			await leasePdf(),
 		);
 		expect(view.body.notify).toMatchObject({ signatory: true, owner: false });
-		const emails = kit.sb.outbox().emails.filter((email) => email.contractId === contract.id);
+		const emails = kit.emulator.outbox().emails.filter((email) => email.contractId === contract.id);
 		expect(emails.map((email) => email.to).sort()).toEqual([
 			'alice@example.com',
 			'bob@example.com',
 		]);
 		expect(emails[0].body).toContain('Merci de signer le bail');
-		expect(kit.sb.requestCount({ requestName: 'contractCreateRequest', status: 200 })).toBe(1);
+		expect(kit.emulator.requestCount({ requestName: 'contractCreateRequest', status: 200 })).toBe(
+			1,
+		);
 	});
 
 	test('saves a draft: nothing is e-mailed and the message is not sent', async () => {
@@ -73,7 +75,7 @@ describe('Contract › Create', () => {
 		expect(result.error).toBeUndefined();
 		const contract = result.items[0].json as any;
 		expect(contract).toMatchObject({ status: 'draft', lang: 'en', submittedAt: null });
-		expect(kit.sb.outbox().emails).toHaveLength(0);
+		expect(kit.emulator.outbox().emails).toHaveLength(0);
 		const view = await kit.control('GET', `/contracts/${contract.id}`);
 		expect(view.body.notify.submitMessage ?? null).toBeNull();
 	});
@@ -143,7 +145,7 @@ describe('Contract › Create', () => {
 		const result = await kit.run(
 			createParameters({
 				signatoriesInput: 'json',
-				signatoriesJson: JSON.stringify([{ ...ALICE, deposit: undefined }]),
+				signatoriesJson: JSON.stringify([{ ...ALICE_TYPED, deposit: undefined }]),
 			}),
 			[await leaseItem()],
 		);
@@ -207,7 +209,7 @@ describe('Contract › Create', () => {
 		expect(result.error?.message).toBe(
 			'Item 0: "Input Binary Field" names the binary property "data" ("huge.pdf"), which is too large: 21.0 MB, at most 20 MB allowed',
 		);
-		expect(kit.sb.requestCount()).toBe(0);
+		expect(kit.emulator.requestCount()).toBe(0);
 	});
 
 	test('a PDF just under 20 MB is sent whole', async () => {
@@ -239,7 +241,7 @@ describe('Contract › Create: errors', () => {
 			pairedItem: { item: 1 },
 		});
 		expect(result.items[2].json).toMatchObject({ label: 'Bail OK 2' });
-		expect(kit.sb.requestCount({ requestName: 'contractCreateRequest' })).toBe(2);
+		expect(kit.emulator.requestCount({ requestName: 'contractCreateRequest' })).toBe(2);
 	});
 
 	test('without continueOnFail, one invalid item stops the node before any request', async () => {
@@ -250,7 +252,7 @@ describe('Contract › Create: errors', () => {
 		]);
 		expect(result.error?.message).toBe('Item 2: "Label" is empty (null)');
 		expect(result.items).toEqual([]);
-		expect(kit.sb.requestCount()).toBe(0);
+		expect(kit.emulator.requestCount()).toBe(0);
 	});
 
 	test('INVALID_BANK_ACCOUNT cannot happen: the IBAN the API refuses is refused first by the node', async () => {
@@ -264,18 +266,18 @@ describe('Contract › Create: errors', () => {
 				bankAccount: { iban: badIban, holder: 'X' },
 			},
 			mainDocument: { name: 'a.pdf', data: (await leasePdf()).toString('base64') },
-			signatories: [{ ...ALICE, phone: '+33612345678', deposit: 10 }],
+			signatories: [{ ...ALICE_TYPED, phone: '+33612345678', deposit: 10 }],
 			notify: { signatory: true, owner: true },
 			action: { submit: true },
 		});
 		expect(direct.status).toBe(400);
 		expect(direct.body.error.code).toBe('INVALID_BANK_ACCOUNT');
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 
 		// ...and the node never sends it.
 		const result = await kit.run(
 			createParameters({
-				signatories: { signatory: [{ ...ALICE, deposit: 10 }] },
+				signatories: { signatory: [{ ...ALICE_TYPED, deposit: 10 }] },
 				bankAccount: { iban: badIban, holder: 'X' },
 			}),
 			[await leaseItem()],
@@ -284,7 +286,7 @@ describe('Contract › Create: errors', () => {
 			`Item 0: "Bank Account › IBAN" is not a valid IBAN (format or check digits): "${badIban}"`,
 		);
 		expect(result.error?.description).toContain(VALID_IBAN);
-		expect(kit.sb.requestCount()).toBe(0);
+		expect(kit.emulator.requestCount()).toBe(0);
 	});
 
 	test('WRONG_PLATFORM: sandbox keys on the production URL', async () => {

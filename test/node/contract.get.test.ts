@@ -10,11 +10,11 @@ import {
 	expectNoSecret,
 	leaseItem,
 	leasePdf,
-	pdfPages,
-	useNodeSandbox,
+	useNodeKit,
 } from './contract.helpers';
+import { pdfPages } from '../fixtures/pdf';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 function getParameters(contractId: unknown, options: Record<string, unknown> = {}) {
 	return { resource: 'contract', operation: 'get', contractId, options } as any;
@@ -62,7 +62,7 @@ describe('Contract › Get', () => {
 		for (const annex of contract.annexes) expect(annex.content).toBeUndefined();
 		expectNoBase64InJson(result);
 		expectNoSecret(result);
-		expect(kit.sb.requestCount({ requestName: 'contractDetailRequest' })).toBe(1);
+		expect(kit.emulator.requestCount({ requestName: 'contractDetailRequest' })).toBe(1);
 	});
 
 	test('Include Audit Log adds the history as "log"', async () => {
@@ -245,7 +245,7 @@ describe('Contract › Get: errors', () => {
 			{ json: { id: '' } },
 		]);
 		expect(result.error?.message).toBe('Item 1: "Contract" is empty');
-		expect(kit.sb.requestCount()).toBe(0);
+		expect(kit.emulator.requestCount()).toBe(0);
 	});
 
 	test('WRONG_PLATFORM and INVALID_CREDENTIALS keep the key out of every output', async () => {

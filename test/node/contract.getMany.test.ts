@@ -1,22 +1,22 @@
 /**
  * Contract › Get Many: pagination by offset (pages of at most 100) and filters.
  */
-import {
-	createParameters,
-	expectNoSecret,
-	leaseItem,
-	SANDBOX_KEYS,
-	useNodeSandbox,
-} from './contract.helpers';
+import { createParameters, expectNoSecret, leaseItem, useNodeKit } from './contract.helpers';
+import { SANDBOX_KEYS } from '../fixtures/accounts';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 function getManyParameters(parameters: Record<string, unknown> = {}) {
 	return { resource: 'contract', operation: 'getMany', ...parameters } as any;
 }
 
 function seed(count: number, options: { status?: any; createdFrom?: string; label?: string } = {}) {
-	return kit.sb.seed({ platform: 'sandbox', apiUser: SANDBOX_KEYS.apiUser, count, ...options }).ids;
+	return kit.emulator.seed({
+		platform: 'sandbox',
+		apiUser: SANDBOX_KEYS.apiUser,
+		count,
+		...options,
+	}).ids;
 }
 
 const ids = (result: { items: Array<{ json: any }> }) => result.items.map((item) => item.json.id);
@@ -35,7 +35,7 @@ describe('Contract › Get Many', () => {
 			status: 'pending',
 			signatories: [expect.objectContaining({ id: expect.any(String), status: 'pending' })],
 		});
-		expect(kit.sb.requestCount({ requestName: 'contractListRequest' })).toBe(3);
+		expect(kit.emulator.requestCount({ requestName: 'contractListRequest' })).toBe(3);
 		expectNoSecret(result);
 	});
 
@@ -43,7 +43,7 @@ describe('Contract › Get Many', () => {
 		seed(120);
 		const result = await kit.run(getManyParameters(), [{ json: {} }]);
 		expect(result.items).toHaveLength(50);
-		expect(kit.sb.requestCount({ requestName: 'contractListRequest' })).toBe(1);
+		expect(kit.emulator.requestCount({ requestName: 'contractListRequest' })).toBe(1);
 	});
 
 	test('a limit above a page: 150 contracts in two requests (100 + 50)', async () => {
@@ -52,14 +52,14 @@ describe('Contract › Get Many', () => {
 			{ json: {} },
 		]);
 		expect(ids(result)).toEqual([...seeded].reverse().slice(0, 150));
-		expect(kit.sb.requestCount({ requestName: 'contractListRequest' })).toBe(2);
+		expect(kit.emulator.requestCount({ requestName: 'contractListRequest' })).toBe(2);
 	});
 
 	test('a limit above the total stops at the total', async () => {
 		seed(7);
 		const result = await kit.run(getManyParameters({ limit: 500 }), [{ json: {} }]);
 		expect(result.items).toHaveLength(7);
-		expect(kit.sb.requestCount({ requestName: 'contractListRequest' })).toBe(1);
+		expect(kit.emulator.requestCount({ requestName: 'contractListRequest' })).toBe(1);
 	});
 
 	test('no contract at all: no item, no error', async () => {
@@ -165,7 +165,7 @@ describe('Contract › Get Many: errors', () => {
 		expect(result.error?.message).toBe(
 			'Item 0: "Filters › Created Before" (2026-01-01T00:00:00.000Z) is earlier than "Filters › Created After" (2026-02-01T00:00:00.000Z)',
 		);
-		expect(kit.sb.requestCount()).toBe(0);
+		expect(kit.emulator.requestCount()).toBe(0);
 	});
 
 	test('an unknown status from an expression fails before any request', async () => {
@@ -176,7 +176,7 @@ describe('Contract › Get Many: errors', () => {
 		expect(result.error?.message).toBe(
 			'Item 1: "Filters › Statuses" contains "archived", which is not one of draft, pending, signed, cancelled, expired',
 		);
-		expect(kit.sb.requestCount()).toBe(0);
+		expect(kit.emulator.requestCount()).toBe(0);
 	});
 
 	test('a limit of 0 fails before any request', async () => {
@@ -184,7 +184,7 @@ describe('Contract › Get Many: errors', () => {
 		expect(result.error?.message).toBe(
 			'Item 0: "Limit" must be a whole number of at least 1, not 0',
 		);
-		expect(kit.sb.requestCount()).toBe(0);
+		expect(kit.emulator.requestCount()).toBe(0);
 	});
 
 	test('an invalid date fails before any request', async () => {
@@ -194,7 +194,7 @@ describe('Contract › Get Many: errors', () => {
 		expect(result.error?.message).toBe(
 			'Item 0: "Filters › Created After" is not a valid date: "yesterday"',
 		);
-		expect(kit.sb.requestCount()).toBe(0);
+		expect(kit.emulator.requestCount()).toBe(0);
 	});
 
 	test('INVALID_CREDENTIALS, with continueOnFail', async () => {

@@ -3,40 +3,18 @@
  * that the node's "today in Paris" and the emulator's agree), the node run through n8n-core's
  * engine over real HTTP, and checks that the API key never leaks.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
 import type { INodeParameters, IRun } from 'n8n-workflow';
 
-import type { ContratPriveCredentials } from '../helpers/credentials';
+import type { EmulatorKit, Reply } from '../helpers/emulator-kit';
+import { extendKit, useEmulator } from '../helpers/emulator-kit';
 import type { RunNodeResult } from '../helpers/run-workflow';
 import { runNode, stringifySafe } from '../helpers/run-workflow';
-import type { Sandbox } from '../sandbox';
-import { DEMO_ACCOUNTS, startSandbox } from '../sandbox';
+import type { Keys, Platform } from '../fixtures/accounts';
+import { KEYS, SECRETS } from '../fixtures/accounts';
+import { ALICE, ALICE_TYPED, BOB, BOB_TYPED } from '../fixtures/people';
 import type { FixtureFile } from '../fixtures/pdf';
-import { makePdf, pdfFile } from '../fixtures/pdf';
-
-export const SANDBOX_KEYS = {
-	apiUser: DEMO_ACCOUNTS.sandbox.apiUser,
-	apiKey: DEMO_ACCOUNTS.sandbox.apiKey,
-};
-export const PRODUCTION_KEYS = {
-	apiUser: DEMO_ACCOUNTS.production.apiUser,
-	apiKey: DEMO_ACCOUNTS.production.apiKey,
-};
-export const SECRETS = [
-	DEMO_ACCOUNTS.sandbox.apiKey,
-	DEMO_ACCOUNTS.production.apiKey,
-	DEMO_ACCOUNTS.otherSandbox.apiKey,
-];
-
-export const VALID_IBAN = 'FR7630006000011234567890189';
-
-export type Keys = { apiUser: string; apiKey: string };
-export type PlatformName = 'sandbox' | 'production';
+import { makePdf, PDF_BASE64_PREFIX, pdfFile } from '../fixtures/pdf';
 
 /** A resource locator value in "By ID" mode (an ID or an expression). */
 export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
@@ -45,21 +23,6 @@ export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 export function parisDate(days = 0): string {
 	return DateTime.now().setZone('Europe/Paris').plus({ days }).toISODate() as string;
 }
-
-export const ALICE = {
-	firstName: 'Alice',
-	lastName: 'Martin',
-	email: 'alice@example.com',
-	phone: '06 12 34 56 78',
-	deposit: 0,
-};
-export const BOB = {
-	firstName: 'Bob',
-	lastName: 'Durand',
-	email: 'bob@example.com',
-	phone: '+33 7 98 76 54 32',
-	deposit: 0,
-};
 
 /** Parameters of a valid Contract › Create. */
 export function createParameters(overrides: INodeParameters = {}): INodeParameters {
@@ -71,7 +34,7 @@ export function createParameters(overrides: INodeParameters = {}): INodeParamete
 		deadline: `${parisDate(30)}T00:00:00`,
 		binaryPropertyName: 'data',
 		signatoriesInput: 'fields',
-		signatories: { signatory: [{ ...ALICE }, { ...BOB }] },
+		signatories: { signatory: [{ ...ALICE_TYPED }, { ...BOB_TYPED }] },
 		action: 'send',
 		message: 'Merci de signer le bail',
 		...overrides,
@@ -91,30 +54,26 @@ export async function leaseItem(json: Record<string, any> = {}): Promise<Item> {
 	return { json, binary: { data: pdfFile(await leasePdf(), 'lease.pdf') } };
 }
 
-export interface NodeSandbox {
-	readonly sb: Sandbox;
-	/** A custom-URL credential on the emulator's `platform` (default sandbox), its demo keys or `keys`. */
-	credentials(platform?: PlatformName, keys?: Keys): ContratPriveCredentials;
+export interface NodeKit extends Omit<EmulatorKit, 'api'> {
 	/** Runs the Contrat-Privé node on `items` with the sandbox keys (or `keys`/`platform`). */
 	run(
 		parameters: INodeParameters,
 		items: Item[],
 		options?: {
 			continueOnFail?: boolean;
-			platform?: 'sandbox' | 'production';
-			keys?: { apiUser: string; apiKey: string };
+			platform?: Platform;
+			keys?: Keys;
 			/** Default 'default' (in memory); 'filesystem' is n8n 2.x's own default. */
 			binaryDataMode?: 'default' | 'filesystem';
 		},
 	): Promise<RunNodeResult>;
-	/** A request to the emulator's API, outside the node (test set-up). */
+	/** A request to the emulator's API, outside the node (test set-up), with the demo keys or `keys`. */
 	api(
-		platform: 'sandbox' | 'production',
+		platform: Platform,
 		requestName: string,
 		body: Record<string, unknown>,
-		keys?: { apiUser: string; apiKey: string },
-	): Promise<{ status: number; body: any }>;
-	control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+		keys?: Keys,
+	): Promise<Reply>;
 	/** Signs every signatory of a contract on the "website", so that it becomes signed. */
 	signAll(contractId: string): Promise<void>;
 	/** The code of the last SMS sent to a signatory, read from the control outbox (production). */
@@ -122,49 +81,18 @@ export interface NodeSandbox {
 }
 
 /**
- * One emulator for the test file; state and request log are emptied and the emulator's clock
- * is put back to real time before each test (a test may advance it).
+ * The base kit on real time (the node's "today in Paris" and the emulator's agree), failing a
+ * test during which the emulator hit an internal error; and the node run through n8n-core.
  */
-export function useNodeSandbox(): NodeSandbox {
-	let sandbox: Sandbox | undefined;
-	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0 });
-	});
-	afterAll(async () => {
-		await sandbox?.close();
-	});
-	beforeEach(() => {
-		sandbox!.reset();
-		sandbox!.clock.set(new Date());
-	});
-	afterEach(() => {
-		expect(sandbox!.internalErrors).toEqual([]);
-	});
-
-	const control = async (method: string, path: string, body?: unknown) => {
-		const response = await fetch(`${sandbox!.url}/_control${path}`, {
-			method,
-			headers: body === undefined ? {} : { 'content-type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		return { status: response.status, body: (await response.json()) as any };
-	};
-
-	const credentials = (
-		platform: PlatformName = 'sandbox',
-		keys?: Keys,
-	): ContratPriveCredentials => ({
-		platform: 'custom',
-		baseUrl: sandbox!.baseUrls[platform],
-		...(keys ?? (platform === 'sandbox' ? SANDBOX_KEYS : PRODUCTION_KEYS)),
-	});
-
-	return {
-		get sb() {
-			return sandbox!;
-		},
-		credentials,
-		async run(parameters, items, options = {}) {
+export function useNodeKit(): NodeKit {
+	const kit = useEmulator({ failOnInternalErrors: true });
+	const { control, credentials } = kit;
+	return extendKit(kit, {
+		async run(
+			parameters: INodeParameters,
+			items: Item[],
+			options: Parameters<NodeKit['run']>[2] = {},
+		) {
 			return await runNode({
 				node: { parameters, continueOnFail: options.continueOnFail },
 				credentials: credentials(options.platform, options.keys),
@@ -172,19 +100,10 @@ export function useNodeSandbox(): NodeSandbox {
 				binaryDataMode: options.binaryDataMode,
 			});
 		},
-		async api(platform, requestName, body, keys) {
-			const response = await fetch(`${sandbox!.baseUrls[platform]}/${requestName}`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({
-					...(keys ?? (platform === 'sandbox' ? SANDBOX_KEYS : PRODUCTION_KEYS)),
-					...body,
-				}),
-			});
-			return { status: response.status, body: (await response.json()) as any };
+		async api(platform: Platform, requestName: string, body: Record<string, unknown>, keys?: Keys) {
+			return await kit.api(platform, requestName, body, keys ?? KEYS[platform]);
 		},
-		control,
-		async signAll(contractId) {
+		async signAll(contractId: string) {
 			const view = await control('GET', `/contracts/${contractId}`);
 			expect(view.status).toBe(200);
 			const signatories = (view.body.contract ?? view.body).signatories as Array<{ id: string }>;
@@ -196,7 +115,7 @@ export function useNodeSandbox(): NodeSandbox {
 				expect(signed.status).toBe(200);
 			}
 		},
-		async lastSmsCode(contractId, signatoryId) {
+		async lastSmsCode(contractId: string, signatoryId: string) {
 			const outbox = await control('GET', '/outbox');
 			expect(outbox.status).toBe(200);
 			const sms = (
@@ -207,7 +126,7 @@ export function useNodeSandbox(): NodeSandbox {
 			if (!sms) throw new Error(`No SMS in the outbox for ${contractId}/${signatoryId}`);
 			return sms.code;
 		},
-	};
+	});
 }
 
 /** What a node run (runNode) or a workflow run (runWorkflow) left behind. */
@@ -239,8 +158,8 @@ export interface ApiContractOptions {
 
 /** Test set-up: a contract created through the API, outside the node; the wire `Contract`. */
 export async function createContractViaApi(
-	kit: NodeSandbox,
-	platform: PlatformName = 'sandbox',
+	kit: NodeKit,
+	platform: Platform = 'sandbox',
 	options: ApiContractOptions = {},
 ): Promise<any> {
 	const response = await kit.api(
@@ -256,8 +175,8 @@ export async function createContractViaApi(
 			},
 			mainDocument: { name: 'lease.pdf', data: (await leasePdf()).toString('base64') },
 			signatories: options.signatories ?? [
-				{ ...ALICE, phone: '+33612345678' },
-				{ ...BOB, phone: '+33798765432' },
+				{ ...ALICE, deposit: 0 },
+				{ ...BOB, deposit: 0 },
 			],
 			notify: { signatory: false, owner: false, ...options.notify },
 			action: { submit: options.submit ?? true },
@@ -288,30 +207,8 @@ export function expectNoSecret(result: RunTrace): void {
 	for (const secret of SECRETS) expect(text).not.toContain(secret);
 }
 
-/** Base64 of "%PDF-" starts with this: no PDF content may stay in an item's JSON. */
-export const PDF_BASE64_PREFIX = 'JVBERi0';
-
 export function expectNoBase64InJson(result: RunNodeResult): void {
 	for (const item of result.items) {
 		expect(JSON.stringify(item.json)).not.toContain(PDF_BASE64_PREFIX);
-	}
-}
-
-const execFileAsync = promisify(execFile);
-
-/** Text of each page of a PDF, read back with poppler's pdftotext. */
-export async function pdfPages(pdf: Buffer): Promise<string[]> {
-	const directory = await mkdtemp(join(tmpdir(), 'contrat-prive-node-'));
-	try {
-		const file = join(directory, 'document.pdf');
-		await writeFile(file, pdf);
-		const { stdout } = await execFileAsync('pdftotext', ['-enc', 'UTF-8', file, '-'], {
-			maxBuffer: 64 * 1024 * 1024,
-		});
-		const pages = stdout.split('\f');
-		if (pages[pages.length - 1].trim() === '') pages.pop();
-		return pages;
-	} finally {
-		await rm(directory, { recursive: true, force: true });
 	}
 }

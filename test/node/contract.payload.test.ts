@@ -3,9 +3,9 @@
  * them (a main document and five annexes of 19 MB) make a request body over the server's limit.
  */
 import { makePdfOfSize, pdfFile } from '../fixtures/pdf';
-import { createParameters, expectNoSecret, useNodeSandbox } from './contract.helpers';
+import { createParameters, expectNoSecret, useNodeKit } from './contract.helpers';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 test('PAYLOAD_TOO_LARGE: documents each under 20 MB, a body over the server limit', async () => {
 	const document = await makePdfOfSize(19 * 1024 * 1024);
@@ -22,7 +22,7 @@ test('PAYLOAD_TOO_LARGE: documents each under 20 MB, a body over the server limi
 	expect(result.error?.message).toBe('The documents together are too large for Contrat-Privé');
 	expect(result.error?.description).toContain('fewer or smaller annexes');
 	expect(result.error?.httpCode).toBe('413');
-	expect(kit.sb.requestCount({ requestName: 'contractCreateRequest', status: 413 })).toBe(1);
+	expect(kit.emulator.requestCount({ requestName: 'contractCreateRequest', status: 413 })).toBe(1);
 	expect(result.error!.json).not.toContain('JVBERi0');
 	expectNoSecret(result);
 }, 120_000);

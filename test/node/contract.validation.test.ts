@@ -11,17 +11,16 @@ import type { INodeParameters } from 'n8n-workflow';
 import { makePdf, makePdfOfSize, pdfFile } from '../fixtures/pdf';
 import type { Item } from './contract.helpers';
 import {
-	ALICE,
-	BOB,
 	createParameters,
 	expectNoSecret,
 	leaseItem,
 	parisDate,
-	useNodeSandbox,
-	VALID_IBAN,
+	useNodeKit,
 } from './contract.helpers';
+import { VALID_IBAN } from '../fixtures/ibans';
+import { ALICE_TYPED, BOB_TYPED } from '../fixtures/people';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 /** An expression that gives `bad` on item 1 and `good` on the others. */
 function onItem1(bad: unknown, good: unknown): string {
@@ -33,7 +32,7 @@ function onItem1(bad: unknown, good: unknown): string {
 
 /** Two signatories; `bob` overrides fields of the second one. */
 function signatories(bob: Record<string, unknown>): INodeParameters {
-	return { signatory: [{ ...ALICE }, { ...BOB, ...bob }] } as INodeParameters;
+	return { signatory: [{ ...ALICE_TYPED }, { ...BOB_TYPED, ...bob }] } as INodeParameters;
 }
 
 const JSON_ROWS = [
@@ -219,31 +218,33 @@ const rows: Row[] = [
 	},
 	{
 		name: 'phone that is too short',
-		parameters: { signatories: signatories({ phone: onItem1('05 12', BOB.phone) }) },
+		parameters: { signatories: signatories({ phone: onItem1('05 12', BOB_TYPED.phone) }) },
 		message:
 			'Item 1: "Signatories › Signatory 2 › Mobile Phone" is not a mobile phone number: "05 12"',
 	},
 	{
 		name: 'French landline (national format)',
-		parameters: { signatories: signatories({ phone: onItem1('01 23 45 67 89', BOB.phone) }) },
+		parameters: { signatories: signatories({ phone: onItem1('01 23 45 67 89', BOB_TYPED.phone) }) },
 		message:
 			'Item 1: "Signatories › Signatory 2 › Mobile Phone" is not a mobile phone number: "01 23 45 67 89"',
 	},
 	{
 		name: 'French landline (international format)',
-		parameters: { signatories: signatories({ phone: onItem1('+33 5 12 34 56 78', BOB.phone) }) },
+		parameters: {
+			signatories: signatories({ phone: onItem1('+33 5 12 34 56 78', BOB_TYPED.phone) }),
+		},
 		message:
 			'Item 1: "Signatories › Signatory 2 › Mobile Phone" is not a mobile phone number: "+33 5 12 34 56 78"',
 	},
 	{
 		name: 'phone without its leading 0 or country code',
-		parameters: { signatories: signatories({ phone: onItem1('612345678', BOB.phone) }) },
+		parameters: { signatories: signatories({ phone: onItem1('612345678', BOB_TYPED.phone) }) },
 		message:
 			'Item 1: "Signatories › Signatory 2 › Mobile Phone" is not a mobile phone number: "612345678"',
 	},
 	{
 		name: 'phone with letters',
-		parameters: { signatories: signatories({ phone: onItem1('06 CALL ME', BOB.phone) }) },
+		parameters: { signatories: signatories({ phone: onItem1('06 CALL ME', BOB_TYPED.phone) }) },
 		message:
 			'Item 1: "Signatories › Signatory 2 › Mobile Phone" is not a mobile phone number: "06 CALL ME"',
 	},
@@ -378,11 +379,11 @@ describe('Contract › Create: bad input is refused before any API call', () => 
 	});
 
 	test('no signatory at all (fields): n8n does not run the workflow (at least one is required)', async () => {
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		await expect(
 			kit.run(createParameters({ signatories: {} }), [await leaseItem()]),
 		).rejects.toThrow('The workflow has issues and cannot be executed');
-		expect(kit.sb.requests).toEqual([]);
+		expect(kit.emulator.requests).toEqual([]);
 	});
 
 	test.each(rows.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
@@ -396,7 +397,7 @@ describe('Contract › Create: bad input is refused before any API call', () => 
 		const item1 = await makeItem();
 		await row.item1?.(item1);
 
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const result = await kit.run(createParameters(row.parameters), [item0, item1]);
 
 		expect(result.error).toBeDefined();
@@ -405,8 +406,8 @@ describe('Contract › Create: bad input is refused before any API call', () => 
 		expect(result.error!.name).toBe('NodeOperationError');
 		expect(result.error!.context?.itemIndex).toBe(row.itemIndex ?? 1);
 		expect(result.items).toEqual([]);
-		expect(kit.sb.requestCount()).toBe(0);
-		expect(kit.sb.requests).toHaveLength(0);
+		expect(kit.emulator.requestCount()).toBe(0);
+		expect(kit.emulator.requests).toHaveLength(0);
 		expectNoSecret(result);
 	});
 

@@ -8,11 +8,11 @@ import { networkInterfaces } from 'node:os';
 
 import { testCredential } from '../helpers/credential-test';
 import { runNode } from '../helpers/run-workflow';
-import type { Sandbox } from '../sandbox';
-import { DEMO_ACCOUNTS, startSandbox } from '../sandbox';
-import { PRODUCTION_KEYS, SANDBOX_KEYS, useNodeSandbox } from './contract.helpers';
+import { useEmulator } from '../helpers/emulator-kit';
+import { useNodeKit } from './contract.helpers';
+import { PRODUCTION_KEYS, SANDBOX_KEYS } from '../fixtures/accounts';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 const OK = { status: 'OK', message: 'Connection successful!' };
 
@@ -20,7 +20,11 @@ describe('Credential test', () => {
 	test('sandbox keys on the sandbox: OK, with one checkConnexionRequest', async () => {
 		expect(await testCredential(kit.credentials('sandbox'))).toEqual(OK);
 		expect(
-			kit.sb.requests.map((request) => [request.platform, request.requestName, request.status]),
+			kit.emulator.requests.map((request) => [
+				request.platform,
+				request.requestName,
+				request.status,
+			]),
 		).toEqual([['sandbox', 'checkConnexionRequest', 200]]);
 	});
 
@@ -35,7 +39,7 @@ describe('Credential test', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/^These keys belong to the other platform/);
 		expect(result.message).toContain('Pick the platform the keys were created on');
-		expect(kit.sb.requestCount({ platform: 'production', status: 401 })).toBe(1);
+		expect(kit.emulator.requestCount({ platform: 'production', status: 401 })).toBe(1);
 	});
 
 	test('production keys on the sandbox URL: the same message', async () => {
@@ -79,7 +83,7 @@ describe('Credential test', () => {
 	test('a URL that is not the API (the emulator root): "did not answer like the Contrat-Privé API"', async () => {
 		const result = await testCredential({
 			platform: 'custom',
-			baseUrl: kit.sb.url,
+			baseUrl: kit.emulator.url,
 			...SANDBOX_KEYS,
 		});
 		expect(result).toEqual({
@@ -87,7 +91,7 @@ describe('Credential test', () => {
 			message:
 				'This URL did not answer like the Contrat-Privé API. Check the platform or the base URL.',
 		});
-		expect(kit.sb.requests).toHaveLength(0);
+		expect(kit.emulator.requests).toHaveLength(0);
 	});
 
 	test('a URL that is not the API (a web page answering 200 with HTML): the same message', async () => {
@@ -128,11 +132,11 @@ describe('Credential test', () => {
 			await testCredential(kit.credentials('sandbox')),
 			await testCredential(kit.credentials('production', SANDBOX_KEYS)),
 			await testCredential(
-				kit.credentials('sandbox', { apiUser: 'x', apiKey: DEMO_ACCOUNTS.production.apiKey }),
+				kit.credentials('sandbox', { apiUser: 'x', apiKey: PRODUCTION_KEYS.apiKey }),
 			),
 		];
 		const text = JSON.stringify(results);
-		for (const key of [DEMO_ACCOUNTS.sandbox.apiKey, DEMO_ACCOUNTS.production.apiKey]) {
+		for (const key of [SANDBOX_KEYS.apiKey, PRODUCTION_KEYS.apiKey]) {
 			expect(text).not.toContain(key);
 		}
 	});
@@ -151,14 +155,7 @@ function lanAddress(): string {
 describe('Credential test and node: the same custom Base URL rule', () => {
 	// An emulator on every interface: whatever URL is accepted reaches it, whatever is refused
 	// must leave its request log empty.
-	let open: Sandbox;
-	beforeAll(async () => {
-		open = await startSandbox({ port: 0, host: '::' });
-	});
-	afterAll(async () => {
-		await open.close();
-	});
-	beforeEach(() => open.reset());
+	const open = useEmulator({ host: '::' });
 
 	const cases: Array<{
 		name: string;
@@ -193,16 +190,16 @@ describe('Credential test and node: the same custom Base URL rule', () => {
 	];
 
 	test.each(cases)('$name: $expected by both', async ({ url, expected }) => {
-		const baseUrl = url(open.port);
+		const baseUrl = url(open.emulator.port);
 		const credentials = { platform: 'custom' as const, baseUrl, ...SANDBOX_KEYS };
 
 		const tested = await testCredential(credentials);
-		const afterTest = open.requests.length;
+		const afterTest = open.emulator.requests.length;
 		const run = await runNode({
 			node: { parameters: { resource: 'connection', operation: 'check' } },
 			credentials,
 		});
-		const afterRun = open.requests.length - afterTest;
+		const afterRun = open.emulator.requests.length - afterTest;
 
 		if (expected === 'accepted') {
 			expect(tested).toEqual(OK);

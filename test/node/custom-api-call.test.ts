@@ -3,9 +3,9 @@
  * requests (our credential's `authenticate`). Chosen in this node, it says where such calls are
  * made instead of failing on a missing parameter; nothing is sent.
  */
-import { useNodeSandbox } from './contract.helpers';
+import { useNodeKit } from './contract.helpers';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 describe('Custom API Call', () => {
 	test.each([
@@ -14,13 +14,13 @@ describe('Custom API Call', () => {
 	])(
 		'%s: a clear error pointing to the HTTP Request node, no request',
 		async (_name, parameters) => {
-			kit.sb.resetRequestLog();
+			kit.emulator.resetRequestLog();
 			const result = await kit.run(parameters, [{ json: {} }]);
 			expect(result.error?.message).toBe(
 				'Custom API calls are made with the HTTP Request node, not this node',
 			);
 			expect((result.error as any).description).toContain('Predefined Credential Type');
-			expect(kit.sb.requests).toEqual([]);
+			expect(kit.emulator.requests).toEqual([]);
 		},
 	);
 });

@@ -3,9 +3,9 @@
  * the others on the main output, each paired with its input item.
  */
 import { INPUT_NODE_NAME, runWorkflow } from '../helpers';
-import { createParameters, leaseItem, useNodeSandbox } from './contract.helpers';
+import { createParameters, leaseItem, useNodeKit } from './contract.helpers';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 const NAME = 'Contrat-Privé';
 
 describe('error output', () => {
@@ -39,7 +39,7 @@ describe('error output', () => {
 		expect(failed).toHaveLength(1);
 		expect(failed[0].json).toEqual({ error: 'Item 1: "Label" is empty' });
 		expect(failed[0].pairedItem).toEqual({ item: 1 });
-		expect(kit.sb.requestCount({ requestName: 'contractCreateRequest' })).toBe(2);
+		expect(kit.emulator.requestCount({ requestName: 'contractCreateRequest' })).toBe(2);
 	});
 
 	test('an API error (unknown keys) goes to the error output', async () => {

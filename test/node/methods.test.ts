@@ -6,12 +6,13 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { runListSearch, runLoadOptions } from '../helpers/load-options';
-import { byId, createContractViaApi, SANDBOX_KEYS, useNodeSandbox } from './contract.helpers';
+import { byId, createContractViaApi, useNodeKit } from './contract.helpers';
+import { SANDBOX_KEYS } from '../fixtures/accounts';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 const seed = (count: number, options: { label?: string; createdFrom?: string } = {}) =>
-	kit.sb.seed({ platform: 'sandbox', apiUser: SANDBOX_KEYS.apiUser, count, ...options }).ids;
+	kit.emulator.seed({ platform: 'sandbox', apiUser: SANDBOX_KEYS.apiUser, count, ...options }).ids;
 
 describe('listSearch searchContracts', () => {
 	test('no filter: newest first, 100 a page, a pagination token across 150 contracts', async () => {
@@ -32,7 +33,7 @@ describe('listSearch searchContracts', () => {
 		});
 		expect(second.results.map((result) => result.value)).toEqual(newestFirst.slice(100));
 		expect(second.paginationToken).toBeUndefined();
-		expect(kit.sb.requestCount({ requestName: 'contractListRequest' })).toBe(2);
+		expect(kit.emulator.requestCount({ requestName: 'contractListRequest' })).toBe(2);
 	});
 
 	test('a filter on label, reference, ID or signatory name, in any case', async () => {
@@ -65,7 +66,7 @@ describe('listSearch searchContracts', () => {
 		// The editor shows "No results" for an empty page: it cannot scroll to load more.
 		expect(found.results.map((result) => result.value)).toEqual([old.id]);
 		expect(found.paginationToken).toBeUndefined();
-		expect(kit.sb.requestCount({ requestName: 'contractListRequest' })).toBe(3);
+		expect(kit.emulator.requestCount({ requestName: 'contractListRequest' })).toBe(3);
 	});
 
 	test('a filter matching many: pages are read until the list is long enough to scroll, then a token', async () => {
@@ -77,16 +78,16 @@ describe('listSearch searchContracts', () => {
 		expect(first.results.length).toBeGreaterThanOrEqual(20);
 		expect(first.results.every((result) => String(result.name).startsWith('Lease #'))).toBe(true);
 		expect(first.paginationToken).toBe('100');
-		expect(kit.sb.requestCount({ requestName: 'contractListRequest' })).toBe(1);
+		expect(kit.emulator.requestCount({ requestName: 'contractListRequest' })).toBe(1);
 
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const second = await runListSearch('searchContracts', 'lease', kit.credentials(), {
 			paginationToken: first.paginationToken as string,
 		});
 		// The 300 "Other" contracts are read in 3 more pages, then the 30 older leases.
 		expect(second.results).toHaveLength(30);
 		expect(second.paginationToken).toBeUndefined();
-		expect(kit.sb.requestCount({ requestName: 'contractListRequest' })).toBe(3);
+		expect(kit.emulator.requestCount({ requestName: 'contractListRequest' })).toBe(3);
 		const all = [...first.results, ...second.results].map((result) => result.value);
 		expect(new Set(all).size).toBe(60);
 	});
@@ -95,7 +96,7 @@ describe('listSearch searchContracts', () => {
 		seed(1200);
 		const found = await runListSearch('searchContracts', 'no such contract', kit.credentials());
 		expect(found.results).toEqual([]);
-		const requests = kit.sb.requestCount({ requestName: 'contractListRequest' });
+		const requests = kit.emulator.requestCount({ requestName: 'contractListRequest' });
 		expect(requests).toBe(5);
 		expect(found.paginationToken).toBe('500');
 	});
@@ -151,7 +152,9 @@ describe('loadOptions getSignatories', () => {
 			{ name: 'Alice Martin (pending)', value: alice.id, description: 'alice@example.com' },
 			{ name: 'Bob Durand (signed)', value: bob.id, description: 'bob@example.com' },
 		]);
-		expect(kit.sb.requestCount({ requestName: 'contractDetailRequest', status: 200 })).toBe(1);
+		expect(kit.emulator.requestCount({ requestName: 'contractDetailRequest', status: 200 })).toBe(
+			1,
+		);
 	});
 
 	test('the same with the contract given by ID', async () => {
@@ -172,7 +175,7 @@ describe('loadOptions getSignatories', () => {
 			if (contractId === undefined) delete parameters.contractId;
 			expect(await runLoadOptions('getSignatories', parameters, kit.credentials())).toEqual([]);
 		}
-		expect(kit.sb.requests).toEqual([]);
+		expect(kit.emulator.requests).toEqual([]);
 	});
 
 	test('a contract given by an expression (unknown until the workflow runs): no options and no request', async () => {
@@ -182,7 +185,7 @@ describe('loadOptions getSignatories', () => {
 			kit.credentials(),
 		);
 		expect(options).toEqual([]);
-		expect(kit.sb.requests).toEqual([]);
+		expect(kit.emulator.requests).toEqual([]);
 	});
 
 	test('an unknown contract: "Contract not found"', async () => {

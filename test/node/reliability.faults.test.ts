@@ -26,11 +26,11 @@ import {
 	createParameters,
 	expectNoSecret,
 	leaseItem,
-	PRODUCTION_KEYS,
-	useNodeSandbox,
+	useNodeKit,
 } from './contract.helpers';
+import { PRODUCTION_KEYS } from '../fixtures/accounts';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 const PLATFORM = 'production';
 /** Small delays so that the suite stays fast: 300 ms timeout, 10 ms first retry delay. */
@@ -326,7 +326,7 @@ async function measure(): Promise<Effects> {
 		signAttempts += log.filter((e) => e.event === 'signed' || e.event === 'sign_failed').length;
 		cancels += log.filter((e) => e.event === 'cancelled').length;
 	}
-	return { created, sms: kit.sb.outbox().sms.length, signAttempts, cancels };
+	return { created, sms: kit.emulator.outbox().sms.length, signAttempts, cancels };
 }
 
 async function listAll(): Promise<Array<{ id: string }>> {
@@ -403,11 +403,11 @@ interface Cell {
 const cells: Cell[] = [];
 
 async function runCell(operation: Operation, fault: Kind, when: When, count: Count) {
-	kit.sb.reset();
-	kit.sb.clock.set(new Date());
+	kit.emulator.reset();
+	kit.emulator.clock.set(new Date());
 	const context = await operation.setup();
 	const before = await measure();
-	kit.sb.resetRequestLog();
+	kit.emulator.resetRequestLog();
 
 	const started = Date.now();
 	let result;
@@ -415,7 +415,7 @@ async function runCell(operation: Operation, fault: Kind, when: When, count: Cou
 		// The credential points at a port nobody listens on. "once": the port opens 250 ms after
 		// the run starts, while the node waits before its first retry (500 to 1,000 ms).
 		const port = await freePort();
-		const gate = proxy(kit.sb.port);
+		const gate = proxy(kit.emulator.port);
 		const parameters = operation.parameters(context);
 		if (count === 'once')
 			parameters.options = { ...(parameters.options as object), retryDelay: 1000 };
@@ -451,8 +451,8 @@ async function runCell(operation: Operation, fault: Kind, when: When, count: Cou
 		await kit.control('DELETE', '/faults');
 	}
 	const ms = Date.now() - started;
-	const requests = kit.sb.requestCount({ requestName: operation.requestName });
-	const allRequests = kit.sb.requests.length;
+	const requests = kit.emulator.requestCount({ requestName: operation.requestName });
+	const allRequests = kit.emulator.requests.length;
 	const after = await measure();
 
 	const effects: Effects = {
@@ -503,7 +503,7 @@ async function runCell(operation: Operation, fault: Kind, when: When, count: Cou
 		expect(result.items).toHaveLength(1);
 	}
 	expectNoSecret(result);
-	expect(kit.sb.internalErrors).toEqual([]);
+	expect(kit.emulator.internalErrors).toEqual([]);
 }
 
 describe('fault injection matrix', () => {

@@ -13,10 +13,10 @@ import {
 	createParameters,
 	expectNoSecret,
 	leaseItem,
-	useNodeSandbox,
+	useNodeKit,
 } from './contract.helpers';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 const FAST = { requestTimeout: 300, retryDelay: 10 };
 
@@ -74,7 +74,7 @@ describe('reads retry transient faults', () => {
 		const elapsed = Date.now() - started;
 		expect(result.error?.message).toBe('Contrat-Privé had a server error');
 		expect(result.error?.description).toMatch(/Tried 4 times in \d+\.\d s\.$/);
-		expect(kit.sb.requestCount({ requestName: 'checkConnexionRequest' })).toBe(4);
+		expect(kit.emulator.requestCount({ requestName: 'checkConnexionRequest' })).toBe(4);
 		const [first, second, third] = waits(result.logs);
 		expect(first).toBeGreaterThanOrEqual(250);
 		expect(first).toBeLessThanOrEqual(500);
@@ -91,21 +91,21 @@ describe('reads retry transient faults', () => {
 		const result = await kit.run(check(), [{ json: {} }]);
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toMatchObject({ platform: 'sandbox' });
-		expect(kit.sb.requests.map((request) => request.status)).toEqual([0, 200]);
+		expect(kit.emulator.requests.map((request) => request.status)).toEqual([0, 200]);
 	});
 
 	test('Max Retries 0: one attempt only', async () => {
 		await fault({ kind: '500', count: 100 });
 		const result = await kit.run(check({ ...FAST, maxRetries: 0 }), [{ json: {} }]);
 		expect(result.error?.httpCode).toBe('500');
-		expect(kit.sb.requestCount()).toBe(1);
+		expect(kit.emulator.requestCount()).toBe(1);
 	});
 
 	test('Max Retries 10: eleven attempts', async () => {
 		await fault({ kind: '502', count: 100 });
 		const result = await kit.run(check({ ...FAST, retryDelay: 1, maxRetries: 10 }), [{ json: {} }]);
 		expect(result.error?.httpCode).toBe('502');
-		expect(kit.sb.requestCount()).toBe(11);
+		expect(kit.emulator.requestCount()).toBe(11);
 	});
 
 	test('Retry Time Limit bounds the time: no retry starts past it', async () => {
@@ -117,7 +117,7 @@ describe('reads retry transient faults', () => {
 		);
 		const elapsed = Date.now() - started;
 		// Waits of at least 50, 100, 200, 400 ms fit in 1 s; a fifth one (≥ 800 ms) cannot.
-		const attempts = kit.sb.requestCount();
+		const attempts = kit.emulator.requestCount();
 		expect(attempts).toBeGreaterThanOrEqual(3);
 		expect(attempts).toBeLessThanOrEqual(5);
 		expect(elapsed).toBeLessThan(1500);
@@ -127,11 +127,11 @@ describe('reads retry transient faults', () => {
 	test('Retry Time Limit 0: no retry at all', async () => {
 		await fault({ kind: '500', count: 100 });
 		await kit.run(check({ ...FAST, retryTimeLimit: 0 }), [{ json: {} }]);
-		expect(kit.sb.requestCount()).toBe(1);
+		expect(kit.emulator.requestCount()).toBe(1);
 	});
 
 	test('Get Many: a page that fails is retried; the contracts are all there, once each', async () => {
-		kit.sb.seed({ platform: 'sandbox', apiUser: 'demo-sandbox-user', count: 150 });
+		kit.emulator.seed({ platform: 'sandbox', apiUser: 'demo-sandbox-user', count: 150 });
 		// The first two attempts at the first of the two pages fail.
 		await fault({ kind: 'malformed', count: 2, requestName: 'contractListRequest', after: true });
 		const result = await kit.run(
@@ -141,7 +141,7 @@ describe('reads retry transient faults', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(150);
 		expect(new Set(result.items.map((item) => (item.json as any).id)).size).toBe(150);
-		expect(kit.sb.requests.map((request) => request.fault ?? request.status)).toEqual([
+		expect(kit.emulator.requests.map((request) => request.fault ?? request.status)).toEqual([
 			'malformed',
 			'malformed',
 			200,
@@ -162,7 +162,9 @@ describe('the timeout', () => {
 		expect(result.error).toBeUndefined();
 		expect(Date.now() - started).toBeGreaterThanOrEqual(300);
 		expect(
-			kit.sb.requests.filter((r) => r.requestName === 'contractDetailRequest').map((r) => r.status),
+			kit.emulator.requests
+				.filter((r) => r.requestName === 'contractDetailRequest')
+				.map((r) => r.status),
 		).toEqual([0, 200]);
 	});
 
@@ -195,7 +197,7 @@ describe('never retried: what cannot succeed', () => {
 			keys: { apiUser: 'demo-production-user', apiKey: 'demo-production-key' },
 		});
 		expect(wrongPlatform.error?.httpCode).toBe('401');
-		expect(kit.sb.requestCount()).toBe(3);
+		expect(kit.emulator.requestCount()).toBe(3);
 	});
 
 	test('DAILY_QUOTA_EXCEEDED: one request', async () => {
@@ -204,11 +206,11 @@ describe('never retried: what cannot succeed', () => {
 				Array.from({ length: 100 }, () => kit.api('production', 'checkConnexionRequest', {})),
 			);
 		}
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const result = await kit.run(check(), [{ json: {} }], { platform: 'production' });
 		expect(result.error?.message).toBe('Daily quota of 1,000 production requests reached');
 		expect(result.error?.httpCode).toBe('429');
-		expect(kit.sb.requestCount()).toBe(1);
+		expect(kit.emulator.requestCount()).toBe(1);
 	});
 
 	test('SMS_LIMIT_REACHED: one request, no SMS', async () => {
@@ -221,7 +223,7 @@ describe('never retried: what cannot succeed', () => {
 			});
 			expect(sent.status).toBe(200);
 		}
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const result = await kit.run(
 			{
 				resource: 'signatory',
@@ -234,8 +236,8 @@ describe('never retried: what cannot succeed', () => {
 			{ platform: 'production' },
 		);
 		expect(result.error?.message).toBe('SMS limit reached for this signatory');
-		expect(kit.sb.requestCount()).toBe(1);
-		expect(kit.sb.outbox().sms).toHaveLength(5);
+		expect(kit.emulator.requestCount()).toBe(1);
+		expect(kit.emulator.outbox().sms).toHaveLength(5);
 	});
 
 	test('SIGNATORY_LOCKED: one request for the code, one for an SMS', async () => {
@@ -252,7 +254,7 @@ describe('never retried: what cannot succeed', () => {
 				code: '00000000',
 			});
 		}
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const code = await kit.lastSmsCode(contract.id, alice.id);
 		const sign = await kit.run(
 			{
@@ -279,7 +281,7 @@ describe('never retried: what cannot succeed', () => {
 			{ platform: 'production' },
 		);
 		expect(sms.error?.httpCode).toBe('423');
-		expect(kit.sb.requestCount()).toBe(2);
+		expect(kit.emulator.requestCount()).toBe(2);
 	});
 
 	test('a wrong SMS code is not tried again: one attempt used', async () => {
@@ -289,7 +291,7 @@ describe('never retried: what cannot succeed', () => {
 			contractId: contract.id,
 			signatoryId: alice.id,
 		});
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const result = await kit.run(
 			{
 				resource: 'signatory',
@@ -303,7 +305,7 @@ describe('never retried: what cannot succeed', () => {
 			{ platform: 'production' },
 		);
 		expect(result.error?.message).toBe('Wrong SMS code');
-		expect(kit.sb.requestCount()).toBe(1);
+		expect(kit.emulator.requestCount()).toBe(1);
 		const view = await kit.control('GET', `/contracts/${contract.id}`);
 		expect(view.body.contract.signatories[0].failedAttempts).toBe(1);
 	});
@@ -319,7 +321,7 @@ describe('writes: resolved by checking, never re-sent blindly', () => {
 			[await leaseItem()],
 		);
 		const deadline = Date.now() + 5000;
-		while (kit.sb.requestCount({ requestName: 'contractCreateRequest' }) === 0) {
+		while (kit.emulator.requestCount({ requestName: 'contractCreateRequest' }) === 0) {
 			if (Date.now() > deadline) throw new Error('the node did not send the create request');
 			await new Promise((resolve) => setTimeout(resolve, 5));
 		}
@@ -330,19 +332,19 @@ describe('writes: resolved by checking, never re-sent blindly', () => {
 		);
 		expect(result.error?.description).toContain('looking it up by its reference failed too');
 		expect(result.error?.description).toContain('Running this item again is safe');
-		expect(kit.sb.requestCount({ requestName: 'contractCreateRequest' })).toBe(1);
+		expect(kit.emulator.requestCount({ requestName: 'contractCreateRequest' })).toBe(1);
 		await kit.control('DELETE', '/faults');
 		const list = await kit.api('sandbox', 'contractListRequest', {});
 		expect(list.body.total).toBe(1);
 
 		// Running again is indeed safe: the contract is found, not sent a second time.
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const again = await kit.run(
 			createParameters({ additionalFields: { reference: 'DEAL-7' }, options: FAST }),
 			[await leaseItem()],
 		);
 		expect(again.items[0].json).toMatchObject({ reference: 'DEAL-7', alreadyExisted: true });
-		expect(kit.sb.requestCount({ requestName: 'contractCreateRequest' })).toBe(0);
+		expect(kit.emulator.requestCount({ requestName: 'contractCreateRequest' })).toBe(0);
 		expect((await kit.api('sandbox', 'contractListRequest', {})).body.total).toBe(1);
 		expectNoSecret(result);
 	});
@@ -358,7 +360,7 @@ describe('writes: resolved by checking, never re-sent blindly', () => {
 		expect(result.items[0].json).toMatchObject({ id: contract.id, status: 'cancelled' });
 		// Read back with its documents, output without them.
 		expect(JSON.stringify(result.items[0].json)).not.toContain('JVBERi0');
-		expect(kit.sb.requestCount({ requestName: 'contractCancelRequest' })).toBe(1);
+		expect(kit.emulator.requestCount({ requestName: 'contractCancelRequest' })).toBe(1);
 	});
 });
 
@@ -384,9 +386,9 @@ describe('Skip If Reference Exists: a daily bulk job can run twice', () => {
 			false,
 			false,
 		]);
-		const emails = kit.sb.outbox().emails.length;
+		const emails = kit.emulator.outbox().emails.length;
 
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const second = await bulk(['D-1', 'D-2', 'D-3', 'D-4']);
 		expect(second.error).toBeUndefined();
 		expect(
@@ -421,12 +423,12 @@ describe('Skip If Reference Exists: a daily bulk job can run twice', () => {
 		expect(JSON.stringify(second.items.map((item) => item.json))).not.toMatch(/"content"/);
 		// Per existing contract: the list by reference, then its details (2 requests, as many as
 		// the first run's list + create); D-4: list + create.
-		expect(kit.sb.requestCount({ requestName: 'contractCreateRequest' })).toBe(1);
-		expect(kit.sb.requestCount({ requestName: 'contractDetailRequest' })).toBe(3);
-		expect(kit.sb.requestCount()).toBe(4 * 2);
+		expect(kit.emulator.requestCount({ requestName: 'contractCreateRequest' })).toBe(1);
+		expect(kit.emulator.requestCount({ requestName: 'contractDetailRequest' })).toBe(3);
+		expect(kit.emulator.requestCount()).toBe(4 * 2);
 		expect((await kit.api('sandbox', 'contractListRequest', {})).body.total).toBe(4);
 		// Only D-4's e-mails went out.
-		expect(kit.sb.outbox().emails.length - emails).toBe(3);
+		expect(kit.emulator.outbox().emails.length - emails).toBe(3);
 	});
 
 	test('within one run: the same reference twice gives one contract', async () => {
@@ -457,7 +459,7 @@ describe('Skip If Reference Exists: a daily bulk job can run twice', () => {
 	test('without a reference there is nothing to look up: one request, alreadyExisted false', async () => {
 		const result = await kit.run(createParameters({ options: FAST }), [await leaseItem()]);
 		expect(result.items[0].json).toMatchObject({ alreadyExisted: false });
-		expect(kit.sb.requests.map((request) => request.requestName)).toEqual([
+		expect(kit.emulator.requests.map((request) => request.requestName)).toEqual([
 			'contractCreateRequest',
 		]);
 	});

@@ -21,12 +21,12 @@ import {
 	createParameters,
 	everything,
 	leaseItem,
-	SECRETS,
-	useNodeSandbox,
-	VALID_IBAN,
+	useNodeKit,
 } from './contract.helpers';
+import { SECRETS } from '../fixtures/accounts';
+import { VALID_IBAN } from '../fixtures/ibans';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 const FAST = { requestTimeout: 300, retryDelay: 1, maxRetries: 1 };
 

@@ -14,17 +14,12 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { makePdf, pdfFile } from '../fixtures/pdf';
 import type { HarnessNode } from '../helpers/run-workflow';
 import { runWorkflow } from '../helpers/run-workflow';
-import { DEMO_ACCOUNTS } from '../sandbox';
-import type { PlatformName } from './contract.helpers';
-import {
-	byId,
-	expectNoSecret,
-	PDF_BASE64_PREFIX,
-	pdfPages,
-	useNodeSandbox,
-} from './contract.helpers';
+import { DEMO_ACCOUNTS } from '../emulator';
+import { byId, expectNoSecret, useNodeKit } from './contract.helpers';
+import type { Platform } from '../fixtures/accounts';
+import { PDF_BASE64_PREFIX, pdfPages } from '../fixtures/pdf';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -132,8 +127,8 @@ function createFromCrm(action: 'send' | 'draft'): HarnessNode {
 	};
 }
 
-const signingLink = (platform: PlatformName, contractId: string, signatoryId: string) =>
-	`${kit.sb.url}/${platform}/sign/${contractId}/${signatoryId}`;
+const signingLink = (platform: Platform, contractId: string, signatoryId: string) =>
+	`${kit.emulator.url}/${platform}/sign/${contractId}/${signatoryId}`;
 
 /** The second workflow: signed contracts, each with its documents. */
 async function collectSigned() {
@@ -264,7 +259,7 @@ describe('Scenario a: bulk injection from an information system', () => {
 		expect(drafted.status).toBe('success');
 		const contracts = drafted.output('Create').map((item) => item.json as any);
 		expect(contracts.map((contract) => contract.status)).toEqual(['draft', 'draft', 'draft']);
-		expect(kit.sb.outbox().emails).toHaveLength(0);
+		expect(kit.emulator.outbox().emails).toHaveLength(0);
 
 		// The owner reviews and validates the first two on the website.
 		for (const contract of contracts.slice(0, 2)) {
@@ -325,7 +320,7 @@ const EXTRANET_FORM_TYPE = 'test.extranetSigningForm';
  * Stands for the extranet page where the signatory types the code they received: reads the
  * SMS the emulator "sent" to them (production), or types the sandbox's 0000.
  */
-function extranetForm(platform: PlatformName): INodeType {
+function extranetForm(platform: Platform): INodeType {
 	return {
 		description: {
 			displayName: 'Extranet Signing Form',
@@ -372,7 +367,7 @@ const CUSTOMERS = [
 	},
 ];
 
-async function whiteLabelRun(platform: PlatformName) {
+async function whiteLabelRun(platform: Platform) {
 	const items = await Promise.all(
 		CUSTOMERS.map(async (customer) => ({
 			json: { ...customer },
@@ -478,7 +473,7 @@ describe('Scenario b: white-label signing in an extranet', () => {
 			]);
 
 			// Stealth mode: no e-mail at all, to signatories or owner.
-			expect(kit.sb.outbox().emails).toEqual([]);
+			expect(kit.emulator.outbox().emails).toEqual([]);
 
 			// The SMS: none really sent on the sandbox; a 6-digit code per signatory in production.
 			const sent = run.output('Send Code').map((item) => item.json as any);
@@ -539,7 +534,7 @@ describe('Scenario b: white-label signing in an extranet', () => {
 				'signatorySignRequest',
 				'contractDetailRequest',
 			]) {
-				expect(kit.sb.requestCount({ platform, requestName, status: 200 })).toBe(2);
+				expect(kit.emulator.requestCount({ platform, requestName, status: 200 })).toBe(2);
 			}
 			expectNoSecret(run);
 			for (const item of signed) expect(JSON.stringify(item.json)).not.toContain(PDF_BASE64_PREFIX);

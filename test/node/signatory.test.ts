@@ -4,17 +4,17 @@
  * control outbox, 5 SMS and 5 wrong codes at most).
  */
 import { runWorkflow } from '../helpers/run-workflow';
-import { SANDBOX_TEST_CARD } from '../sandbox';
+import { SANDBOX_TEST_CARD } from '../emulator';
 import {
 	byId,
 	createContractViaApi,
 	expectNoSecret,
 	parisDate,
-	useNodeSandbox,
-	VALID_IBAN,
+	useNodeKit,
 } from './contract.helpers';
+import { VALID_IBAN } from '../fixtures/ibans';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 function sendSmsParameters(contractId: unknown, signatoryId: string) {
 	return { resource: 'signatory', operation: 'sendSms', contractId, signatoryId } as any;
@@ -130,7 +130,9 @@ describe('Signatory › Send SMS Code', () => {
 		});
 		expect(result.error?.description).toContain('at most 5 SMS codes per signatory and contract');
 		expect(await outboxSms()).toHaveLength(5);
-		expect(kit.sb.requestCount({ requestName: 'signatorySendSmsRequest', status: 429 })).toBe(1);
+		expect(kit.emulator.requestCount({ requestName: 'signatorySendSmsRequest', status: 429 })).toBe(
+			1,
+		);
 		expectNoSecret(result);
 	});
 
@@ -283,12 +285,12 @@ describe('Signatory › Sign', () => {
 		]);
 		expect((spaced.items[0].json as any).signatory.status).toBe('signed');
 
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const numeric = await kit.run(signParameters(byId(contract.id), bob.id, '={{ $json.code }}'), [
 			{ json: { code: 0 } },
 		]);
 		expect(numeric.error?.message).toBe('Item 0: "SMS Code" must be 4 to 8 digits');
-		expect(kit.sb.requests).toEqual([]);
+		expect(kit.emulator.requests).toEqual([]);
 	});
 
 	test('production: the code from the SMS (read in the control outbox) signs', async () => {
@@ -395,7 +397,7 @@ describe('Signatory › Sign', () => {
 			message: 'The signatory must pay the deposit on contrat-prive.com before signing',
 			httpCode: '422',
 		});
-		const paymentUrl = `${kit.sb.url}/sandbox/sign/${contract.id}/${chloe.id}`;
+		const paymentUrl = `${kit.emulator.url}/sandbox/sign/${contract.id}/${chloe.id}`;
 		expect(unpaid.error?.description).toContain(paymentUrl);
 		expect(unpaid.error?.description).toContain('Deposits cannot be paid through the API');
 		// The link is the signatory's page on the website.
@@ -437,7 +439,7 @@ describe('Signatory › Sign', () => {
 
 	test('a contract whose deadline passed (emulator clock advanced): expired, INVALID_STATE', async () => {
 		const contract = await createContractViaApi(kit, 'sandbox', { deadline: parisDate(0) });
-		kit.sb.clock.advance('P2D');
+		kit.emulator.clock.advance('P2D');
 		const result = await kit.run(
 			signParameters(byId(contract.id), contract.signatories[0].id, '0000'),
 			[{ json: {} }],
@@ -458,7 +460,7 @@ describe('Signatory › Sign', () => {
 		['an expression giving nothing', '={{ $json.missing }}', 'is empty'],
 	])('a bad code (%s) fails before any request', async (_case, code, problem) => {
 		const contract = await createContractViaApi(kit, 'sandbox');
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const result = await kit.run(
 			signParameters(byId(contract.id), contract.signatories[0].id, code),
 			[{ json: {} }],
@@ -466,21 +468,21 @@ describe('Signatory › Sign', () => {
 		expect(result.error?.name).toBe('NodeOperationError');
 		expect(result.error?.message).toBe(`Item 0: "SMS Code" ${problem}`);
 		expect(result.error?.description).toBeTruthy();
-		expect(kit.sb.requests).toEqual([]);
+		expect(kit.emulator.requests).toEqual([]);
 	});
 
 	test('an empty code typed in the field: n8n does not run the workflow (the field is required)', async () => {
 		const contract = await createContractViaApi(kit, 'sandbox');
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		await expect(
 			kit.run(signParameters(byId(contract.id), contract.signatories[0].id, ''), [{ json: {} }]),
 		).rejects.toThrow('The workflow has issues and cannot be executed');
-		expect(kit.sb.requests).toEqual([]);
+		expect(kit.emulator.requests).toEqual([]);
 	});
 
 	test('a bad code in a later item stops the node before the first item is sent', async () => {
 		const contract = await createContractViaApi(kit, 'sandbox');
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const result = await kit.run(
 			signParameters(byId(contract.id), '={{ $json.sid }}', '={{ $json.code }}'),
 			[
@@ -489,7 +491,7 @@ describe('Signatory › Sign', () => {
 			],
 		);
 		expect(result.error?.message).toBe('Item 1: "SMS Code" must be 4 to 8 digits');
-		expect(kit.sb.requests).toEqual([]);
+		expect(kit.emulator.requests).toEqual([]);
 		expect((await contractView(contract.id)).signatories.map((s: any) => s.status)).toEqual([
 			'pending',
 			'pending',
@@ -499,7 +501,7 @@ describe('Signatory › Sign', () => {
 	test('continueOnFail: error items keep their pairing, good items are signed', async () => {
 		const contract = await createContractViaApi(kit, 'sandbox');
 		const [alice, bob] = contract.signatories;
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const result = await kit.run(
 			signParameters(byId(contract.id), '={{ $json.sid }}', '={{ $json.code }}'),
 			[
@@ -535,7 +537,7 @@ describe('Signatory › Sign', () => {
 			},
 		]);
 		// The item with a bad code was never sent.
-		expect(kit.sb.requestCount({ requestName: 'signatorySignRequest' })).toBe(3);
+		expect(kit.emulator.requestCount({ requestName: 'signatorySignRequest' })).toBe(3);
 		expectNoSecret(result);
 	});
 

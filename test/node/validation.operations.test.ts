@@ -19,19 +19,18 @@ import type { INodeParameters } from 'n8n-workflow';
 import { makePdf, pdfFile } from '../fixtures/pdf';
 import type { Item } from './contract.helpers';
 import {
-	ALICE,
-	BOB,
 	byId,
 	createContractViaApi,
 	createParameters,
 	expectNoSecret,
 	leaseItem,
 	parisDate,
-	useNodeSandbox,
-	VALID_IBAN,
+	useNodeKit,
 } from './contract.helpers';
+import { VALID_IBAN } from '../fixtures/ibans';
+import { ALICE_TYPED, BOB_TYPED } from '../fixtures/people';
 
-const kit = useNodeSandbox();
+const kit = useNodeKit();
 
 type Operation =
 	| 'check'
@@ -777,7 +776,7 @@ add('create', 'wrong type', 'Reference an object', {
 });
 
 const bob = (field: string, bad: unknown, good: unknown) => ({
-	signatories: { signatory: [{ ...ALICE }, { ...BOB, [field]: onItem1(bad, good) }] },
+	signatories: { signatory: [{ ...ALICE_TYPED }, { ...BOB_TYPED, [field]: onItem1(bad, good) }] },
 });
 const bobField = (label: string) => `Item 1: "Signatories › Signatory 2 › ${label}"`;
 const emailRows: Array<[Kind, string, string]> = [
@@ -790,7 +789,7 @@ const emailRows: Array<[Kind, string, string]> = [
 ];
 for (const [kind, name, bad] of emailRows) {
 	add('create', kind, `e-mail: ${name}`, {
-		parameters: bob('email', bad, BOB.email),
+		parameters: bob('email', bad, BOB_TYPED.email),
 		message: `${bobField('Email')} is not a valid e-mail address: ${JSON.stringify(bad.length > 60 ? `${bad.slice(0, 57)}...` : bad)}`,
 	});
 }
@@ -809,7 +808,7 @@ const phoneRows: Array<[Kind, string, unknown, string]> = [
 ];
 for (const [kind, name, bad, problem] of phoneRows) {
 	add('create', kind, `phone: ${name}`, {
-		parameters: bob('phone', bad, BOB.phone),
+		parameters: bob('phone', bad, BOB_TYPED.phone),
 		message: `${bobField('Mobile Phone')} ${problem}`,
 	});
 }
@@ -832,13 +831,15 @@ for (const [kind, name, bad, problem] of depositRows) {
 	add('create', kind, `deposit: ${name}`, {
 		parameters: {
 			...withBank,
-			signatories: { signatory: [{ ...ALICE }, { ...BOB, deposit: onItem1Raw(bad, 0) }] },
+			signatories: {
+				signatory: [{ ...ALICE_TYPED }, { ...BOB_TYPED, deposit: onItem1Raw(bad, 0) }],
+			},
 		},
 		message: `${bobField('Deposit (EUR)')} ${problem}`,
 	});
 }
 const bank = (field: string, bad: unknown, good: unknown) => ({
-	signatories: { signatory: [{ ...ALICE, deposit: 100 }, { ...BOB }] },
+	signatories: { signatory: [{ ...ALICE_TYPED, deposit: 100 }, { ...BOB_TYPED }] },
 	bankAccount: { iban: VALID_IBAN, holder: 'SCI Les Tilleuls', [field]: onItem1(bad, good) },
 });
 add('create', 'format', 'IBAN with letters for check digits', {
@@ -880,19 +881,19 @@ add('create', 'format', 'Signatories Input "csv"', {
 	message: 'Item 1: "Signatories Input" must be one of "fields", "json", not "csv"',
 });
 add('create', 'empty', 'Signatories (JSON): an object without fields', {
-	parameters: { signatoriesInput: 'json', signatoriesJson: onItem1({}, [{ ...ALICE }]) },
+	parameters: { signatoriesInput: 'json', signatoriesJson: onItem1({}, [{ ...ALICE_TYPED }]) },
 	message: 'Item 1: "Signatories (JSON) › Signatory 1 › firstName" is empty',
 });
 add('create', 'null expression', 'Signatories (JSON): the text "null"', {
-	parameters: { signatoriesInput: 'json', signatoriesJson: onItem1('null', [{ ...ALICE }]) },
+	parameters: { signatoriesInput: 'json', signatoriesJson: onItem1('null', [{ ...ALICE_TYPED }]) },
 	message: 'Item 1: "Signatories (JSON)" is empty (null)',
 });
 add('create', 'empty', 'Signatories (JSON): only spaces', {
-	parameters: { signatoriesInput: 'json', signatoriesJson: onItem1('   ', [{ ...ALICE }]) },
+	parameters: { signatoriesInput: 'json', signatoriesJson: onItem1('   ', [{ ...ALICE_TYPED }]) },
 	message: 'Item 1: "Signatories (JSON)" is empty: give a list of signatories',
 });
 add('create', 'wrong type', 'Signatories (fields): an e-mail resolving to a list', {
-	parameters: bob('email', ['bob@example.com'], BOB.email),
+	parameters: bob('email', ['bob@example.com'], BOB_TYPED.email),
 	message: `${bobField('Email')} must be text, not a list`,
 });
 add('create', 'wrong type', 'Notify Signatories as "yes"', {
@@ -970,7 +971,7 @@ describe('bad input on every operation: refused before any API call', () => {
 			};
 
 			// Without Continue On Fail: the error names item 1 and the field; nothing was sent.
-			kit.sb.resetRequestLog();
+			kit.emulator.resetRequestLog();
 			const stopped = await kit.run(parameters, await items());
 			expect(stopped.error?.name).toBe('NodeOperationError');
 			if (typeof row.message === 'string') expect(stopped.error?.message).toBe(row.message);
@@ -978,13 +979,13 @@ describe('bad input on every operation: refused before any API call', () => {
 			const itemIndex = Number(/^Item (\d+):/.exec(stopped.error!.message)?.[1]);
 			expect(stopped.error?.context?.itemIndex).toBe(itemIndex);
 			expect(stopped.items).toEqual([]);
-			const requests = kit.sb.requestCount();
+			const requests = kit.emulator.requestCount();
 			expect(requests).toBe(0);
 			expectNoSecret(stopped);
 
 			// With Continue On Fail: an error item for the bad item, the other item processed, and
 			// only its requests sent.
-			kit.sb.resetRequestLog();
+			kit.emulator.resetRequestLog();
 			const continued = await kit.run(parameters, await items(), { continueOnFail: true });
 			expect(continued.error).toBeUndefined();
 			expect(continued.items).toHaveLength(2);
@@ -992,8 +993,8 @@ describe('bad input on every operation: refused before any API call', () => {
 			const good = continued.items.find((item) => (item.pairedItem as any).item !== itemIndex)!;
 			expect(bad.json.error).toBe(stopped.error?.message);
 			expect(good.json.error).toBeUndefined();
-			expect(kit.sb.requestCount()).toBe(row.requests ?? 1);
-			expect(kit.sb.requests.every((request) => request.status === 200)).toBe(true);
+			expect(kit.emulator.requestCount()).toBe(row.requests ?? 1);
+			expect(kit.emulator.requests.every((request) => request.status === 200)).toBe(true);
 			expectNoSecret(continued);
 
 			measured.push({
@@ -1001,7 +1002,7 @@ describe('bad input on every operation: refused before any API call', () => {
 				kind: row.kind,
 				name: row.name,
 				requests,
-				continueOnFailRequests: kit.sb.requestCount(),
+				continueOnFailRequests: kit.emulator.requestCount(),
 			});
 		},
 	);

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { runPoll } from '../helpers/poll';
-import { ALL_EVENTS, KEYS, nodeData } from './trigger.helpers';
+import { ALL_EVENTS, nodeData } from './trigger.helpers';
+import { KEYS } from '../fixtures/accounts';
 
 async function firstPoll(baseUrl: string) {
 	const staticData = {};

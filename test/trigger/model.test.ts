@@ -9,10 +9,10 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { addDays, parisDate } from '../sandbox/clock';
-import { ALL_EVENTS, N8nInstance, nodeData, useTriggerSandbox } from './trigger.helpers';
+import { addDays, parisDate } from '../emulator/clock';
+import { ALL_EVENTS, N8nInstance, nodeData, useTriggerKit } from './trigger.helpers';
 
-const kit = useTriggerSandbox();
+const kit = useTriggerKit();
 
 /** mulberry32: small, seeded, good enough to pick actions. */
 function prng(seed: number): () => number {
@@ -91,8 +91,8 @@ async function runModel(seed: number, options: ModelOptions) {
 	const open = new Set<string>(); // draft or pending, as far as the test knows
 	const drafts = new Set<string>();
 
-	const tick = () => kit.sb.clock.advance(1000 + Math.floor(random() * 5000));
-	const today = () => parisDate(kit.sb.clock.now().getTime());
+	const tick = () => kit.emulator.clock.advance(1000 + Math.floor(random() * 5000));
+	const today = () => parisDate(kit.emulator.clock.now().getTime());
 
 	async function create() {
 		const submit = chance(0.7);
@@ -151,7 +151,7 @@ async function runModel(seed: number, options: ModelOptions) {
 			if (await attempt('POST', '', id, 'contractCancelRequest')) open.delete(id);
 		} else if (roll < 0.8) {
 			// Time passes: deadlines end at midnight in Paris, drafts and pending contracts expire.
-			kit.sb.clock.advance(10 * 60_000 + Math.floor(random() * 20 * 3600_000));
+			kit.emulator.clock.advance(10 * 60_000 + Math.floor(random() * 20 * 3600_000));
 		}
 		tick();
 	}
@@ -169,7 +169,7 @@ async function runModel(seed: number, options: ModelOptions) {
 		...(options.labelContains ? { filters: { labelContains: options.labelContains } } : {}),
 		options: { downloadSignedDocument: options.downloadSignedDocument, timeout: 1 },
 	});
-	const activatedAt = kit.sb.clock.now().getTime();
+	const activatedAt = kit.emulator.clock.now().getTime();
 	expect((await n8n.activate()).items).toBeNull();
 	tick();
 

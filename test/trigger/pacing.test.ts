@@ -8,7 +8,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { isPollDue } from '../../nodes/ContratPrive/trigger/pacing';
 import { runPoll } from '../helpers/poll';
-import { KEYS } from './trigger.helpers';
+import { KEYS } from '../fixtures/accounts';
 
 const MINUTE = 60_000;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();

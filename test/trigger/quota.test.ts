@@ -2,13 +2,13 @@
  * The cost of a poll does not grow with the account's history: 10,000 contracts of which 200
  * are draft or pending. Requests are counted by the emulator.
  */
-import { DEMO_ACCOUNTS } from '../sandbox';
-import { ALL_EVENTS, contractEventsOf, nodeData, useTriggerSandbox } from './trigger.helpers';
+import { DEMO_ACCOUNTS } from '../emulator';
+import { ALL_EVENTS, contractEventsOf, nodeData, useTriggerKit } from './trigger.helpers';
 
-const kit = useTriggerSandbox();
+const kit = useTriggerKit();
 
 function seed(count: number, status: string, createdFrom: string): string[] {
-	return kit.sb.seed({
+	return kit.emulator.seed({
 		platform: 'sandbox',
 		apiUser: DEMO_ACCOUNTS.sandbox.apiUser,
 		count,
@@ -27,17 +27,17 @@ test('10,000 contracts, 200 open: 3 requests per quiet poll, at most 1 more per 
 	const n8n = kit.instance({ events: ALL_EVENTS });
 	const costs: Record<string, number> = {};
 	const measure = async (name: string) => {
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const result = await n8n.poll();
 		expect(result.error).toBeUndefined();
-		costs[name] = kit.sb.requestCount();
+		costs[name] = kit.emulator.requestCount();
 		return result;
 	};
 
-	kit.sb.resetRequestLog();
+	kit.emulator.resetRequestLog();
 	const activation = await n8n.activate();
 	expect(activation.items).toBeNull();
-	costs.activation = kit.sb.requestCount();
+	costs.activation = kit.emulator.requestCount();
 	expect(costs.activation).toBeLessThanOrEqual(3);
 
 	const data = () => nodeData(n8n.memory);
@@ -85,7 +85,7 @@ test('10,000 contracts, 200 open: 3 requests per quiet poll, at most 1 more per 
 	await kit.validate(drafts[6]);
 	const another = await kit.create({ submit: false });
 	// Distinct creation times, so that the newest one is a single contract (asserted below).
-	kit.sb.clock.advance(1000);
+	kit.emulator.clock.advance(1000);
 	const finished = await kit.create();
 	await kit.cancel(finished.id);
 	const many = await measure('eight changes');

@@ -5,9 +5,9 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { runPoll } from '../helpers/poll';
-import { ALL_EVENTS, useTriggerSandbox } from './trigger.helpers';
+import { ALL_EVENTS, useTriggerKit } from './trigger.helpers';
 
-const kit = useTriggerSandbox();
+const kit = useTriggerKit();
 
 async function firstPoll(typeVersion: number, options: INodeParameters) {
 	const started = Date.now();

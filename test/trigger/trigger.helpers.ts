@@ -12,22 +12,17 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import type { Platform } from '../emulator';
+import type { EmulatorKit, Reply } from '../helpers/emulator-kit';
+import { extendKit, useEmulator } from '../helpers/emulator-kit';
 import type { RunPollResult } from '../helpers/poll';
 import { runPoll } from '../helpers/poll';
-import type { Platform, Sandbox } from '../sandbox';
-import { DEMO_ACCOUNTS, startSandbox } from '../sandbox';
-import { TINY_PDF_B64 } from '../sandbox/testkit';
+import { KEYS } from '../fixtures/accounts';
+import { numberedPerson } from '../fixtures/people';
+import { TINY_PDF_B64 } from '../fixtures/pdf';
 
 export const START = '2026-12-01T09:00:00.000Z';
 export const DEADLINE = '2026-12-31';
-
-export const KEYS: Record<Platform, { apiUser: string; apiKey: string }> = {
-	sandbox: { apiUser: DEMO_ACCOUNTS.sandbox.apiUser, apiKey: DEMO_ACCOUNTS.sandbox.apiKey },
-	production: {
-		apiUser: DEMO_ACCOUNTS.production.apiUser,
-		apiKey: DEMO_ACCOUNTS.production.apiKey,
-	},
-};
 
 const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -39,20 +34,9 @@ export interface NewContract {
 	submit?: boolean;
 }
 
-export interface TriggerSandbox {
-	readonly sb: Sandbox;
-	credentials(platform?: Platform): {
-		platform: 'custom';
-		baseUrl: string;
-		apiUser: string;
-		apiKey: string;
-	};
-	api(
-		name: string,
-		body: Record<string, unknown>,
-		platform?: Platform,
-	): Promise<{ status: number; body: any }>;
-	control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+export interface TriggerKit extends Omit<EmulatorKit, 'api'> {
+	/** An API request with the demo keys of `platform` (default sandbox). */
+	api(name: string, body: Record<string, unknown>, platform?: Platform): Promise<Reply>;
 	create(contract?: NewContract, platform?: Platform): Promise<any>;
 	validate(contractId: string): Promise<void>;
 	sign(contractId: string, signatoryId: string): Promise<void>;
@@ -71,68 +55,23 @@ export interface TriggerSandbox {
 	instance(parameters: INodeParameters, platform?: Platform): N8nInstance;
 }
 
-/** One emulator per test file; state emptied, clock and request log reset before each test. */
-export function useTriggerSandbox(start: string = START): TriggerSandbox {
-	let sandbox: Sandbox | undefined;
-	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0, now: start });
-	});
-	afterAll(async () => {
-		await sandbox?.close();
-	});
-	beforeEach(() => {
-		sandbox!.reset();
-		sandbox!.clock.set(start);
-	});
-	afterEach(() => {
-		expect(sandbox!.internalErrors).toEqual([]);
-	});
+const expectOk = (what: string, result: Reply) => {
+	if (result.status !== 200)
+		throw new Error(`${what}: ${result.status} ${JSON.stringify(result.body)}`);
+};
 
-	const api = async (
-		name: string,
-		body: Record<string, unknown>,
-		platform: Platform = 'sandbox',
-	) => {
-		const response = await fetch(`${sandbox!.baseUrls[platform]}/${name}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ ...KEYS[platform], ...body }),
-		});
-		return { status: response.status, body: (await response.json()) as any };
-	};
-	const control = async (method: string, path: string, body?: unknown) => {
-		const response = await fetch(`${sandbox!.url}/_control${path}`, {
-			method,
-			headers: body === undefined ? {} : { 'content-type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		return { status: response.status, body: (await response.json()) as any };
-	};
-	const expectOk = (what: string, result: { status: number; body: any }) => {
-		if (result.status !== 200)
-			throw new Error(`${what}: ${result.status} ${JSON.stringify(result.body)}`);
-	};
-	const credentials = (platform: Platform = 'sandbox') => ({
-		platform: 'custom' as const,
-		baseUrl: sandbox!.baseUrls[platform],
-		...KEYS[platform],
-	});
+/** The base kit on a virtual clock set to `start` before each test, and the trigger's polls. */
+export function useTriggerKit(start: string = START): TriggerKit {
+	const base = useEmulator({ now: start, failOnInternalErrors: true });
+	const { control, credentials } = base;
+	const api = async (name: string, body: Record<string, unknown>, platform: Platform = 'sandbox') =>
+		await base.api(platform, name, body, KEYS[platform]);
 
-	const kit: TriggerSandbox = {
-		get sb() {
-			return sandbox!;
-		},
-		credentials,
+	const kit: TriggerKit = extendKit(base, {
 		api,
-		control,
-		async create(contract = {}, platform = 'sandbox') {
+		async create(contract: NewContract = {}, platform: Platform = 'sandbox') {
 			const count = contract.signatories ?? 1;
-			const signatories = Array.from({ length: count }, (_, i) => ({
-				firstName: `First${i + 1}`,
-				lastName: `Last${i + 1}`,
-				email: `signatory${i + 1}@example.com`,
-				phone: `+3361234567${i % 10}`,
-			}));
+			const signatories = Array.from({ length: count }, (_, i) => numberedPerson(i + 1));
 			const details: Record<string, unknown> = {
 				label: contract.label ?? 'Bail meublé - Lyon',
 				lang: 'fr',
@@ -153,25 +92,25 @@ export function useTriggerSandbox(start: string = START): TriggerSandbox {
 			expectOk('create', result);
 			return result.body.contract;
 		},
-		async validate(contractId) {
+		async validate(contractId: string) {
 			expectOk('validate', await control('POST', `/contracts/${contractId}/validate`));
 		},
-		async sign(contractId, signatoryId) {
+		async sign(contractId: string, signatoryId: string) {
 			expectOk(
 				'sign',
 				await control('POST', `/contracts/${contractId}/signatories/${signatoryId}/sign`),
 			);
 		},
-		async signAll(contractId) {
+		async signAll(contractId: string) {
 			const view = await kit.view(contractId);
 			for (const signatory of view.signatories) {
 				if (signatory.status === 'pending') await kit.sign(contractId, signatory.id);
 			}
 		},
-		async cancel(contractId, platform = 'sandbox') {
+		async cancel(contractId: string, platform: Platform = 'sandbox') {
 			expectOk('cancel', await api('contractCancelRequest', { contractId }, platform));
 		},
-		async fault(kind, options = {}) {
+		async fault(kind: string, options: { count?: number; requestName?: string } = {}) {
 			expectOk(
 				'fault',
 				await control('POST', '/faults', {
@@ -181,12 +120,12 @@ export function useTriggerSandbox(start: string = START): TriggerSandbox {
 				}),
 			);
 		},
-		async view(contractId) {
+		async view(contractId: string) {
 			const result = await control('GET', `/contracts/${contractId}`);
 			expectOk('view', result);
 			return result.body.contract;
 		},
-		async poll(parameters, options = {}) {
+		async poll(parameters: INodeParameters, options: Parameters<TriggerKit['poll']>[1] = {}) {
 			return await runPoll({
 				node: { parameters },
 				credentials: credentials(options.platform),
@@ -194,7 +133,7 @@ export function useTriggerSandbox(start: string = START): TriggerSandbox {
 				mode: options.mode ?? 'trigger',
 			});
 		},
-		instance(parameters, platform = 'sandbox') {
+		instance(parameters: INodeParameters, platform: Platform = 'sandbox') {
 			return new N8nInstance((staticData, activation) =>
 				runPoll({
 					node: { parameters },
@@ -205,7 +144,7 @@ export function useTriggerSandbox(start: string = START): TriggerSandbox {
 				}),
 			);
 		},
-	};
+	});
 	return kit;
 }
 

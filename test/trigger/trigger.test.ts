@@ -4,17 +4,11 @@
  */
 import { runPoll } from '../helpers/poll';
 import { readBinary } from '../helpers/run-workflow';
-import { pdfPages } from '../sandbox/testkit';
-import {
-	ALL_EVENTS,
-	KEYS,
-	contractEventsOf,
-	eventsOf,
-	nodeData,
-	useTriggerSandbox,
-} from './trigger.helpers';
+import { ALL_EVENTS, contractEventsOf, eventsOf, nodeData, useTriggerKit } from './trigger.helpers';
+import { KEYS } from '../fixtures/accounts';
+import { pdfPages } from '../fixtures/pdf';
 
-const kit = useTriggerSandbox();
+const kit = useTriggerKit();
 
 const params = (events: string[] = ALL_EVENTS, extra: Record<string, unknown> = {}) => ({
 	events,
@@ -120,7 +114,7 @@ describe('events', () => {
 
 		const toExpire = await kit.create({ deadline: '2026-12-02' });
 		await n8n.poll();
-		kit.sb.clock.set('2026-12-03T08:00:00Z');
+		kit.emulator.clock.set('2026-12-03T08:00:00Z');
 		const expired = await n8n.poll();
 		expect(contractEventsOf(expired)).toEqual([`${toExpire.id} contractExpired`]);
 		expect((expired.items![0][0].json as any).contract).toMatchObject({
@@ -138,7 +132,7 @@ describe('events', () => {
 		const sentThenExpired = await kit.create({ submit: false, deadline: '2026-12-02' });
 		expect(eventsOf(await n8n.poll())).toEqual(['contractCreated', 'contractCreated']);
 		await kit.validate(sentThenExpired.id);
-		kit.sb.clock.set('2026-12-03T08:00:00Z');
+		kit.emulator.clock.set('2026-12-03T08:00:00Z');
 		expect(contractEventsOf(await n8n.poll())).toEqual([
 			`${draft.id} contractExpired`,
 			`${sentThenExpired.id} contractSent`,
@@ -152,7 +146,7 @@ describe('events', () => {
 		const draft = await kit.create({ submit: false, deadline: '2026-12-02' });
 		await kit.create({ submit: false, deadline: '2026-12-02' }); // expires without being sent
 		await kit.validate(draft.id);
-		kit.sb.clock.set('2026-12-03T08:00:00Z');
+		kit.emulator.clock.set('2026-12-03T08:00:00Z');
 		expect(contractEventsOf(await n8n.poll())).toEqual([`${draft.id} contractSent`]);
 	});
 
@@ -162,9 +156,9 @@ describe('events', () => {
 		await n8n.activate();
 		const [a, b, c] = contract.signatories;
 		await kit.sign(contract.id, c.id);
-		kit.sb.clock.advance('PT1M');
+		kit.emulator.clock.advance('PT1M');
 		await kit.sign(contract.id, a.id);
-		kit.sb.clock.advance('PT1M');
+		kit.emulator.clock.advance('PT1M');
 		await kit.sign(contract.id, b.id);
 		const result = await n8n.poll();
 		expect(eventsOf(result)).toEqual([
@@ -222,7 +216,7 @@ describe('events', () => {
 
 describe('ties on createdAt', () => {
 	const seed = (count: number, status: string, createdFrom: string) =>
-		kit.sb.seed({
+		kit.emulator.seed({
 			platform: 'sandbox',
 			apiUser: KEYS.sandbox.apiUser,
 			count,
@@ -238,13 +232,13 @@ describe('ties on createdAt', () => {
 			seed(101, 'draft', '2026-11-20T00:00:00.000Z'),
 		];
 		const n8n = kit.instance(params());
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		await n8n.activate();
 		expect(Object.keys(nodeData(n8n.memory).activeContracts as object).sort()).toEqual(
 			groups.flat().sort(),
 		);
 		// The newest contracts, then 4 pages for 303 open contracts.
-		expect(kit.sb.requestCount()).toBe(1 + 4);
+		expect(kit.emulator.requestCount()).toBe(1 + 4);
 		expect(nodeData(n8n.memory).idsAtNewestCreatedAt).toEqual(groups.map((ids) => ids[100]).sort());
 		expect((await n8n.poll()).items).toBeNull();
 	});
@@ -352,10 +346,10 @@ describe('restarts and failures', () => {
 
 		// The signed contract left the active set: it is read in details, and that read fails.
 		await kit.fault('500', { requestName: 'contractDetailRequest' });
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const failed = await n8n.poll();
 		expect(failed.items).toBeNull();
-		expect(kit.sb.requestCount({ requestName: 'contractListRequest', status: 200 })).toBe(2);
+		expect(kit.emulator.requestCount({ requestName: 'contractListRequest', status: 200 })).toBe(2);
 		const { consecutiveFailures, ...rest } = nodeData(n8n.memory);
 		expect(consecutiveFailures).toBe(1);
 		expect(JSON.stringify(rest)).toBe(before);
@@ -438,7 +432,7 @@ describe('signed document', () => {
 		const fresh = await kit.create({ label: 'Fresh' });
 		await kit.signAll(fresh.id);
 
-		kit.sb.resetRequestLog();
+		kit.emulator.resetRequestLog();
 		const result = await n8n.poll();
 		expect(result.error).toBeUndefined();
 		expect(contractEventsOf(result)).toEqual([
@@ -460,8 +454,8 @@ describe('signed document', () => {
 		}
 		for (const item of items) expect(JSON.stringify(item.json)).not.toContain('JVBERi0');
 		// One details request per signed contract: the tracked one read in details directly.
-		expect(kit.sb.requestCount({ requestName: 'contractDetailRequest' })).toBe(2);
-		expect(kit.sb.requestCount()).toBe(2 + 2);
+		expect(kit.emulator.requestCount({ requestName: 'contractDetailRequest' })).toBe(2);
+		expect(kit.emulator.requestCount()).toBe(2 + 2);
 	});
 });
 

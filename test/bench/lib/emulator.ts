@@ -1,19 +1,16 @@
 /**
  * The emulator in its own process (so that its memory and CPU stay out of the measurements),
- * started from the same entry point as `npm run sandbox`, and a small client of its control API.
+ * started from the same entry point as `npm run emulator`, and a small client of its control API.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-import { DEMO_ACCOUNTS } from '../../sandbox/store';
+import { SANDBOX_KEYS } from '../../fixtures/accounts';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-export const SANDBOX_KEYS = {
-	apiUser: DEMO_ACCOUNTS.sandbox.apiUser,
-	apiKey: DEMO_ACCOUNTS.sandbox.apiKey,
-};
+export { SANDBOX_KEYS };
 
 export interface SeedRequest {
 	count: number;
@@ -119,11 +116,11 @@ export interface EmulatorProcess {
 	close(): Promise<void>;
 }
 
-/** `tsx test/sandbox/cli.ts --port 0` in a child process; resolves once it listens. */
+/** `tsx test/emulator/cli.ts --port 0` in a child process; resolves once it listens. */
 export async function startEmulatorProcess(): Promise<EmulatorProcess> {
 	const child: ChildProcess = spawn(
 		process.execPath,
-		['--max-old-space-size=4096', '--import', 'tsx', 'test/sandbox/cli.ts', '--port', '0'],
+		['--max-old-space-size=4096', '--import', 'tsx', 'test/emulator/cli.ts', '--port', '0'],
 		{ cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
 	);
 	let output = '';

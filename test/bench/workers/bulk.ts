@@ -8,7 +8,7 @@ import axios from 'axios';
 import type { BinaryDataMode } from '../../helpers';
 import { INPUT_NODE_NAME, runNode, runWorkflow } from '../../helpers';
 import { SANDBOX_KEYS } from '../lib/emulator';
-import { distinctPdfs } from '../lib/pdf';
+import { distinctPdfs } from '../../fixtures/pdf';
 import type { PhaseResult } from './common';
 import {
 	FLOOR_TYPE,

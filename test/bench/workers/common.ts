@@ -9,6 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { EmulatorClient } from '../lib/emulator';
 import { PeakTracker, settledRss } from '../lib/memory';
+import { ALICE, ALICE_TYPED, BOB, BOB_TYPED } from '../../fixtures/people';
 
 export const MARKER_TYPE = 'bench.marker';
 export const MARKER_NAME = 'Start Measuring';
@@ -141,15 +142,9 @@ export function deadlineIn(days: number): string {
 	return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-export const SIGNATORIES = [
-	{ firstName: 'Alice', lastName: 'Martin', email: 'alice@example.com', phone: '06 12 34 56 78' },
-	{ firstName: 'Bob', lastName: 'Durand', email: 'bob@example.com', phone: '+33 7 98 76 54 32' },
-];
+export const SIGNATORIES = [ALICE_TYPED, BOB_TYPED];
 /** The same signatories as the node sends them (phones in E.164). */
-export const WIRE_SIGNATORIES = [
-	{ firstName: 'Alice', lastName: 'Martin', email: 'alice@example.com', phone: '+33612345678' },
-	{ firstName: 'Bob', lastName: 'Durand', email: 'bob@example.com', phone: '+33798765432' },
-];
+export const WIRE_SIGNATORIES = [ALICE, BOB];
 export const LABEL = 'Bail meublé - Lyon';
 export const MESSAGE = 'Merci de signer le bail';
 
@@ -164,7 +159,7 @@ export function createParameters(signatories = 2): INodeParameters {
 		binaryPropertyName: 'data',
 		signatoriesInput: 'fields',
 		signatories: {
-			signatory: SIGNATORIES.slice(0, signatories).map((s) => ({ ...s, deposit: 0 })),
+			signatory: SIGNATORIES.slice(0, signatories).map((s) => ({ ...s })),
 		},
 		action: 'send',
 		message: MESSAGE,

@@ -6,11 +6,10 @@
  */
 import axios from 'axios';
 
-import { makePdf } from '../../fixtures/pdf';
+import { makePdf, signablePdfOfSize } from '../../fixtures/pdf';
 import type { BinaryDataMode } from '../../helpers';
 import { INPUT_NODE_NAME, runNode, runWorkflow } from '../../helpers';
 import { SANDBOX_KEYS } from '../lib/emulator';
-import { signablePdfOfSize } from '../lib/pdf';
 import type { PhaseResult } from './common';
 import {
 	MARKER_NAME,

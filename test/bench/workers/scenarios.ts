@@ -4,9 +4,8 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { makePdf } from '../../fixtures/pdf';
+import { distinctPdfs, makePdf } from '../../fixtures/pdf';
 import { INPUT_NODE_NAME, runNode, runWorkflow } from '../../helpers';
-import { distinctPdfs } from '../lib/pdf';
 import { createParameters, emulator } from './common';
 
 export interface ScenarioJob {

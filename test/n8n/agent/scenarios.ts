@@ -7,12 +7,12 @@
  */
 import * as assert from 'node:assert/strict';
 
-import { DEMO_ACCOUNTS } from '../../sandbox';
+import { DEMO_ACCOUNTS } from '../../emulator';
 import type { Ctx, Scenario } from '../e2e';
 import type { CredentialImport } from '../n8n-cli';
 import { exportNodes, freePort, importCredentials, importWorkflow, nodeOutput } from '../n8n-cli';
 import { EXAMPLES, loadExample } from '../examples';
-import { createBody, SANDBOX } from '../../sandbox/testkit';
+import { createBody } from '../../emulator/testkit';
 import { contratPrive, httpDownload, manualTrigger } from '../workflows';
 import type { Answer, ModelRequest, ModelServer, Script, ToolOutput } from './model-server';
 import { startModelServer } from './model-server';
@@ -25,15 +25,10 @@ import {
 	chatModelApi,
 	TOOLS,
 } from './workflow';
+import { SANDBOX_KEYS, SECRETS } from '../../fixtures/accounts';
 
 /** What the chat model credential holds: our server's URL and a key of its own. */
 export const CHAT_MODEL_API_KEY = 'sk-scripted-model-not-a-real-key';
-
-const SECRETS = [
-	DEMO_ACCOUNTS.sandbox.apiKey,
-	DEMO_ACCOUNTS.production.apiKey,
-	DEMO_ACCOUNTS.otherSandbox.apiKey,
-];
 
 type Ref = { id: string; name: string };
 
@@ -663,7 +658,7 @@ async function createContractDirectly(ctx: Ctx, reference: string): Promise<void
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({
-			...SANDBOX,
+			...SANDBOX_KEYS,
 			...createBody({
 				contract: { label: 'Lease - 12 rue des Lilas, Lyon', reference, deadline },
 				signatories: [

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { INodeTypeDescription } from 'n8n-workflow';
 import type { Page } from 'playwright-core';
 
-import { DEMO_ACCOUNTS } from '../../sandbox';
+import { DEMO_ACCOUNTS } from '../../emulator';
 import type { Ctx, Scenario } from '../e2e';
 import { EXAMPLES, loadExample } from '../examples';
 import type { ExampleName } from '../examples';

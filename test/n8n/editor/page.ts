@@ -7,7 +7,7 @@ import * as path from 'node:path';
 
 import type { Locator, Page } from 'playwright-core';
 
-import { DEMO_ACCOUNTS } from '../../sandbox';
+import { DEMO_ACCOUNTS } from '../../emulator';
 import { ICON_PATH } from './browser';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');

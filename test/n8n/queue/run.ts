@@ -22,8 +22,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { Sandbox } from '../../sandbox';
-import { DEMO_ACCOUNTS, startSandbox } from '../../sandbox';
+import type { Emulator } from '../../emulator';
+import { DEMO_ACCOUNTS, startEmulator } from '../../emulator';
 import { ensureN8n } from '../ensure-n8n';
 import { EXAMPLES, localCredential, loadExample } from '../examples';
 import { npmPack } from '../n8n-cli';
@@ -52,7 +52,7 @@ const BATCH = Math.max(10, Math.round(100 / SCALE));
 const SECRETS = [DEMO_ACCOUNTS.sandbox.apiKey, DEMO_ACCOUNTS.production.apiKey];
 
 interface Ctx {
-	sb: Sandbox;
+	sb: Emulator;
 	pg: Postgres;
 	cluster: QueueCluster;
 }
@@ -728,7 +728,7 @@ async function main(): Promise<void> {
 		: scenarios;
 	const results: Result[] = [];
 	let setupError: string | undefined;
-	let sb: Sandbox | undefined;
+	let sb: Emulator | undefined;
 	let pg: Postgres | undefined;
 	let redis: Redis | undefined;
 	let cluster: QueueCluster | undefined;
@@ -753,7 +753,7 @@ async function main(): Promise<void> {
 		const rt = await ensureN8n();
 		log('packing the package');
 		const tarball = npmPack(REPO, tmp);
-		sb = await startSandbox({ port: 0 });
+		sb = await startEmulator({ port: 0 });
 		pg = await startPostgres(SI_DATABASE);
 		redis = await startRedis();
 		await pg.sql(EMPLOYEES_TABLE, SI_DATABASE);

@@ -4,26 +4,21 @@
  * (limits, locks, deadline, cancelled contracts) seen from the pages.
  */
 import { DEMO_ACCOUNTS } from '../index';
-import {
-	ALICE,
-	BOB,
-	Kit,
-	PROD,
-	TINY_PDF,
-	VALID_IBAN,
-	createContract,
-	useSandbox,
-} from '../testkit';
+import { ApiKit, createContract, useApiKit } from '../testkit';
+import { PRODUCTION_KEYS } from '../../fixtures/accounts';
+import { VALID_IBAN } from '../../fixtures/ibans';
+import { TINY_PDF } from '../../fixtures/pdf';
+import { ALICE, BOB_SPACED_PHONE } from '../../fixtures/people';
 
-const kit = useSandbox();
+const kit = useApiKit();
 
 afterEach(() => {
-	expect(kit.sb.internalErrors).toEqual([]);
+	expect(kit.emulator.internalErrors).toEqual([]);
 });
 
 const DEPOSIT = {
 	contract: { bankAccount: { iban: VALID_IBAN, holder: 'SCI Les Tilleuls' } },
-	signatories: [{ ...BOB, deposit: 250 }],
+	signatories: [{ ...BOB_SPACED_PHONE, deposit: 250 }],
 };
 
 interface Page {
@@ -39,7 +34,7 @@ interface Page {
 /** A browser-like client: keeps cookies, follows the 303 of a form post. */
 class Browser {
 	private cookies = new Map<string, string>();
-	constructor(private readonly k: Kit) {}
+	constructor(private readonly k: ApiKit) {}
 
 	private remember(headers: Headers): void {
 		for (const c of headers.getSetCookie()) {
@@ -57,7 +52,7 @@ class Browser {
 	}
 
 	async get(path: string, accept = 'text/html'): Promise<Page> {
-		const r = await fetch(`${this.k.sb.url}${path}`, {
+		const r = await fetch(`${this.k.emulator.url}${path}`, {
 			headers: { accept, ...this.cookieHeader() },
 			redirect: 'manual',
 		});
@@ -79,11 +74,11 @@ class Browser {
 		form: Record<string, string> = {},
 		headers: Record<string, string> = {},
 	): Promise<Page> {
-		const r = await fetch(`${this.k.sb.url}${path}`, {
+		const r = await fetch(`${this.k.emulator.url}${path}`, {
 			method: 'POST',
 			headers: {
 				'content-type': 'application/x-www-form-urlencoded',
-				origin: this.k.sb.url,
+				origin: this.k.emulator.url,
 				...this.cookieHeader(),
 				...headers,
 			},
@@ -127,10 +122,10 @@ describe('home page', () => {
 		expect(json.headers.get('content-type')).toContain('application/json');
 		expect(JSON.parse(json.text)).toEqual({
 			name: 'Contrat-Privé local emulator',
-			dashboard: `${kit.sb.url}/`,
-			sandbox: `${kit.sb.url}/sandbox/api`,
-			production: `${kit.sb.url}/production/api`,
-			control: `${kit.sb.url}/_control`,
+			dashboard: `${kit.emulator.url}/`,
+			sandbox: `${kit.emulator.url}/sandbox/api`,
+			production: `${kit.emulator.url}/production/api`,
+			control: `${kit.emulator.url}/_control`,
 		});
 		const page = await b.get('/');
 		expect(page.status).toBe(200);
@@ -140,7 +135,7 @@ describe('home page', () => {
 			expect(page.text).toContain(`href="/${a.platform}/dashboard/${a.apiUser}"`);
 			expect(page.text).toContain(a.name);
 		}
-		const css = await fetch(`${kit.sb.url}/_website/style.css`);
+		const css = await fetch(`${kit.emulator.url}/_website/style.css`);
 		expect(css.headers.get('content-type')).toContain('text/css');
 		expect(page.text).not.toMatch(/(src|href)="(https?:)?\/\//);
 	});
@@ -203,13 +198,13 @@ describe('signing page', () => {
 				`<iframe[^>]*src="${signPath(c)}/document"[^>]*title="Document to sign: bail.pdf"`,
 			),
 		);
-		const pdf = await fetch(`${kit.sb.url}${signPath(c)}/document`);
+		const pdf = await fetch(`${kit.emulator.url}${signPath(c)}/document`);
 		expect(pdf.headers.get('content-type')).toBe('application/pdf');
 		expect(pdf.headers.get('content-disposition')).toBe(
 			`inline; filename="bail.pdf"; filename*=UTF-8''bail.pdf`,
 		);
 		expect(Buffer.from(await pdf.arrayBuffer()).equals(TINY_PDF)).toBe(true);
-		const annex = await fetch(`${kit.sb.url}${signPath(c)}/annexes/1?download=1`);
+		const annex = await fetch(`${kit.emulator.url}${signPath(c)}/annexes/1?download=1`);
 		expect(annex.headers.get('content-disposition')).toBe(
 			`attachment; filename="annexe _tat des lieux.pdf"; filename*=UTF-8''annexe%20%C3%A9tat%20des%20lieux.pdf`,
 		);
@@ -261,7 +256,7 @@ describe('signing page', () => {
 		page = await b.post(`${p}/code`);
 		expect(page.at).toBe(`${p}#sign`);
 		expect(page.flash).toBe('Sandbox: no SMS was sent. Your code is 0000.');
-		expect(kit.sb.outbox().sms).toEqual([]);
+		expect(kit.emulator.outbox().sms).toEqual([]);
 
 		expect((await b.post(`${p}/sign`, { code: '12' })).flash).toBe(
 			'Enter the code you received: 4 to 8 digits.',
@@ -289,7 +284,7 @@ describe('signing page', () => {
 		expect(d.log.find((l: any) => l.event === 'signed').detail).toBe(
 			'signed on the website with the SMS code',
 		);
-		const signed = await fetch(`${kit.sb.url}${p}/document/signed`);
+		const signed = await fetch(`${kit.emulator.url}${p}/document/signed`);
 		expect(signed.headers.get('content-type')).toBe('application/pdf');
 		expect(
 			Buffer.from(await signed.arrayBuffer())
@@ -302,14 +297,19 @@ describe('signing page', () => {
 	});
 
 	it('production: the code is in the outbox; 5 wrong codes lock; 5 SMS at most', async () => {
-		const c = await createContract(kit, 'production', { signatories: [ALICE, BOB] }, PROD);
+		const c = await createContract(
+			kit,
+			'production',
+			{ signatories: [ALICE, BOB_SPACED_PHONE] },
+			PRODUCTION_KEYS,
+		);
 		const b = new Browser(kit);
 		const p = signPath(c, 0, 'production');
 		let page = await b.post(`${p}/code`);
 		expect(page.flash).toBe(
 			'A code was sent by SMS to +33 •• •• •• 78 (4 of 5 SMS left). Emulator: read it in the outbox.',
 		);
-		const sms = kit.sb.outbox().sms;
+		const sms = kit.emulator.outbox().sms;
 		expect(sms).toHaveLength(1);
 		const outbox = await b.get(
 			`${ownerPath('production', DEMO_ACCOUNTS.production.apiUser)}/outbox`,
@@ -340,7 +340,7 @@ describe('signing page', () => {
 		expect((await b.post(`${q}/code`)).flash).toBe(
 			'You already received 5 codes for this contract: no more SMS can be sent. Use the last code you received.',
 		);
-		const last = kit.sb.outbox().sms.at(-1)!;
+		const last = kit.emulator.outbox().sms.at(-1)!;
 		expect((await b.post(`${q}/sign`, { code: last.code })).flash).toBe(
 			'You signed the contract. It is complete once every signatory has signed.',
 		);
@@ -353,7 +353,7 @@ describe('signing page', () => {
 		});
 		const d = await createContract(kit, 'sandbox', DEPOSIT);
 		await kit.sandbox('contractCancelRequest', { contractId: d.id });
-		kit.sb.clock.set('2026-12-02T23:00:00Z'); // 3 Dec 00:00 in Paris
+		kit.emulator.clock.set('2026-12-02T23:00:00Z'); // 3 Dec 00:00 in Paris
 		const b = new Browser(kit);
 
 		let page = await b.get(signPath(c));
@@ -398,8 +398,8 @@ describe('signing page', () => {
 
 describe('owner dashboard', () => {
 	it('lists contracts newest first with a status filter and pages of 50', async () => {
-		kit.sb.seed({ platform: 'sandbox', apiUser: DEMO_ACCOUNTS.sandbox.apiUser, count: 60 });
-		kit.sb.seed({
+		kit.emulator.seed({ platform: 'sandbox', apiUser: DEMO_ACCOUNTS.sandbox.apiUser, count: 60 });
+		kit.emulator.seed({
 			platform: 'sandbox',
 			apiUser: DEMO_ACCOUNTS.sandbox.apiUser,
 			count: 3,
@@ -430,7 +430,7 @@ describe('owner dashboard', () => {
 		let page = await b.get(cp);
 		expect(page.text).toMatch(/<form method="post" action="[^"]+\/validate">/);
 		expect(page.text).toContain('Validate and send');
-		expect(kit.sb.outbox().emails).toEqual([]);
+		expect(kit.emulator.outbox().emails).toEqual([]);
 
 		page = await b.post(`${cp}/validate`);
 		expect(page.at).toBe(cp);
@@ -446,7 +446,7 @@ describe('owner dashboard', () => {
 		const outbox = await b.get(`${ownerPath()}/outbox`);
 		expect(outbox.text).toContain('E-mails (3)');
 		for (const s of c.signatories) {
-			const link = `${kit.sb.url}/sandbox/sign/${c.id}/${s.id}`;
+			const link = `${kit.emulator.url}/sandbox/sign/${c.id}/${s.id}`;
 			expect(outbox.text).toContain(`<a href="${link}">${link}</a>`);
 		}
 		expect(outbox.text).toContain('Sandbox: no SMS is ever sent');
@@ -470,12 +470,12 @@ describe('owner dashboard', () => {
 		const page = await b.get(cp);
 		expect(page.text).toContain(`href="${cp}/documents/original"`);
 		expect(page.text).toContain(`href="${cp}/documents/signed?download=1"`);
-		expect(page.text).toContain(`href="${kit.sb.url}${signPath(c)}"`);
+		expect(page.text).toContain(`href="${kit.emulator.url}${signPath(c)}"`);
 		for (const e of ['created', 'submitted', 'email_sent', 'signed', 'completed']) {
 			expect(page.text).toContain(`<td>${e}</td>`);
 		}
 		for (const which of ['original', 'signed']) {
-			const r = await fetch(`${kit.sb.url}${cp}/documents/${which}?download=1`);
+			const r = await fetch(`${kit.emulator.url}${cp}/documents/${which}?download=1`);
 			expect(r.headers.get('content-type')).toBe('application/pdf');
 			expect(r.headers.get('content-disposition')).toMatch(
 				/^attachment; filename="bail(-signed)?\.pdf"/,
@@ -487,7 +487,7 @@ describe('owner dashboard', () => {
 	});
 
 	it('seeded signed contracts get their signed PDF on the contract page', async () => {
-		const { ids } = kit.sb.seed({
+		const { ids } = kit.emulator.seed({
 			platform: 'sandbox',
 			apiUser: DEMO_ACCOUNTS.sandbox.apiUser,
 			count: 1,

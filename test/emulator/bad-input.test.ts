@@ -2,21 +2,13 @@
  * Conformance: bad input gets the documented JSON error naming the offending
  * field, never a 500, never a change of state.
  */
-import {
-	ALICE,
-	BOB,
-	Kit,
-	SANDBOX,
-	TINY_PDF,
-	TINY_PDF_B64,
-	VALID_IBAN,
-	createBody,
-	createContract,
-	stateSnapshot,
-	useSandbox,
-} from './testkit';
+import { ApiKit, createBody, createContract, stateSnapshot, useApiKit } from './testkit';
+import { SANDBOX_KEYS } from '../fixtures/accounts';
+import { VALID_IBAN } from '../fixtures/ibans';
+import { TINY_PDF, TINY_PDF_B64 } from '../fixtures/pdf';
+import { ALICE, BOB_SPACED_PHONE } from '../fixtures/people';
 
-const kit = useSandbox();
+const kit = useApiKit();
 
 type Mutate = (b: Record<string, any>) => void;
 const sigs = (n: number) =>
@@ -115,7 +107,7 @@ const CREATE_CASES: [string, Mutate, number, string, string][] = [
 	],
 	[
 		'deposit without bank account',
-		(b) => (b.signatories = [ALICE, { ...BOB, deposit: 100 }]),
+		(b) => (b.signatories = [ALICE, { ...BOB_SPACED_PHONE, deposit: 100 }]),
 		400,
 		'VALIDATION_ERROR',
 		'contract.bankAccount',
@@ -123,7 +115,7 @@ const CREATE_CASES: [string, Mutate, number, string, string][] = [
 	[
 		'deposit with a bad IBAN',
 		(b) => {
-			b.signatories = [ALICE, { ...BOB, deposit: 100 }];
+			b.signatories = [ALICE, { ...BOB_SPACED_PHONE, deposit: 100 }];
 			b.contract.bankAccount = { iban: 'GB00WEST12345698765432', holder: 'X' };
 		},
 		400,
@@ -461,9 +453,9 @@ describe('bad input changes nothing', () => {
 	let existing: any;
 	let before: string;
 
-	async function expectUnchanged(k: Kit) {
+	async function expectUnchanged(k: ApiKit) {
 		expect(await stateSnapshot(k)).toBe(before);
-		expect(k.sb.internalErrors).toEqual([]);
+		expect(k.emulator.internalErrors).toEqual([]);
 	}
 
 	beforeEach(async () => {
@@ -472,7 +464,7 @@ describe('bad input changes nothing', () => {
 	});
 
 	it.each(CREATE_CASES)('create, %s', async (_name, mutate, status, code, field) => {
-		const body = createBody({ signatories: [{ ...ALICE }, { ...BOB }] });
+		const body = createBody({ signatories: [{ ...ALICE }, { ...BOB_SPACED_PHONE }] });
 		mutate(body);
 		const r = await kit.sandbox('contractCreateRequest', body);
 		expect(r.status).toBe(status);
@@ -512,12 +504,12 @@ describe('bad input changes nothing', () => {
 		const r = await kit.raw('/sandbox/api/checkConnexionRequest', {
 			method: 'POST',
 			headers: { 'content-type': 'text/plain' },
-			body: JSON.stringify(SANDBOX),
+			body: JSON.stringify(SANDBOX_KEYS),
 		});
 		expect(r.status).toBe(200);
 		const noType = await kit.raw('/sandbox/api/checkConnexionRequest', {
 			method: 'POST',
-			body: new Blob([JSON.stringify(SANDBOX)]),
+			body: new Blob([JSON.stringify(SANDBOX_KEYS)]),
 		});
 		expect(noType.status).toBe(200);
 	});
@@ -541,7 +533,9 @@ describe('bad input changes nothing', () => {
 			limit: 150 * 1024 * 1024,
 		});
 		await expectUnchanged(kit);
-		expect(kit.sb.requestCount({ requestName: 'contractCreateRequest', status: 413 })).toBe(1);
+		expect(kit.emulator.requestCount({ requestName: 'contractCreateRequest', status: 413 })).toBe(
+			1,
+		);
 	});
 
 	it('a request at the limit of sizes goes through (20 MB document + annexes)', async () => {

@@ -4,23 +4,19 @@
  */
 import { createHash } from 'crypto';
 import { DEMO_ACCOUNTS } from './index';
-import { ALICE, BOB, Kit, VALID_IBAN, createContract, pdfPages, useSandbox } from './testkit';
+import { ApiKit, createContract, useApiKit } from './testkit';
+import { KEYS } from '../fixtures/accounts';
+import { VALID_IBAN } from '../fixtures/ibans';
+import { pdfPages } from '../fixtures/pdf';
+import { ALICE, BOB_SPACED_PHONE } from '../fixtures/people';
 
-const kit = useSandbox();
+const kit = useApiKit();
 const TEST_CARD = { card: '4706750000000009', expiry: '12/30', cvc: '123' };
 
 const events = (c: any): string[] => c.log.map((l: any) => l.event);
-const detail = async (k: Kit, platform: 'sandbox' | 'production', id: string) =>
-	(
-		await k.api(
-			platform,
-			'contractDetailRequest',
-			{ contractId: id },
-			platform === 'sandbox'
-				? { apiUser: DEMO_ACCOUNTS.sandbox.apiUser, apiKey: DEMO_ACCOUNTS.sandbox.apiKey }
-				: { apiUser: DEMO_ACCOUNTS.production.apiUser, apiKey: DEMO_ACCOUNTS.production.apiKey },
-		)
-	).body.contract;
+const detail = async (k: ApiKit, platform: 'sandbox' | 'production', id: string) =>
+	(await k.api(platform, 'contractDetailRequest', { contractId: id }, KEYS[platform])).body
+		.contract;
 
 describe('sandbox SMS and signing', () => {
 	it('SMS: no SMS really sent, remainingSms null, no limit', async () => {
@@ -34,7 +30,7 @@ describe('sandbox SMS and signing', () => {
 			expect(r.status).toBe(200);
 			expect(r.body).toEqual({ signatoryId: sid, sent: true, remainingSms: null });
 		}
-		expect(kit.sb.outbox().sms).toHaveLength(0);
+		expect(kit.emulator.outbox().sms).toHaveLength(0);
 		const d = await detail(kit, 'sandbox', c.id);
 		expect(d.signatories[0].smsSent).toBe(8);
 		expect(events(d).filter((e) => e === 'sms_sent')).toHaveLength(8);
@@ -52,7 +48,7 @@ describe('sandbox SMS and signing', () => {
 			expect(r.status).toBe(422);
 			expect(r.body.error).toMatchObject({ code: 'INVALID_SMS_CODE', remainingAttempts: null });
 		}
-		kit.sb.clock.advance('PT5M');
+		kit.emulator.clock.advance('PT5M');
 		const ok = await kit.sandbox('signatorySignRequest', {
 			contractId: c.id,
 			signatoryId: a,
@@ -100,7 +96,7 @@ describe('sandbox SMS and signing', () => {
 			'email_sent',
 		]);
 		expect(d.log.find((l: any) => l.event === 'signed').actor).toBe(`signatory:${a}`);
-		const emails = kit.sb.outbox().emails;
+		const emails = kit.emulator.outbox().emails;
 		expect(emails.at(-1)).toMatchObject({ to: DEMO_ACCOUNTS.sandbox.email, contractId: c.id });
 		expect(emails.at(-1)!.subject).toContain('signé');
 	});
@@ -135,7 +131,7 @@ describe('production SMS, limit and lock', () => {
 		const sixth = await kit.prod('signatorySendSmsRequest', { contractId: c.id, signatoryId: sid });
 		expect(sixth.status).toBe(429);
 		expect(sixth.body.error.code).toBe('SMS_LIMIT_REACHED');
-		const sms = kit.sb.outbox().sms;
+		const sms = kit.emulator.outbox().sms;
 		expect(sms).toHaveLength(5);
 		for (const m of sms) {
 			expect(m).toMatchObject({
@@ -154,7 +150,7 @@ describe('production SMS, limit and lock', () => {
 			skipped: [{ signatoryId: sid, reason: 'SMS_LIMIT_REACHED' }],
 		});
 		// only the last code sent is valid
-		const codes = kit.sb
+		const codes = kit.emulator
 			.outbox()
 			.sms.filter((m) => m.signatoryId === sid)
 			.map((m) => m.code);
@@ -180,7 +176,7 @@ describe('production SMS, limit and lock', () => {
 		const c = await createContract(kit, 'production');
 		const sid = c.signatories[0].id;
 		await kit.prod('signatorySendSmsRequest', { contractId: c.id, signatoryId: sid });
-		const code = kit.sb.outbox().sms[0].code;
+		const code = kit.emulator.outbox().sms[0].code;
 		const wrong = code === '000000' ? '111111' : '000000';
 		for (let i = 1; i <= 5; i++) {
 			const r = await kit.prod('signatorySignRequest', {
@@ -204,7 +200,7 @@ describe('production SMS, limit and lock', () => {
 		expect(locked.body.error.code).toBe('SIGNATORY_LOCKED');
 		const sms = await kit.prod('signatorySendSmsRequest', { contractId: c.id, signatoryId: sid });
 		expect(sms.status).toBe(423);
-		const web = await kit.ctl('POST', `/contracts/${c.id}/signatories/${sid}/sign`);
+		const web = await kit.control('POST', `/contracts/${c.id}/signatories/${sid}/sign`);
 		expect(web.status).toBe(423);
 		const all = await kit.prod('signatorySendAllSmsRequest', { contractId: c.id });
 		expect(all.body.skipped).toEqual([{ signatoryId: sid, reason: 'LOCKED' }]);
@@ -233,13 +229,13 @@ describe('production SMS, limit and lock', () => {
 describe('deposits', () => {
 	const withDeposit = {
 		contract: { bankAccount: { iban: VALID_IBAN, holder: 'SCI' } },
-		signatories: [ALICE, { ...BOB, deposit: 250 }],
+		signatories: [ALICE, { ...BOB_SPACED_PHONE, deposit: 250 }],
 	};
 
 	it('cannot sign until paid; pay with the test card; then sign', async () => {
 		const c = await createContract(kit, 'sandbox', withDeposit);
 		const bob = c.signatories[1].id;
-		const url = `${kit.sb.url}/sandbox/sign/${c.id}/${bob}`;
+		const url = `${kit.emulator.url}/sandbox/sign/${c.id}/${bob}`;
 		const r = await kit.sandbox('signatorySignRequest', {
 			contractId: c.id,
 			signatoryId: bob,
@@ -251,7 +247,7 @@ describe('deposits', () => {
 			paymentUrl: url,
 			deposit: 250,
 		});
-		const web = await kit.ctl('POST', `/contracts/${c.id}/signatories/${bob}/sign`);
+		const web = await kit.control('POST', `/contracts/${c.id}/signatories/${bob}/sign`);
 		expect(web.status).toBe(422);
 		expect(web.body.error.code).toBe('DEPOSIT_PAYMENT_REQUIRED');
 
@@ -259,7 +255,7 @@ describe('deposits', () => {
 		expect(page.status).toBe(200);
 		expect(page.text).toContain('250.00 EUR');
 
-		const declined = await kit.ctl('POST', `/contracts/${c.id}/signatories/${bob}/pay`, {
+		const declined = await kit.control('POST', `/contracts/${c.id}/signatories/${bob}/pay`, {
 			...TEST_CARD,
 			card: '4111111111111111',
 		});
@@ -275,7 +271,7 @@ describe('deposits', () => {
 			[{ ...TEST_CARD, card: undefined }, 'card'],
 			[{ ...TEST_CARD, card: 'abc' }, 'card'],
 		] as const) {
-			const bad = await kit.ctl('POST', `/contracts/${c.id}/signatories/${bob}/pay`, body);
+			const bad = await kit.control('POST', `/contracts/${c.id}/signatories/${bob}/pay`, body);
 			expect([field, bad.status, bad.body.error.code, bad.body.error.field]).toEqual([
 				field,
 				400,
@@ -285,15 +281,15 @@ describe('deposits', () => {
 		}
 		expect((await detail(kit, 'sandbox', c.id)).signatories[1].depositPaid).toBe(false);
 
-		const paid = await kit.ctl('POST', `/contracts/${c.id}/signatories/${bob}/pay`, {
+		const paid = await kit.control('POST', `/contracts/${c.id}/signatories/${bob}/pay`, {
 			...TEST_CARD,
 			expiry: '12/26',
 		});
 		expect(paid.status).toBe(200);
 		expect(paid.body.contract.signatories[1].depositPaid).toBe(true);
-		const twice = await kit.ctl('POST', `/contracts/${c.id}/signatories/${bob}/pay`, TEST_CARD);
+		const twice = await kit.control('POST', `/contracts/${c.id}/signatories/${bob}/pay`, TEST_CARD);
 		expect(twice.status).toBe(409);
-		const none = await kit.ctl(
+		const none = await kit.control(
 			'POST',
 			`/contracts/${c.id}/signatories/${c.signatories[0].id}/pay`,
 			TEST_CARD,
@@ -316,12 +312,12 @@ describe('deposits', () => {
 	it('production accepts any Luhn-valid card', async () => {
 		const c = await createContract(kit, 'production', withDeposit);
 		const bob = c.signatories[1].id;
-		const bad = await kit.ctl('POST', `/contracts/${c.id}/signatories/${bob}/pay`, {
+		const bad = await kit.control('POST', `/contracts/${c.id}/signatories/${bob}/pay`, {
 			...TEST_CARD,
 			card: '4111111111111112',
 		});
 		expect(bad.status).toBe(402);
-		const ok = await kit.ctl('POST', `/contracts/${c.id}/signatories/${bob}/pay`, {
+		const ok = await kit.control('POST', `/contracts/${c.id}/signatories/${bob}/pay`, {
 			...TEST_CARD,
 			card: '4111 1111 1111 1111',
 		});
@@ -332,13 +328,15 @@ describe('deposits', () => {
 		const c = await createContract(kit, 'sandbox', { ...withDeposit, submit: false });
 		const bob = c.signatories[1].id;
 		expect(
-			(await kit.ctl('POST', `/contracts/${c.id}/signatories/${bob}/pay`, TEST_CARD)).status,
+			(await kit.control('POST', `/contracts/${c.id}/signatories/${bob}/pay`, TEST_CARD)).status,
 		).toBe(409);
 		expect(
-			(await kit.ctl('POST', `/contracts/${c.id}/signatories/nope/pay`, TEST_CARD)).body.error.code,
+			(await kit.control('POST', `/contracts/${c.id}/signatories/nope/pay`, TEST_CARD)).body.error
+				.code,
 		).toBe('SIGNATORY_NOT_FOUND');
 		expect(
-			(await kit.ctl('POST', `/contracts/nope/signatories/${bob}/pay`, TEST_CARD)).body.error.code,
+			(await kit.control('POST', `/contracts/nope/signatories/${bob}/pay`, TEST_CARD)).body.error
+				.code,
 		).toBe('CONTRACT_NOT_FOUND');
 	});
 });
@@ -361,12 +359,12 @@ describe('drafts', () => {
 				'draft',
 			]);
 		}
-		const web = await kit.ctl('POST', `/contracts/${c.id}/signatories/${sid}/sign`);
+		const web = await kit.control('POST', `/contracts/${c.id}/signatories/${sid}/sign`);
 		expect(web.status).toBe(409);
-		expect(kit.sb.outbox().emails).toHaveLength(0);
+		expect(kit.emulator.outbox().emails).toHaveLength(0);
 
-		kit.sb.clock.advance('PT3H');
-		const v = await kit.ctl('POST', `/contracts/${c.id}/validate`);
+		kit.emulator.clock.advance('PT3H');
+		const v = await kit.control('POST', `/contracts/${c.id}/validate`);
 		expect(v.status).toBe(200);
 		expect(v.body.contract).toMatchObject({
 			status: 'pending',
@@ -379,11 +377,11 @@ describe('drafts', () => {
 			'email_sent',
 			'email_sent',
 		]);
-		const emails = kit.sb.outbox().emails;
+		const emails = kit.emulator.outbox().emails;
 		expect(emails).toHaveLength(3);
-		expect(emails[0].body).toContain(`${kit.sb.url}/sandbox/sign/${c.id}/${sid}`);
+		expect(emails[0].body).toContain(`${kit.emulator.url}/sandbox/sign/${c.id}/${sid}`);
 		expect(emails[0].body).not.toContain('Merci de signer');
-		const again = await kit.ctl('POST', `/contracts/${c.id}/validate`);
+		const again = await kit.control('POST', `/contracts/${c.id}/validate`);
 		expect(again.status).toBe(409);
 		expect(again.body.error.status).toBe('pending');
 		const sign = await kit.sandbox('signatorySignRequest', {
@@ -398,14 +396,14 @@ describe('drafts', () => {
 describe('expiry', () => {
 	it('expires when the deadline day is over in Paris, logged at that moment', async () => {
 		const c = await createContract(kit, 'sandbox', { contract: { deadline: '2026-12-03' } });
-		kit.sb.clock.set('2026-12-03T22:59:59+00:00'); // 23:59:59 in Paris: still signable
+		kit.emulator.clock.set('2026-12-03T22:59:59+00:00'); // 23:59:59 in Paris: still signable
 		const s1 = await kit.sandbox('signatorySignRequest', {
 			contractId: c.id,
 			signatoryId: c.signatories[0].id,
 			code: '0000',
 		});
 		expect(s1.status).toBe(200);
-		kit.sb.clock.advance('PT1S');
+		kit.emulator.clock.advance('PT1S');
 		const s2 = await kit.sandbox('signatorySignRequest', {
 			contractId: c.id,
 			signatoryId: c.signatories[1].id,
@@ -413,7 +411,7 @@ describe('expiry', () => {
 		});
 		expect(s2.status).toBe(409);
 		expect(s2.body.error).toMatchObject({ code: 'INVALID_STATE', status: 'expired' });
-		kit.sb.clock.advance('P3D');
+		kit.emulator.clock.advance('P3D');
 		const d = await detail(kit, 'sandbox', c.id);
 		expect(d.status).toBe('expired');
 		expect(d.updatedAt).toBe('2026-12-03T23:00:00.000Z');
@@ -431,38 +429,41 @@ describe('expiry', () => {
 			const r = await kit.sandbox(name, { contractId: c.id, ...extra });
 			expect([name, r.status, r.body.error.status]).toEqual([name, 409, 'expired']);
 		}
-		const web = await kit.ctl('POST', `/contracts/${c.id}/signatories/${c.signatories[1].id}/sign`);
+		const web = await kit.control(
+			'POST',
+			`/contracts/${c.id}/signatories/${c.signatories[1].id}/sign`,
+		);
 		expect(web.status).toBe(409);
 	});
 
 	it('summer time: a deadline in July ends at 22:00 UTC; drafts expire too', async () => {
-		kit.sb.clock.set('2027-07-10T08:00:00Z');
+		kit.emulator.clock.set('2027-07-10T08:00:00Z');
 		const c = await createContract(kit, 'sandbox', {
 			contract: { deadline: '2027-07-10' },
 			submit: false,
 		});
-		kit.sb.clock.set('2027-07-10T21:59:59Z');
+		kit.emulator.clock.set('2027-07-10T21:59:59Z');
 		expect((await detail(kit, 'sandbox', c.id)).status).toBe('draft');
-		const clock = await kit.ctl('POST', '/clock', { to: '2027-07-11T00:00:00+02:00' });
+		const clock = await kit.control('POST', '/clock', { to: '2027-07-11T00:00:00+02:00' });
 		expect(clock.body.now).toMatch(/^2027-07-10T22:00:00/);
 		const d = await detail(kit, 'sandbox', c.id);
 		expect(d.status).toBe('expired');
 		expect(d.log.at(-1).at).toBe('2027-07-10T22:00:00.000Z');
-		expect((await kit.ctl('POST', `/contracts/${c.id}/validate`)).status).toBe(409);
+		expect((await kit.control('POST', `/contracts/${c.id}/validate`)).status).toBe(409);
 	});
 });
 
 describe('signed PDF', () => {
 	async function signAll(platform: 'sandbox' | 'production', c: any) {
 		for (const s of c.signatories) {
-			const r = await kit.ctl('POST', `/contracts/${c.id}/signatories/${s.id}/sign`);
+			const r = await kit.control('POST', `/contracts/${c.id}/signatories/${s.id}/sign`);
 			expect(r.status).toBe(200);
 		}
 	}
 
 	it('sandbox: original pages with TEST on every page, Contrat-Privé last page', async () => {
 		const c = await createContract(kit, 'sandbox', {
-			signatories: [{ ...ALICE, firstName: 'Zoé', lastName: 'Lefèvre' }, BOB],
+			signatories: [{ ...ALICE, firstName: 'Zoé', lastName: 'Lefèvre' }, BOB_SPACED_PHONE],
 			contract: { label: 'Bail meublé' },
 		});
 		await signAll('sandbox', c);
@@ -491,7 +492,7 @@ describe('signed PDF', () => {
 		for (const s of d.signatories) expect(last).toContain(s.signedAt);
 
 		// the same document through the control view
-		const view = await kit.ctl('GET', `/contracts/${c.id}`);
+		const view = await kit.control('GET', `/contracts/${c.id}`);
 		expect(view.body.contract.mainDocument.data.sign.sha256).toBe(sign.sha256);
 	});
 
@@ -527,35 +528,35 @@ describe('signed PDF', () => {
 		const pages = await pdfPages(Buffer.from(d.mainDocument.data.sign.content, 'base64'));
 		expect(pages.at(-1)).toContain('Contrat-Privé');
 		pages.forEach((p) => expect(p).toMatch(/\bTEST\b/));
-		expect(kit.sb.internalErrors).toHaveLength(0);
+		expect(kit.emulator.internalErrors).toHaveLength(0);
 	});
 });
 
 describe('control API', () => {
 	it('clock: advance, to, errors', async () => {
-		const a = await kit.ctl('POST', '/clock', { advance: 'P1DT2H' });
+		const a = await kit.control('POST', '/clock', { advance: 'P1DT2H' });
 		expect(a.body.now).toMatch(/^2026-12-02T11:00/);
-		const b = await kit.ctl('POST', '/clock', { to: '2027-01-01T10:00:00+01:00' });
+		const b = await kit.control('POST', '/clock', { to: '2027-01-01T10:00:00+01:00' });
 		expect(b.body.now).toMatch(/^2027-01-01T09:00:00/);
-		expect(kit.sb.clock.now().toISOString()).toMatch(/^2027-01-01T09:00/);
-		expect((await kit.ctl('POST', '/clock', { advance: '1 day' })).body.error.field).toBe(
+		expect(kit.emulator.clock.now().toISOString()).toMatch(/^2027-01-01T09:00/);
+		expect((await kit.control('POST', '/clock', { advance: '1 day' })).body.error.field).toBe(
 			'advance',
 		);
-		expect((await kit.ctl('POST', '/clock', { to: 'tomorrow' })).body.error.field).toBe('to');
-		const g = await kit.ctl('GET', '/clock');
+		expect((await kit.control('POST', '/clock', { to: 'tomorrow' })).body.error.field).toBe('to');
+		const g = await kit.control('GET', '/clock');
 		expect(g.body.now).toMatch(/^2027-01-01T09:00/);
 	});
 
 	it('reset empties the state but keeps the clock', async () => {
 		await createContract(kit, 'sandbox');
-		await kit.ctl('POST', '/faults', { kind: '500', requestName: 'nothing' });
-		kit.sb.clock.advance('P10D');
-		const r = await kit.ctl('POST', '/reset');
+		await kit.control('POST', '/faults', { kind: '500', requestName: 'nothing' });
+		kit.emulator.clock.advance('P10D');
+		const r = await kit.control('POST', '/reset');
 		expect(r.status).toBe(200);
 		expect(r.body.now).toMatch(/^2026-12-11/);
-		expect((await kit.ctl('GET', '/outbox')).body).toEqual({ emails: [], sms: [] });
-		expect((await kit.ctl('GET', '/faults')).body).toEqual({ faults: [] });
-		expect((await kit.ctl('GET', '/requests')).body.total).toBe(0);
+		expect((await kit.control('GET', '/outbox')).body).toEqual({ emails: [], sms: [] });
+		expect((await kit.control('GET', '/faults')).body).toEqual({ faults: [] });
+		expect((await kit.control('GET', '/requests')).body.total).toBe(0);
 		expect((await kit.sandbox('contractListRequest', {})).body.total).toBe(0);
 	});
 
@@ -565,21 +566,23 @@ describe('control API', () => {
 			contractId: c.id,
 			signatoryId: c.signatories[0].id,
 		});
-		const v = await kit.ctl('GET', `/contracts/${c.id}`);
+		const v = await kit.control('GET', `/contracts/${c.id}`);
 		expect(v.body).toMatchObject({ platform: 'production', owner: PROD_USER });
-		expect(v.body.signatories[0].lastCode).toBe(kit.sb.outbox().sms[0].code);
+		expect(v.body.signatories[0].lastCode).toBe(kit.emulator.outbox().sms[0].code);
 		expect(v.body.contract.mainDocument.data.content).toEqual(expect.any(String));
-		const req = await kit.ctl('GET', '/requests');
+		const req = await kit.control('GET', '/requests');
 		expect(req.body.counts).toEqual({
 			'production/contractCreateRequest': 1,
 			'production/signatorySendSmsRequest': 1,
 		});
-		expect(kit.sb.requestCount({ platform: 'production' })).toBe(2);
-		expect(kit.sb.requestCount({ requestName: 'contractCreateRequest', status: 200 })).toBe(1);
-		kit.sb.resetRequestLog();
-		expect(kit.sb.requests).toHaveLength(0);
-		expect((await kit.ctl('GET', '/contracts/nope')).status).toBe(404);
-		expect((await kit.ctl('GET', '/nothing')).body.error.code).toBe('NOT_FOUND');
+		expect(kit.emulator.requestCount({ platform: 'production' })).toBe(2);
+		expect(kit.emulator.requestCount({ requestName: 'contractCreateRequest', status: 200 })).toBe(
+			1,
+		);
+		kit.emulator.resetRequestLog();
+		expect(kit.emulator.requests).toHaveLength(0);
+		expect((await kit.control('GET', '/contracts/nope')).status).toBe(404);
+		expect((await kit.control('GET', '/nothing')).body.error.code).toBe('NOT_FOUND');
 	});
 });
 

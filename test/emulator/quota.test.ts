@@ -2,9 +2,10 @@
  * Conformance: the production daily quota (1,000 requests per owner per Paris
  * day), what counts and what does not, and the sandbox's absence of quota.
  */
-import { OTHER, PROD, SANDBOX, createContract, useSandbox } from './testkit';
+import { createContract, useApiKit } from './testkit';
+import { OTHER_SANDBOX_KEYS, PRODUCTION_KEYS, SANDBOX_KEYS } from '../fixtures/accounts';
 
-const kit = useSandbox();
+const kit = useApiKit();
 
 async function burst(n: number, fn: (i: number) => Promise<{ status: number }>): Promise<number[]> {
 	const statuses: number[] = [];
@@ -49,13 +50,13 @@ describe('production daily quota', () => {
 			(await kit.api('production', 'contractListRequest', { apiUser: 'x', apiKey: 'y' })).status,
 		).toBe(401);
 		// control routes never touch quotas and keep working
-		expect((await kit.ctl('GET', '/outbox')).status).toBe(200);
+		expect((await kit.control('GET', '/outbox')).status).toBe(200);
 		// the sandbox and its owners are not affected
 		expect((await kit.sandbox('contractListRequest', {})).status).toBe(200);
 
-		kit.sb.clock.set('2026-12-01T22:59:59.000Z');
+		kit.emulator.clock.set('2026-12-01T22:59:59.000Z');
 		expect((await kit.prod('contractListRequest', {})).status).toBe(429);
-		kit.sb.clock.set('2026-12-01T23:00:00.000Z'); // midnight in Paris
+		kit.emulator.clock.set('2026-12-01T23:00:00.000Z'); // midnight in Paris
 		const q2 = await quota();
 		expect(q2).toEqual({
 			limit: 1000,
@@ -63,13 +64,13 @@ describe('production daily quota', () => {
 			remaining: 999,
 			resetAt: '2026-12-02T23:00:00.000Z',
 		});
-		expect(kit.sb.requestCount({ platform: 'production', status: 429 })).toBe(3);
+		expect(kit.emulator.requestCount({ platform: 'production', status: 429 })).toBe(3);
 	});
 
 	it('a day in summer ends at 22:00 UTC', async () => {
-		kit.sb.clock.set('2027-06-15T21:30:00Z');
+		kit.emulator.clock.set('2027-06-15T21:30:00Z');
 		expect((await quota()).resetAt).toBe('2027-06-15T22:00:00.000Z');
-		kit.sb.clock.set('2027-06-15T22:00:00Z');
+		kit.emulator.clock.set('2027-06-15T22:00:00Z');
 		expect(await quota()).toMatchObject({ used: 1, resetAt: '2027-06-16T22:00:00.000Z' });
 	});
 
@@ -80,27 +81,27 @@ describe('production daily quota', () => {
 			'production',
 			'contractListRequest',
 			{},
-			{ apiUser: PROD.apiUser, apiKey: 'bad' },
+			{ apiUser: PRODUCTION_KEYS.apiUser, apiKey: 'bad' },
 		); // 401
-		await kit.api('production', 'contractListRequest', {}, SANDBOX); // WRONG_PLATFORM
-		await kit.api('production', 'noSuchRequest', {}, PROD); // unknown: rejected before keys
+		await kit.api('production', 'contractListRequest', {}, SANDBOX_KEYS); // WRONG_PLATFORM
+		await kit.api('production', 'noSuchRequest', {}, PRODUCTION_KEYS); // unknown: rejected before keys
 		await kit.api('production', 'contractListRequest', '{oops'); // not JSON
 		const c = await createContract(kit, 'production'); // counted
-		await kit.ctl('POST', `/contracts/${c.id}/signatories/${c.signatories[0].id}/sign`);
-		await kit.ctl('GET', `/contracts/${c.id}`);
-		kit.sb.seed({ platform: 'production', apiUser: PROD.apiUser, count: 10 });
+		await kit.control('POST', `/contracts/${c.id}/signatories/${c.signatories[0].id}/sign`);
+		await kit.control('GET', `/contracts/${c.id}`);
+		kit.emulator.seed({ platform: 'production', apiUser: PRODUCTION_KEYS.apiUser, count: 10 });
 		expect(await quota()).toMatchObject({ used: 4, remaining: 996 });
-		const req = await kit.ctl('GET', '/requests');
+		const req = await kit.control('GET', '/requests');
 		expect(req.body.quotas['production/demo-production-user'].used).toBe(4);
 	});
 
 	it('the sandbox has no quota', async () => {
 		const statuses = await burst(1005, () =>
-			kit.api('sandbox', 'contractListRequest', { limit: 1 }, OTHER),
+			kit.api('sandbox', 'contractListRequest', { limit: 1 }, OTHER_SANDBOX_KEYS),
 		);
 		expect(statuses.every((s) => s === 200)).toBe(true);
-		const r = await kit.api('sandbox', 'checkConnexionRequest', {}, OTHER);
+		const r = await kit.api('sandbox', 'checkConnexionRequest', {}, OTHER_SANDBOX_KEYS);
 		expect(r.body.quota).toBeNull();
-		expect(kit.sb.requestCount({ platform: 'sandbox' })).toBe(1006);
+		expect(kit.emulator.requestCount({ platform: 'sandbox' })).toBe(1006);
 	});
 });

@@ -2,22 +2,23 @@
  * Conformance: injected faults (each kind, before and after processing),
  * their matching, counting and effect on the quota.
  */
-import { PROD, SANDBOX, createBody, useSandbox } from './testkit';
+import { createBody, useApiKit } from './testkit';
+import { PRODUCTION_KEYS, SANDBOX_KEYS } from '../fixtures/accounts';
 
-const kit = useSandbox();
+const kit = useApiKit();
 
 const total = async () => (await kit.sandbox('contractListRequest', {})).body.total as number;
 
 async function rawCreate(timeoutMs = 5000): Promise<Response> {
-	return fetch(`${kit.sb.url}/sandbox/api/contractCreateRequest`, {
+	return fetch(`${kit.emulator.url}/sandbox/api/contractCreateRequest`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ ...SANDBOX, ...createBody() }),
+		body: JSON.stringify({ ...SANDBOX_KEYS, ...createBody() }),
 		signal: AbortSignal.timeout(timeoutMs),
 	});
 }
 
-const fault = (body: Record<string, unknown>) => kit.ctl('POST', '/faults', body);
+const fault = (body: Record<string, unknown>) => kit.control('POST', '/faults', body);
 
 describe('faults before processing: nothing happens', () => {
 	it.each([
@@ -29,7 +30,7 @@ describe('faults before processing: nothing happens', () => {
 		expect(r.status).toBe(status);
 		expect(((await r.json()) as any).error.code).toBe('INTERNAL_ERROR');
 		expect(await total()).toBe(0);
-		expect(kit.sb.outbox().emails).toHaveLength(0);
+		expect(kit.emulator.outbox().emails).toHaveLength(0);
 	});
 
 	it('502: an HTML gateway page', async () => {
@@ -57,7 +58,7 @@ describe('faults before processing: nothing happens', () => {
 		await expect(rawCreate(300)).rejects.toThrow();
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
 		expect(await total()).toBe(0);
-		expect(kit.sb.requests.find((r) => r.fault === 'timeout')).toMatchObject({
+		expect(kit.emulator.requests.find((r) => r.fault === 'timeout')).toMatchObject({
 			requestName: 'contractCreateRequest',
 			status: 0,
 		});
@@ -92,7 +93,7 @@ describe('faults after processing: the request is processed, the response fails'
 		}
 		expect(ok).toBe(false);
 		expect(await total()).toBe(1);
-		expect(kit.sb.outbox().emails).toHaveLength(3);
+		expect(kit.emulator.outbox().emails).toHaveLength(3);
 	});
 
 	it('malformed after: the truncated real payload', async () => {
@@ -116,14 +117,14 @@ describe('fault matching and bookkeeping', () => {
 		});
 		// other requests are not affected
 		expect((await kit.sandbox('checkConnexionRequest')).status).toBe(200);
-		expect((await kit.ctl('GET', '/faults')).body.faults[0].remaining).toBe(3);
+		expect((await kit.control('GET', '/faults')).body.faults[0].remaining).toBe(3);
 		const statuses = [];
 		for (let i = 0; i < 4; i++)
 			statuses.push((await kit.sandbox('contractListRequest', {})).status);
 		expect(statuses).toEqual([503, 503, 503, 200]);
-		expect((await kit.ctl('GET', '/faults')).body.faults).toEqual([]);
-		expect(kit.sb.requestCount({ requestName: 'contractListRequest', status: 503 })).toBe(3);
-		const req = await kit.ctl('GET', '/requests');
+		expect((await kit.control('GET', '/faults')).body.faults).toEqual([]);
+		expect(kit.emulator.requestCount({ requestName: 'contractListRequest', status: 503 })).toBe(3);
+		const req = await kit.control('GET', '/requests');
 		expect(req.body.requests.filter((r: any) => r.fault === '503')).toHaveLength(3);
 	});
 
@@ -139,7 +140,7 @@ describe('fault matching and bookkeeping', () => {
 
 	it('DELETE clears pending faults', async () => {
 		await fault({ kind: 'reset', count: 5 });
-		expect((await kit.ctl('DELETE', '/faults')).body).toEqual({ faults: [] });
+		expect((await kit.control('DELETE', '/faults')).body).toEqual({ faults: [] });
 		expect((await kit.sandbox('checkConnexionRequest')).status).toBe(200);
 	});
 
@@ -154,19 +155,19 @@ describe('fault matching and bookkeeping', () => {
 		const r = await fault(body);
 		expect(r.status).toBe(400);
 		expect(r.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field });
-		expect((await kit.ctl('GET', '/faults')).body.faults).toEqual([]);
+		expect((await kit.control('GET', '/faults')).body.faults).toEqual([]);
 	});
 
 	it('close() does not wait for held connections', async () => {
-		const { startSandbox } = await import('./index');
-		const sb = await startSandbox({ port: 0 });
+		const { startEmulator } = await import('./index');
+		const sb = await startEmulator({ port: 0 });
 		await fetch(`${sb.url}/_control/faults`, {
 			method: 'POST',
 			body: JSON.stringify({ kind: 'timeout' }),
 		});
 		const pending = fetch(`${sb.url}/sandbox/api/checkConnexionRequest`, {
 			method: 'POST',
-			body: JSON.stringify(PROD),
+			body: JSON.stringify(PRODUCTION_KEYS),
 		}).catch((e) => e);
 		await new Promise((r) => setTimeout(r, 100));
 		const t0 = Date.now();
@@ -198,7 +199,7 @@ describe('unexpected exceptions', () => {
 			const url = await server.app.listen({ port: 0, host: '127.0.0.1' });
 			const r = await fetch(`${url}/sandbox/api/checkConnexionRequest`, {
 				method: 'POST',
-				body: JSON.stringify(SANDBOX),
+				body: JSON.stringify(SANDBOX_KEYS),
 			});
 			expect(r.status).toBe(500);
 			expect(await r.json()).toEqual({

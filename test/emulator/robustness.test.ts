@@ -6,24 +6,15 @@
 import { handleApi, REQUEST_NAMES, RequestName } from './api';
 import { VirtualClock } from './clock';
 import { ApiError } from './errors';
-import { makeSimplePdf } from './pdf';
 import { Store } from './store';
-import {
-	ALICE,
-	BOB,
-	OTHER,
-	PROD,
-	SANDBOX,
-	START,
-	TINY_PDF,
-	createBody,
-	createContract,
-	stateSnapshot,
-	useSandbox,
-} from './testkit';
+import { START, createBody, createContract, stateSnapshot, useApiKit } from './testkit';
 import { Env } from './workflow';
+import { OTHER_SANDBOX_KEYS, PRODUCTION_KEYS, SANDBOX_KEYS } from '../fixtures/accounts';
+import { VALID_IBAN } from '../fixtures/ibans';
+import { makePdf, TINY_PDF } from '../fixtures/pdf';
+import { ALICE, BOB_SPACED_PHONE } from '../fixtures/people';
 
-const kit = useSandbox();
+const kit = useApiKit();
 
 // ---------------------------------------------------------------- seeded randomness
 
@@ -74,7 +65,7 @@ const ODD_VALUES: Json[] = [
 	'2026-02-30',
 	'9999-12-31',
 	'+33612345678',
-	'FR7630006000011234567890189',
+	VALID_IBAN,
 	'JVBERi0xLjQ=',
 	'%PDF-',
 	{},
@@ -181,7 +172,7 @@ async function freshEnv(tinyPdf: Buffer): Promise<Fuzzed> {
 			env,
 			'sandbox',
 			'contractCreateRequest',
-			JSON.stringify({ ...SANDBOX, ...createBody() }),
+			JSON.stringify({ ...SANDBOX_KEYS, ...createBody() }),
 		);
 		return (r.body as any).contract;
 	};
@@ -223,10 +214,10 @@ function fingerprint(env: Env): string {
 }
 
 const VALID_BODIES = (f: Fuzzed): Record<RequestName, Record<string, Json>> => ({
-	checkConnexionRequest: { ...SANDBOX },
-	contractCreateRequest: { ...SANDBOX, ...createBody() },
+	checkConnexionRequest: { ...SANDBOX_KEYS },
+	contractCreateRequest: { ...SANDBOX_KEYS, ...createBody() },
 	contractListRequest: {
-		...SANDBOX,
+		...SANDBOX_KEYS,
 		filter: {
 			status: ['pending', 'draft'],
 			createdFrom: '2026-11-01',
@@ -236,12 +227,16 @@ const VALID_BODIES = (f: Fuzzed): Record<RequestName, Record<string, Json>> => (
 		offset: 0,
 		limit: 10,
 	},
-	contractDetailRequest: { ...SANDBOX, contractId: f.contractId },
-	contractCancelRequest: { ...SANDBOX, contractId: f.secondContractId, reason: 'fuzz' },
-	signatorySendSmsRequest: { ...SANDBOX, contractId: f.contractId, signatoryId: f.signatoryId },
-	signatorySendAllSmsRequest: { ...SANDBOX, contractId: f.contractId },
+	contractDetailRequest: { ...SANDBOX_KEYS, contractId: f.contractId },
+	contractCancelRequest: { ...SANDBOX_KEYS, contractId: f.secondContractId, reason: 'fuzz' },
+	signatorySendSmsRequest: {
+		...SANDBOX_KEYS,
+		contractId: f.contractId,
+		signatoryId: f.signatoryId,
+	},
+	signatorySendAllSmsRequest: { ...SANDBOX_KEYS, contractId: f.contractId },
 	signatorySignRequest: {
-		...SANDBOX,
+		...SANDBOX_KEYS,
 		contractId: f.contractId,
 		signatoryId: f.signatoryId,
 		code: '0000',
@@ -275,7 +270,7 @@ describe('fuzz: random mutations of valid bodies, for each of the 8 requests', (
 		'%s: 2,000 mutations, never a 500, a rejected request changes nothing',
 		async (requestName, index) => {
 			const random = prng(SEED + index);
-			const tinyPdf = await makeSimplePdf('fuzz');
+			const tinyPdf = await makePdf('fuzz');
 			let fuzzed = await freshEnv(tinyPdf);
 			const counts: Record<string, number> = {};
 			const problems: string[] = [];
@@ -392,7 +387,7 @@ describe('fuzz over HTTP: the server layer never answers 500 either', () => {
 			expect({ name, status: r.status < 500 }).toEqual({ name, status: true });
 			expect(typeof r.body).toBe('object');
 		}
-		expect(kit.sb.internalErrors).toEqual([]);
+		expect(kit.emulator.internalErrors).toEqual([]);
 		console.log(
 			`Fuzz over HTTP: ${8 * 200 + hostile.length} requests, statuses ${JSON.stringify(statuses)}`,
 		);
@@ -412,7 +407,7 @@ describe('found by the fuzz test', () => {
 		});
 		expect(listed.status).toBe(200);
 		expect(listed.body.total).toBe(1);
-		expect(kit.sb.internalErrors).toEqual([]);
+		expect(kit.emulator.internalErrors).toEqual([]);
 	});
 });
 
@@ -435,14 +430,19 @@ describe('owner isolation', () => {
 		async (name, params) => {
 			const c = await createContract(kit, 'sandbox');
 			const before = await stateSnapshot(kit);
-			const other = await kit.api('sandbox', name, params(c), OTHER);
+			const other = await kit.api('sandbox', name, params(c), OTHER_SANDBOX_KEYS);
 			expect(other.status).toBe(404);
 			expect(other.body.error.code).toBe('CONTRACT_NOT_FOUND');
-			const production = await kit.api('production', name, params(c), PROD);
+			const production = await kit.api('production', name, params(c), PRODUCTION_KEYS);
 			expect(production.status).toBe(404);
 			expect(production.body.error.code).toBe('CONTRACT_NOT_FOUND');
 			// Same answer as an ID that does not exist: nothing tells the contract exists.
-			const unknown = await kit.api('sandbox', name, params({ ...c, id: 'ctr_unknown' }), OTHER);
+			const unknown = await kit.api(
+				'sandbox',
+				name,
+				params({ ...c, id: 'ctr_unknown' }),
+				OTHER_SANDBOX_KEYS,
+			);
 			expect(unknown.body).toEqual(other.body);
 			expect(await stateSnapshot(kit)).toBe(before);
 		},
@@ -454,19 +454,19 @@ describe('owner isolation', () => {
 			'sandbox',
 			'contractListRequest',
 			{ filter: { reference: 'SHARED-REF' } },
-			SANDBOX,
+			SANDBOX_KEYS,
 		);
 		const theirs = await kit.api(
 			'sandbox',
 			'contractListRequest',
 			{ filter: { reference: 'SHARED-REF' } },
-			OTHER,
+			OTHER_SANDBOX_KEYS,
 		);
 		const production = await kit.api(
 			'production',
 			'contractListRequest',
 			{ filter: { reference: 'SHARED-REF' } },
-			PROD,
+			PRODUCTION_KEYS,
 		);
 		expect([mine.body.total, theirs.body.total, production.body.total]).toEqual([1, 0, 0]);
 	});
@@ -484,12 +484,12 @@ describe('key comparison', () => {
 		);
 		try {
 			const attempts: Array<[unknown, unknown]> = [
-				[SANDBOX.apiUser, SANDBOX.apiKey],
-				[OTHER.apiUser, OTHER.apiKey],
-				[SANDBOX.apiUser, 'wrong'],
-				['unknown-user', SANDBOX.apiKey],
+				[SANDBOX_KEYS.apiUser, SANDBOX_KEYS.apiKey],
+				[OTHER_SANDBOX_KEYS.apiUser, OTHER_SANDBOX_KEYS.apiKey],
+				[SANDBOX_KEYS.apiUser, 'wrong'],
+				['unknown-user', SANDBOX_KEYS.apiKey],
 				['', ''],
-				[SANDBOX.apiUser, SANDBOX.apiKey.slice(0, -1)],
+				[SANDBOX_KEYS.apiUser, SANDBOX_KEYS.apiKey.slice(0, -1)],
 				['x'.repeat(100_000), 'y'],
 			];
 			for (const [apiUser, apiKey] of attempts) {
@@ -502,8 +502,10 @@ describe('key comparison', () => {
 					expect((b as Buffer).length).toBe(32);
 				}
 			}
-			expect(store.authenticate(SANDBOX.apiUser, SANDBOX.apiKey)?.apiUser).toBe(SANDBOX.apiUser);
-			expect(store.authenticate(SANDBOX.apiUser, OTHER.apiKey)).toBeUndefined();
+			expect(store.authenticate(SANDBOX_KEYS.apiUser, SANDBOX_KEYS.apiKey)?.apiUser).toBe(
+				SANDBOX_KEYS.apiUser,
+			);
+			expect(store.authenticate(SANDBOX_KEYS.apiUser, OTHER_SANDBOX_KEYS.apiKey)).toBeUndefined();
 			expect(store.authenticate(1, [])).toBeUndefined();
 		} finally {
 			spy.mockRestore();
@@ -514,17 +516,17 @@ describe('key comparison', () => {
 		const key = 'sk-unknown-5f0a2b';
 		for (const name of [...REQUEST_NAMES, 'noSuchRequest']) {
 			const r = await kit.api('sandbox', name, {
-				apiUser: SANDBOX.apiUser,
+				apiUser: SANDBOX_KEYS.apiUser,
 				apiKey: key,
 				contractId: key,
 			});
 			expect(r.text).not.toContain(key);
 			const valid = await kit.sandbox(name, {
-				contractId: SANDBOX.apiKey,
-				signatoryId: SANDBOX.apiKey,
+				contractId: SANDBOX_KEYS.apiKey,
+				signatoryId: SANDBOX_KEYS.apiKey,
 				code: 'x',
 			});
-			expect(valid.text).not.toContain(SANDBOX.apiKey);
+			expect(valid.text).not.toContain(SANDBOX_KEYS.apiKey);
 		}
 	});
 });
@@ -564,8 +566,8 @@ describe('request size limits', () => {
 			'annexes',
 		],
 	])('create: %s over its limit is refused, nothing created', async (_name, change, field) => {
-		// copies: the shared ALICE and BOB must not change
-		const body = createBody({ signatories: [{ ...ALICE }, { ...BOB }] });
+		// copies: the shared ALICE and BOB_SPACED_PHONE must not change
+		const body = createBody({ signatories: [{ ...ALICE }, { ...BOB_SPACED_PHONE }] });
 		change(body);
 		const r = await kit.sandbox('contractCreateRequest', body);
 		expect(r.status).toBe(400);

@@ -13,8 +13,11 @@ import { join } from 'path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { runPoll } from '../../helpers/poll';
-import { DEMO_ACCOUNTS, Sandbox, startSandbox } from '../index';
-import { ALICE, BOB, SANDBOX, VALID_IBAN, createBody } from '../testkit';
+import { DEMO_ACCOUNTS, Emulator, startEmulator } from '../index';
+import { createBody } from '../testkit';
+import { SANDBOX_KEYS } from '../../fixtures/accounts';
+import { VALID_IBAN } from '../../fixtures/ibans';
+import { ALICE, BOB_SPACED_PHONE } from '../../fixtures/people';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -45,14 +48,14 @@ const START = '2026-12-01T09:00:00.000Z';
 const OWNER = DEMO_ACCOUNTS.sandbox;
 
 describeBrowser('website in headless Chromium', () => {
-	let sb: Sandbox;
+	let sb: Emulator;
 	let browser: Browser;
 	let page: Page;
 
 	beforeAll(async () => {
 		if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
 		await mkdir(SCREENSHOTS, { recursive: true });
-		sb = await startSandbox({ port: 0, now: START });
+		sb = await startEmulator({ port: 0, now: START });
 		browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 	});
 	afterAll(async () => {
@@ -73,7 +76,7 @@ describeBrowser('website in headless Chromium', () => {
 		const r = await fetch(`${sb.baseUrls.sandbox}/${name}`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ ...SANDBOX, ...body }),
+			body: JSON.stringify({ ...SANDBOX_KEYS, ...body }),
 		});
 		const json = (await r.json()) as any;
 		if (r.status !== 200) throw new Error(`${name}: ${r.status} ${JSON.stringify(json)}`);
@@ -129,7 +132,7 @@ describeBrowser('website in headless Chromium', () => {
 					reference: 'LYON-2026-014',
 					bankAccount: { iban: VALID_IBAN, holder: 'SCI Les Tilleuls' },
 				},
-				signatories: [{ ...BOB, deposit: 250 }],
+				signatories: [{ ...BOB_SPACED_PHONE, deposit: 250 }],
 				notify: { submitMessage: 'Bonjour, voici le bail à signer.' },
 			}),
 		);
@@ -138,8 +141,8 @@ describeBrowser('website in headless Chromium', () => {
 		const credentials = {
 			platform: 'custom' as const,
 			baseUrl: sb.baseUrls.sandbox,
-			apiUser: SANDBOX.apiUser,
-			apiKey: SANDBOX.apiKey,
+			apiUser: SANDBOX_KEYS.apiUser,
+			apiKey: SANDBOX_KEYS.apiKey,
 		};
 		const staticData = {};
 		const poll = () =>
@@ -230,7 +233,7 @@ describeBrowser('website in headless Chromium', () => {
 	test('the owner validates a draft with the button and reads the e-mails in the outbox', async () => {
 		const { contract } = await api(
 			'contractCreateRequest',
-			createBody({ submit: false, signatories: [ALICE, BOB] }),
+			createBody({ submit: false, signatories: [ALICE, BOB_SPACED_PHONE] }),
 		);
 		await page.goto(`${sb.url}/`);
 		await Promise.all([

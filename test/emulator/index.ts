@@ -1,7 +1,7 @@
 /**
  * Local emulator of the Contrat-Privé e-signature API.
  *
- *   const sb = await startSandbox({ port: 0, now: '2026-12-01T09:00:00Z' });
+ *   const sb = await startEmulator({ port: 0, now: '2026-12-01T09:00:00Z' });
  *   // credential base URL: `${sb.url}/sandbox/api`
  *   await sb.close();
  */
@@ -18,7 +18,7 @@ export type { Email, Platform, RequestLogEntry, SeedOptions, Sms };
 export { SANDBOX_TEST_CARD } from './control';
 export { EXAMPLE_IBAN } from './rules/validation';
 
-export interface StartSandboxOptions {
+export interface StartEmulatorOptions {
 	/** Port to listen on; 0 = any free port. Default 8787. */
 	port?: number;
 	/** Host to bind. Default 127.0.0.1. */
@@ -33,14 +33,14 @@ export interface RequestFilter {
 	status?: number;
 }
 
-export interface SandboxClock {
+export interface EmulatorClock {
 	now(): Date;
 	/** ISO 8601 duration (`P1D`, `PT2H`) or milliseconds. */
 	advance(duration: string | number): Date;
 	set(to: Date | string): Date;
 }
 
-export interface Sandbox {
+export interface Emulator {
 	/** `http://127.0.0.1:PORT` (no trailing slash). */
 	url: string;
 	port: number;
@@ -50,7 +50,7 @@ export interface Sandbox {
 	readonly requests: readonly RequestLogEntry[];
 	requestCount(filter?: RequestFilter): number;
 	resetRequestLog(): void;
-	clock: SandboxClock;
+	clock: EmulatorClock;
 	/** Bulk test data: many contracts at once; returns their ids in creation order. */
 	seed(options: SeedOptions): { ids: string[] };
 	/** E-mails and SMS sent so far. */
@@ -62,7 +62,7 @@ export interface Sandbox {
 	close(): Promise<void>;
 }
 
-export async function startSandbox(options: StartSandboxOptions = {}): Promise<Sandbox> {
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
 	const clock = new VirtualClock(options.now);
 	const store = new Store();
 	const host = options.host ?? '127.0.0.1';

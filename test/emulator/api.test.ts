@@ -4,22 +4,13 @@
  */
 import { createHash } from 'crypto';
 import { DEMO_ACCOUNTS } from './index';
-import {
-	ALICE,
-	BOB,
-	DEADLINE,
-	OTHER,
-	PROD,
-	SANDBOX,
-	TINY_PDF,
-	TINY_PDF_B64,
-	VALID_IBAN,
-	createBody,
-	createContract,
-	useSandbox,
-} from './testkit';
+import { DEADLINE, createBody, createContract, useApiKit } from './testkit';
+import { OTHER_SANDBOX_KEYS, PRODUCTION_KEYS, SANDBOX_KEYS } from '../fixtures/accounts';
+import { VALID_IBAN } from '../fixtures/ibans';
+import { TINY_PDF, TINY_PDF_B64 } from '../fixtures/pdf';
+import { ALICE, BOB_SPACED_PHONE } from '../fixtures/people';
 
-const kit = useSandbox();
+const kit = useApiKit();
 
 describe('checkConnexionRequest', () => {
 	it('sandbox: owner and no quota', async () => {
@@ -52,22 +43,25 @@ describe('checkConnexionRequest', () => {
 
 describe('authentication and platforms', () => {
 	it('a production key pair on the sandbox gets 401 WRONG_PLATFORM', async () => {
-		const r = await kit.api('sandbox', 'checkConnexionRequest', {}, PROD);
+		const r = await kit.api('sandbox', 'checkConnexionRequest', {}, PRODUCTION_KEYS);
 		expect(r.status).toBe(401);
 		expect(r.body.error).toMatchObject({ code: 'WRONG_PLATFORM', platform: 'production' });
 	});
 
 	it('a sandbox key pair on production gets 401 WRONG_PLATFORM', async () => {
-		const r = await kit.api('production', 'contractListRequest', {}, SANDBOX);
+		const r = await kit.api('production', 'contractListRequest', {}, SANDBOX_KEYS);
 		expect(r.status).toBe(401);
 		expect(r.body.error).toMatchObject({ code: 'WRONG_PLATFORM', platform: 'sandbox' });
 	});
 
 	it.each([
 		['unknown pair', { apiUser: 'nobody', apiKey: 'nothing' }],
-		['wrong key', { apiUser: SANDBOX.apiUser, apiKey: 'demo-production-key' }],
-		['keys of two accounts mixed', { apiUser: SANDBOX.apiUser, apiKey: OTHER.apiKey }],
-		['missing key', { apiUser: SANDBOX.apiUser }],
+		['wrong key', { apiUser: SANDBOX_KEYS.apiUser, apiKey: 'demo-production-key' }],
+		[
+			'keys of two accounts mixed',
+			{ apiUser: SANDBOX_KEYS.apiUser, apiKey: OTHER_SANDBOX_KEYS.apiKey },
+		],
+		['missing key', { apiUser: SANDBOX_KEYS.apiUser }],
 		['missing pair', {}],
 		['keys of the wrong type', { apiUser: 1, apiKey: true }],
 	])('%s gets 401 INVALID_CREDENTIALS', async (_name, keys) => {
@@ -94,7 +88,7 @@ describe('authentication and platforms', () => {
 			'sandbox',
 			'contractListRequest',
 			{ limit: 'x' },
-			PROD,
+			PRODUCTION_KEYS,
 		);
 		expect(badParamsWrongPlatform.body.error.code).toBe('WRONG_PLATFORM');
 		const badParams = await kit.sandbox('contractCancelRequest', { contractId: 42 });
@@ -142,7 +136,7 @@ describe('contractCreateRequest', () => {
 					holder: 'SCI Martin',
 				},
 			},
-			signatories: [ALICE, { ...BOB, deposit: 150.5 }],
+			signatories: [ALICE, { ...BOB_SPACED_PHONE, deposit: 150.5 }],
 			annexes: [{ name: 'annexe.pdf', data: TINY_PDF_B64 }],
 		});
 		expect(c).toMatchObject({
@@ -196,7 +190,7 @@ describe('contractCreateRequest', () => {
 			detail: expect.any(String),
 		});
 
-		const { emails, sms } = kit.sb.outbox();
+		const { emails, sms } = kit.emulator.outbox();
 		expect(sms).toHaveLength(0);
 		expect(emails.map((e) => e.to)).toEqual([
 			'alice@example.com',
@@ -206,14 +200,16 @@ describe('contractCreateRequest', () => {
 		const toAlice = emails[0];
 		expect(toAlice).toMatchObject({ platform: 'sandbox', contractId: c.id, at: c.createdAt });
 		expect(toAlice.subject).toContain('Bail meublé - Lyon');
-		expect(toAlice.body).toContain(`${kit.sb.url}/sandbox/sign/${c.id}/${c.signatories[0].id}`);
+		expect(toAlice.body).toContain(
+			`${kit.emulator.url}/sandbox/sign/${c.id}/${c.signatories[0].id}`,
+		);
 		expect(toAlice.body).toContain('Merci de signer');
 		expect(emails[1].body).toContain('150.50');
 	});
 
 	it('notify flags off: no e-mail', async () => {
 		await createContract(kit, 'sandbox', { notify: { signatory: false, owner: false } });
-		expect(kit.sb.outbox().emails).toHaveLength(0);
+		expect(kit.emulator.outbox().emails).toHaveLength(0);
 	});
 
 	it('draft mode: draft, nothing sent', async () => {
@@ -221,7 +217,7 @@ describe('contractCreateRequest', () => {
 		expect(c.status).toBe('draft');
 		expect(c.submittedAt).toBeNull();
 		expect(c.log.map((l: any) => l.event)).toEqual(['created']);
-		expect(kit.sb.outbox().emails).toHaveLength(0);
+		expect(kit.emulator.outbox().emails).toHaveLength(0);
 	});
 
 	it('deadline today is accepted, the language en too', async () => {
@@ -229,7 +225,7 @@ describe('contractCreateRequest', () => {
 			contract: { deadline: '2026-12-01', lang: 'en', reference: null },
 		});
 		expect(c).toMatchObject({ deadline: '2026-12-01', lang: 'en', reference: null });
-		expect(kit.sb.outbox().emails[0].subject).toBe('Contract to sign: Bail meublé - Lyon');
+		expect(kit.emulator.outbox().emails[0].subject).toBe('Contract to sign: Bail meublé - Lyon');
 	});
 
 	it('20 signatories and 10 annexes are accepted', async () => {
@@ -290,10 +286,10 @@ describe('contractDetailRequest and owners', () => {
 			['signatorySendAllSmsRequest', {}],
 			['signatorySignRequest', { signatoryId: s, code: '0000' }],
 		] as const) {
-			const r = await kit.api('sandbox', name, { contractId: c.id, ...extra }, OTHER);
+			const r = await kit.api('sandbox', name, { contractId: c.id, ...extra }, OTHER_SANDBOX_KEYS);
 			expect([name, r.status, r.body.error?.code]).toEqual([name, 404, 'CONTRACT_NOT_FOUND']);
 		}
-		const list = await kit.api('sandbox', 'contractListRequest', {}, OTHER);
+		const list = await kit.api('sandbox', 'contractListRequest', {}, OTHER_SANDBOX_KEYS);
 		expect(list.body.total).toBe(0);
 		// the production owner cannot reach a sandbox contract either
 		const prod = await kit.prod('contractDetailRequest', { contractId: c.id });
@@ -316,7 +312,7 @@ describe('contractDetailRequest and owners', () => {
 describe('contractCancelRequest', () => {
 	it('cancels a pending contract, with its reason in the log', async () => {
 		const c = await createContract(kit, 'sandbox');
-		kit.sb.clock.advance('PT1H');
+		kit.emulator.clock.advance('PT1H');
 		const r = await kit.sandbox('contractCancelRequest', {
 			contractId: c.id,
 			reason: 'tenant withdrew',
@@ -348,7 +344,7 @@ describe('contractCancelRequest', () => {
 					});
 				}
 			}
-			if (status === 'expired') kit.sb.clock.advance('P1D');
+			if (status === 'expired') kit.emulator.clock.advance('P1D');
 			const r = await kit.sandbox('contractCancelRequest', { contractId: c.id });
 			expect(r.status).toBe(409);
 			expect(r.body.error).toEqual({ code: 'INVALID_STATE', message: expect.any(String), status });
@@ -380,7 +376,7 @@ describe('contractListRequest', () => {
 		const ids: string[] = [];
 		for (let i = 0; i < 5; i++) {
 			ids.push((await createContract(kit, 'sandbox', { contract: { label: `C${i}` } })).id);
-			kit.sb.clock.advance('PT1M');
+			kit.emulator.clock.advance('PT1M');
 		}
 		const r = await kit.sandbox('contractListRequest', { offset: 1, limit: 2 });
 		expect(r.status).toBe(200);
@@ -410,9 +406,9 @@ describe('contractListRequest', () => {
 	});
 
 	it('same createdAt: newest first by id', async () => {
-		const ids = kit.sb.seed({
+		const ids = kit.emulator.seed({
 			platform: 'sandbox',
-			apiUser: SANDBOX.apiUser,
+			apiUser: SANDBOX_KEYS.apiUser,
 			count: 3,
 			createdFrom: '2026-11-20T10:00:00Z',
 		}).ids;
@@ -428,11 +424,11 @@ describe('contractListRequest', () => {
 	});
 
 	it('filters by status, reference and creation dates (Paris days, inclusive)', async () => {
-		kit.sb.clock.set('2026-11-30T23:30:00Z'); // 2026-12-01 00:30 in Paris
+		kit.emulator.clock.set('2026-11-30T23:30:00Z'); // 2026-12-01 00:30 in Paris
 		const a = await createContract(kit, 'sandbox', { contract: { reference: 'A' } });
-		kit.sb.clock.set('2026-11-30T22:59:00Z'); // 2026-11-30 23:59 in Paris
+		kit.emulator.clock.set('2026-11-30T22:59:00Z'); // 2026-11-30 23:59 in Paris
 		const b = await createContract(kit, 'sandbox', { contract: { reference: 'B' }, submit: false });
-		kit.sb.clock.set('2026-12-01T12:00:00Z');
+		kit.emulator.clock.set('2026-12-01T12:00:00Z');
 		const c = await createContract(kit, 'sandbox', { contract: { reference: 'A' } });
 		await kit.sandbox('contractCancelRequest', { contractId: c.id });
 
@@ -456,7 +452,7 @@ describe('contractListRequest', () => {
 
 	it('expired contracts are listed as expired', async () => {
 		const c = await createContract(kit, 'sandbox', { contract: { deadline: '2026-12-02' } });
-		kit.sb.clock.advance('P2D');
+		kit.emulator.clock.advance('P2D');
 		const r = await kit.sandbox('contractListRequest', { filter: { status: ['expired'] } });
 		expect(r.body.contracts.map((x: any) => x.id)).toEqual([c.id]);
 		expect(r.body.contracts[0].updatedAt).toBe('2026-12-02T23:00:00.000Z');
@@ -464,17 +460,17 @@ describe('contractListRequest', () => {
 
 	it('10,000 seeded contracts: fast seeding, paging, filters', async () => {
 		const t0 = Date.now();
-		const { ids } = kit.sb.seed({
+		const { ids } = kit.emulator.seed({
 			platform: 'sandbox',
-			apiUser: SANDBOX.apiUser,
+			apiUser: SANDBOX_KEYS.apiUser,
 			count: 10000,
 			status: 'signed',
 		});
 		expect(Date.now() - t0).toBeLessThan(2000);
 		expect(new Set(ids).size).toBe(10000);
-		const viaControl = await kit.ctl('POST', '/seed', {
+		const viaControl = await kit.control('POST', '/seed', {
 			platform: 'sandbox',
-			apiUser: SANDBOX.apiUser,
+			apiUser: SANDBOX_KEYS.apiUser,
 			count: 5,
 			status: 'cancelled',
 			createdFrom: '2026-11-01T10:00:00Z',
@@ -505,21 +501,26 @@ describe('contractListRequest', () => {
 		expect(d.body.contract.status).toBe('signed');
 		expect(d.body.contract.mainDocument.data.sign.content).toEqual(expect.any(String));
 		// other owners are unaffected
-		const other = await kit.api('sandbox', 'contractListRequest', {}, OTHER);
+		const other = await kit.api('sandbox', 'contractListRequest', {}, OTHER_SANDBOX_KEYS);
 		expect(other.body.total).toBe(0);
 	});
 
 	it('seed of every status is consistent', async () => {
 		for (const status of ['draft', 'pending', 'signed', 'cancelled', 'expired'] as const) {
-			kit.sb.seed({ platform: 'production', apiUser: PROD.apiUser, count: 2, status });
+			kit.emulator.seed({
+				platform: 'production',
+				apiUser: PRODUCTION_KEYS.apiUser,
+				count: 2,
+				status,
+			});
 		}
 		const r = await kit.prod('contractListRequest', { limit: 100 });
 		const counts: Record<string, number> = {};
 		for (const c of r.body.contracts) counts[c.status] = (counts[c.status] ?? 0) + 1;
 		expect(counts).toEqual({ draft: 2, pending: 2, signed: 2, cancelled: 2, expired: 2 });
-		const bad = await kit.ctl('POST', '/seed', {
+		const bad = await kit.control('POST', '/seed', {
 			platform: 'sandbox',
-			apiUser: PROD.apiUser,
+			apiUser: PRODUCTION_KEYS.apiUser,
 			count: 1,
 		});
 		expect(bad.status).toBe(400);
@@ -540,7 +541,7 @@ describe('concurrency', () => {
 		const list = await kit.sandbox('contractListRequest', { limit: 100 });
 		expect(list.body.total).toBe(50);
 		expect(new Set(list.body.contracts.map((c: any) => c.id))).toEqual(new Set(ids));
-		expect(kit.sb.outbox().emails).toHaveLength(150);
+		expect(kit.emulator.outbox().emails).toHaveLength(150);
 	});
 
 	it('parallel signatures and SMS on one contract keep it consistent', async () => {
@@ -556,7 +557,9 @@ describe('concurrency', () => {
 			sms.filter((r) => r.status === 429).every((r) => r.body.error.code === 'SMS_LIMIT_REACHED'),
 		).toBe(true);
 		await Promise.all(
-			c.signatories.map((s: any) => kit.ctl('POST', `/contracts/${c.id}/signatories/${s.id}/sign`)),
+			c.signatories.map((s: any) =>
+				kit.control('POST', `/contracts/${c.id}/signatories/${s.id}/sign`),
+			),
 		);
 		const d = await kit.prod('contractDetailRequest', { contractId: c.id });
 		expect(d.body.contract.status).toBe('signed');

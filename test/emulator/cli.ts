@@ -1,8 +1,8 @@
 /**
- * `npm run sandbox [-- --port N] [--host H] [--now ISO]`: starts the emulator
+ * `npm run emulator [-- --port N] [--host H] [--now ISO]`: starts the emulator
  * and prints its base URLs and demo keys.
  */
-import { DEMO_ACCOUNTS, startSandbox } from './index';
+import { DEMO_ACCOUNTS, startEmulator } from './index';
 
 function arg(name: string): string | undefined {
 	const argv = process.argv.slice(2);
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
 		console.error(`invalid --port ${portArg}`);
 		process.exit(2);
 	}
-	const sb = await startSandbox({ port, host: arg('host'), now: arg('now') });
+	const sb = await startEmulator({ port, host: arg('host'), now: arg('now') });
 	const a = DEMO_ACCOUNTS;
 	console.log(
 		[

@@ -1,7 +1,7 @@
 /** GET /_samples/contract.pdf: the sample document the example workflows send. */
 import { execFileSync } from 'child_process';
 import { PDFDocument } from 'pdf-lib';
-import { Sandbox, startSandbox } from './index';
+import { Emulator, startEmulator } from './index';
 
 const hasPdftotext = (() => {
 	try {
@@ -13,9 +13,9 @@ const hasPdftotext = (() => {
 })();
 
 describe('sample PDF route', () => {
-	let sb: Sandbox;
+	let sb: Emulator;
 	beforeAll(async () => {
-		sb = await startSandbox({ port: 0 });
+		sb = await startEmulator({ port: 0 });
 	});
 	afterAll(async () => {
 		await sb.close();

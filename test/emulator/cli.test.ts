@@ -1,10 +1,10 @@
-/** `npm run sandbox`: the CLI starts the emulator and prints base URLs and demo keys. */
+/** `npm run emulator`: the CLI starts the emulator and prints base URLs and demo keys. */
 import { ChildProcess, spawn } from 'child_process';
 import { join } from 'path';
 
 const ROOT = join(__dirname, '..', '..');
 
-describe('sandbox CLI', () => {
+describe('emulator CLI', () => {
 	let child: ChildProcess | undefined;
 	afterEach(() => {
 		if (child && child.exitCode === null) child.kill('SIGTERM');
@@ -13,7 +13,7 @@ describe('sandbox CLI', () => {
 	it('listens on --port 0 and prints URLs and keys', async () => {
 		child = spawn(
 			process.execPath,
-			[join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'test/sandbox/cli.ts', '--port', '0'],
+			[join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'test/emulator/cli.ts', '--port', '0'],
 			{
 				cwd: ROOT,
 				stdio: ['ignore', 'pipe', 'pipe'],
