@@ -246,7 +246,13 @@ async function assertPanel(
 }
 
 async function closePanel(page: Page): Promise<void> {
-	await page.getByTestId('ndv-close-button').click();
+	// n8n 2 has a close button, n8n 1 a "Back to canvas" link.
+	await page
+		.getByTestId('ndv-close-button')
+		.or(page.getByTestId('back-to-canvas'))
+		.filter({ visible: true })
+		.first()
+		.click();
 	await page.getByTestId('ndv').waitFor({ state: 'hidden' });
 }
 
