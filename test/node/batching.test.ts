@@ -166,3 +166,38 @@ describe('Batching: parallel requests', () => {
 		);
 	});
 });
+
+describe('Batching: cancelling the execution', () => {
+	test('stops the wait between batches and sends nothing more', async () => {
+		const before = (await contracts()).length;
+		const items = await Promise.all(
+			[0, 1, 2, 3, 4, 5].map((n) => leaseItem({ label: `Stop ${n}`, reference: `STOP-${n}` })),
+		);
+		let cancel: (() => void) | undefined;
+		const finished = runWorkflow(
+			[
+				{
+					name: NAME,
+					type: 'contratPrive',
+					// One minute between batches: the test ends long before unless cancelling stops it.
+					parameters: parallelCreate(2, batching(2, 60_000)),
+				},
+			],
+			[[INPUT_NODE_NAME, NAME]],
+			{
+				credentials: kit.credentials(),
+				items,
+				onStarted: (execution) => (cancel = () => execution.cancel()),
+			},
+		);
+		// The first batch (2 items) is sent, then the node waits a minute.
+		while ((await contracts()).length < before + 2) await new Promise((r) => setTimeout(r, 20));
+		const startedWaiting = Date.now();
+		cancel!();
+		await finished;
+		expect(Date.now() - startedWaiting).toBeLessThan(30_000);
+		await new Promise((r) => setTimeout(r, 200));
+		const created = (await contracts()).filter((c) => c.reference?.startsWith('STOP-'));
+		expect(created.map((c) => c.reference).sort()).toEqual(['STOP-0', 'STOP-1']);
+	});
+});
