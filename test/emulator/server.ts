@@ -180,6 +180,13 @@ export function createServer(env: Env): SandboxServer {
 				const cut = full.slice(0, Math.max(1, Math.floor(full.length / 2)));
 				return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(cut);
 			}
+			case '429':
+				// A rate limit as many APIs answer it: the request was not carried out, try again later.
+				logRequest(req, platform, requestName, 429, fault);
+				return reply
+					.code(429)
+					.header('retry-after', '1')
+					.send(new ApiError(429, 'RATE_LIMITED', 'Too many requests (injected fault)').toBody());
 			case '502':
 				logRequest(req, platform, requestName, 502, fault);
 				return reply.code(502).header('content-type', 'text/html').send(BAD_GATEWAY_HTML);

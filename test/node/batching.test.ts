@@ -201,3 +201,42 @@ describe('Batching: cancelling the execution', () => {
 		expect(created.map((c) => c.reference).sort()).toEqual(['STOP-0', 'STOP-1']);
 	});
 });
+
+describe('HTTP 429 with Retry-After (a rate limit)', () => {
+	test('parallel creates wait as told: no failed item, no duplicate, no retry spent', async () => {
+		// Every create is refused once with 429 before it is carried out (Retry-After: 1 s).
+		const added = await kit.control('POST', '/faults', {
+			kind: '429',
+			count: 4,
+			requestName: 'contractCreateRequest',
+		});
+		expect(added.status).toBe(200);
+		const items = await Promise.all(
+			[0, 1, 2, 3].map((n) => leaseItem({ label: `Limited ${n}`, reference: `RL-${n}` })),
+		);
+		// Max Retries 0: the waits after a 429 are not retries of a failure.
+		const result = await kit.run(parallelCreate(4, { maxRetries: 0 }), items);
+		expect(result.error).toBeUndefined();
+		expect(
+			result.items.map((i) => [i.json.reference, i.json.alreadyExisted, i.pairedItem]),
+		).toEqual([0, 1, 2, 3].map((n) => [`RL-${n}`, false, { item: n }]));
+		const stored = (await contracts()).filter((c) => c.reference?.startsWith('RL-'));
+		expect(stored.map((c) => c.reference).sort()).toEqual(['RL-0', 'RL-1', 'RL-2', 'RL-3']);
+		expect(kit.emulator.requestCount({ requestName: 'contractCreateRequest', status: 429 })).toBe(
+			4,
+		);
+	});
+
+	test('a 429 past the Retry Time Limit fails the item with the API message, nothing created', async () => {
+		await kit.control('POST', '/faults', {
+			kind: '429',
+			count: 5,
+			requestName: 'contractCreateRequest',
+		});
+		const result = await kit.run(parallelCreate(2, { retryTimeLimit: 500 }), [
+			await leaseItem({ label: 'Too soon', reference: 'RL-LIMIT' }),
+		]);
+		expect(result.error?.message).toContain('Too many requests');
+		expect((await contracts()).some((c) => c.reference === 'RL-LIMIT')).toBe(false);
+	});
+});
