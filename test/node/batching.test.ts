@@ -240,3 +240,32 @@ describe('HTTP 429 with Retry-After (a rate limit)', () => {
 		expect((await contracts()).some((c) => c.reference === 'RL-LIMIT')).toBe(false);
 	});
 });
+
+describe('over the network model, with a concurrency limit of 4', () => {
+	afterEach(() => kit.emulator.setNetwork(null));
+
+	test('8 parallel creates: 0 failed items, 0 duplicates, 429s answered by waiting', async () => {
+		const set = await kit.control('PUT', '/network', {
+			latencyMs: 20,
+			jitter: 0.2,
+			uploadMbps: 200,
+			concurrencyLimit: 4,
+			retryAfterSeconds: 0.05,
+		});
+		expect(set.status).toBe(200);
+		kit.emulator.resetRequestLog();
+		const items = await Promise.all(
+			[0, 1, 2, 3, 4, 5, 6, 7].map((n) => leaseItem({ label: `Net ${n}`, reference: `NET-${n}` })),
+		);
+		const result = await kit.run(parallelCreate(8, { maxRetries: 0 }), items);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((i) => [i.json.reference, i.pairedItem])).toEqual(
+			[0, 1, 2, 3, 4, 5, 6, 7].map((n) => [`NET-${n}`, { item: n }]),
+		);
+		const stored = (await contracts()).filter((c) => c.reference?.startsWith('NET-'));
+		expect(stored).toHaveLength(8);
+		expect(new Set(stored.map((c) => c.reference)).size).toBe(8);
+		// 8 items at once against a limit of 4: some requests were refused and sent again.
+		expect(kit.emulator.requestCount({ status: 429 })).toBeGreaterThan(0);
+	});
+});
