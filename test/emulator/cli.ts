@@ -1,8 +1,10 @@
 /**
- * `npm run emulator [-- --port N] [--host H] [--now ISO]`: starts the emulator
+ * `npm run emulator [-- --port N] [--host H] [--now ISO] [--latency MS] [--upload-mbps N]
+ * [--jitter F] [--concurrency-limit N]`: starts the emulator (the network model: network.ts)
  * and prints its base URLs and demo keys.
  */
 import { DEMO_ACCOUNTS, startEmulator } from './index';
+import { parseNetwork } from './network';
 
 function arg(name: string): string | undefined {
 	const argv = process.argv.slice(2);
@@ -12,6 +14,28 @@ function arg(name: string): string | undefined {
 	return a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[i + 1];
 }
 
+/** `--latency MS --upload-mbps N --jitter F [--concurrency-limit N]`: the network model, off without them. */
+function networkArgs() {
+	const fields = {
+		latency: 'latencyMs',
+		'upload-mbps': 'uploadMbps',
+		jitter: 'jitter',
+		'concurrency-limit': 'concurrencyLimit',
+	} as const;
+	const body: Record<string, number> = {};
+	for (const [option, field] of Object.entries(fields)) {
+		const value = arg(option);
+		if (value !== undefined) body[field] = Number(value);
+	}
+	if (Object.keys(body).length === 0) return null;
+	try {
+		return parseNetwork(body);
+	} catch (error) {
+		console.error(`invalid network option: ${(error as Error).message}`);
+		return process.exit(2);
+	}
+}
+
 async function main(): Promise<void> {
 	const portArg = arg('port');
 	const port = portArg === undefined ? 8787 : Number(portArg);
@@ -19,8 +43,10 @@ async function main(): Promise<void> {
 		console.error(`invalid --port ${portArg}`);
 		process.exit(2);
 	}
-	const sb = await startEmulator({ port, host: arg('host'), now: arg('now') });
+	const network = networkArgs();
+	const sb = await startEmulator({ port, host: arg('host'), now: arg('now'), network });
 	const a = DEMO_ACCOUNTS;
+	if (network) console.log(`Network model: ${JSON.stringify(network)}`);
 	console.log(
 		[
 			`Contrat-Privé emulator listening on ${sb.url} (virtual clock: ${sb.clock.now().toISOString()})`,

@@ -5,6 +5,7 @@
  *   // credential base URL: `${sb.url}/sandbox/api`
  *   await sb.close();
  */
+import type { NetworkModel } from './network';
 import type { AddressInfo } from 'net';
 import { VirtualClock } from './clock';
 import { SeedOptions, seed as seedContracts } from './control';
@@ -25,6 +26,8 @@ export interface StartEmulatorOptions {
 	host?: string;
 	/** Initial virtual time (Date or ISO string); default: real time. */
 	now?: Date | string;
+	/** The network model (delays, concurrency limit); default none. */
+	network?: NetworkModel | null;
 }
 
 export interface RequestFilter {
@@ -50,6 +53,8 @@ export interface Emulator {
 	readonly requests: readonly RequestLogEntry[];
 	requestCount(filter?: RequestFilter): number;
 	resetRequestLog(): void;
+	/** Turns the network model on (null: off); also PUT/DELETE /_control/network. */
+	setNetwork(model: NetworkModel | null): void;
 	clock: EmulatorClock;
 	/** Bulk test data: many contracts at once; returns their ids in creation order. */
 	seed(options: SeedOptions): { ids: string[] };
@@ -71,6 +76,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 		store,
 		clock,
 		baseUrl: () => url,
+		network: options.network ?? null,
 		tinyPdf: await makeSimplePdf('Contrat-Privé emulator - seeded contract'),
 	};
 	const server = createServer(env);
@@ -95,6 +101,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 				n += 1;
 			}
 			return n;
+		},
+		setNetwork(model: NetworkModel | null) {
+			env.network = model;
 		},
 		resetRequestLog() {
 			store.requests.length = 0;

@@ -23,6 +23,7 @@ import { Fault, Platform, RequestLogEntry, isPlatform } from './store';
 import { registerSamples } from './samples';
 import { registerWebsite } from './website';
 import { Env } from './workflow';
+import { parseNetwork, requestDelayMs } from './network';
 
 /** Server body limit: a 20 MB document and its annexes, base64-encoded. */
 export const BODY_LIMIT = 150 * 1024 * 1024;
@@ -53,6 +54,7 @@ export interface SandboxServer {
 export function createServer(env: Env): SandboxServer {
 	const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, forceCloseConnections: true });
 	const held = new Map<Socket, NodeJS.Timeout>();
+	let inFlight = 0;
 
 	const record = (e: Error) => {
 		env.store.internalErrors.push(e);
@@ -180,6 +182,13 @@ export function createServer(env: Env): SandboxServer {
 				const cut = full.slice(0, Math.max(1, Math.floor(full.length / 2)));
 				return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(cut);
 			}
+			case '429':
+				// A rate limit as many APIs answer it: the request was not carried out, try again later.
+				logRequest(req, platform, requestName, 429, fault);
+				return reply
+					.code(429)
+					.header('retry-after', '1')
+					.send(new ApiError(429, 'RATE_LIMITED', 'Too many requests (injected fault)').toBody());
 			case '502':
 				logRequest(req, platform, requestName, 502, fault);
 				return reply.code(502).header('content-type', 'text/html').send(BAD_GATEWAY_HTML);
@@ -214,6 +223,31 @@ export function createServer(env: Env): SandboxServer {
 				.code(404)
 				.send(new ApiError(404, 'NOT_FOUND', `Unknown platform ${platform}`).toBody());
 		}
+		const network = env.network;
+		if (!network) return await answerApi(req, reply, platform, requestName);
+		if (network.concurrencyLimit !== null && inFlight >= network.concurrencyLimit) {
+			logRequest(req, platform, requestName, 429);
+			return reply
+				.code(429)
+				.header('retry-after', String(network.retryAfterSeconds))
+				.send(new ApiError(429, 'RATE_LIMITED', 'Too many requests at the same time').toBody());
+		}
+		inFlight += 1;
+		try {
+			const bytes = (req.body as Buffer | undefined)?.length ?? 0;
+			await new Promise((resolve) => setTimeout(resolve, requestDelayMs(network, bytes)));
+			return await answerApi(req, reply, platform, requestName);
+		} finally {
+			inFlight -= 1;
+		}
+	});
+
+	async function answerApi(
+		req: FastifyRequest,
+		reply: FastifyReply,
+		platform: Platform,
+		requestName: string,
+	): Promise<FastifyReply> {
 		const fault = takeFault(env, platform, requestName);
 		if (fault && !fault.after) return applyFault(req, reply, fault, platform, requestName, null);
 		let result: ApiResult;
@@ -224,7 +258,7 @@ export function createServer(env: Env): SandboxServer {
 		}
 		if (fault) return applyFault(req, reply, fault, platform, requestName, result);
 		return reply.code(result.status).send(result.body);
-	});
+	}
 
 	app.route({
 		method: ['GET', 'PUT', 'PATCH', 'DELETE'],
@@ -319,6 +353,24 @@ export function createServer(env: Env): SandboxServer {
 		control(() => {
 			env.store.faults = [];
 			return { faults: [] };
+		}),
+	);
+	app.get(
+		'/_control/network',
+		control(() => ({ network: env.network })),
+	);
+	app.put(
+		'/_control/network',
+		control((req) => {
+			env.network = parseNetwork(controlBody(req));
+			return { network: env.network };
+		}),
+	);
+	app.delete(
+		'/_control/network',
+		control(() => {
+			env.network = null;
+			return { network: null };
 		}),
 	);
 	app.post(

@@ -157,7 +157,7 @@ export interface RequestLogEntry {
 	fault?: FaultKind;
 }
 
-export type FaultKind = '500' | '502' | '503' | 'timeout' | 'reset' | 'malformed';
+export type FaultKind = '500' | '502' | '503' | 'timeout' | 'reset' | 'malformed' | '429';
 export const FAULT_KINDS: readonly FaultKind[] = [
 	'500',
 	'502',
@@ -165,6 +165,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 	'timeout',
 	'reset',
 	'malformed',
+	'429',
 ];
 
 export interface Fault {

@@ -2,6 +2,7 @@
  * Business rules shared by the API and the website (control API):
  * notifications, SMS, signing, completion and the signed PDF.
  */
+import type { NetworkModel } from './network';
 import { randomInt } from 'crypto';
 import { VirtualClock, iso } from './clock';
 import { ApiError, invalidState, validationError } from './errors';
@@ -28,6 +29,8 @@ export interface Env {
 	baseUrl(): string;
 	/** The tiny PDF shared by seeded contracts. */
 	tinyPdf: Buffer;
+	/** The network model; null (the default) answers at once. */
+	network?: NetworkModel | null;
 }
 
 export const signingLink = (env: Env, c: ContractRec, s: SignatoryRec): string =>

@@ -73,6 +73,8 @@ export interface RunWorkflowOptions {
 	staticData?: IDataObject;
 	/** Default 'default' (in memory); 'filesystem' is n8n 2.x's own default (environment.ts). */
 	binaryDataMode?: BinaryDataMode;
+	/** Called once the execution has started, with a way to cancel it (as n8n's Stop button). */
+	onStarted?: (execution: { cancel(): void }) => void;
 }
 
 /** A node error as n8n stores it in the execution's run data. */
@@ -266,7 +268,11 @@ export async function runWorkflow(
 	});
 
 	const { value: run, logs } = await captureLogs(
-		async () => await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow),
+		async () => {
+			const execution = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+			options.onStarted?.(execution);
+			return await execution;
+		},
 	);
 
 	const runData = run.data.resultData.runData;

@@ -48,6 +48,42 @@ export function isTransientFailure(error: unknown): boolean {
 		: false;
 }
 
+/** The API's own 429 codes: final answers, unlike a rate limit (see rateLimitOf). */
+const FINAL_429_CODES = ['SMS_LIMIT_REACHED', 'DAILY_QUOTA_EXCEEDED'];
+
+const rateLimits = new WeakMap<object, { retryAfterMs?: number }>();
+
+/**
+ * A 429 that is not one of the API's own codes is a rate limit: the request was not carried
+ * out, and may be sent again (a write too) after the server's Retry-After.
+ */
+export function asRateLimit<T extends object>(
+	error: T,
+	code: unknown,
+	retryAfter: unknown,
+): T | undefined {
+	if (typeof code === 'string' && FINAL_429_CODES.includes(code)) return undefined;
+	rateLimits.set(error, { retryAfterMs: parseRetryAfter(retryAfter) });
+	return classify(error, 'not-sent', true);
+}
+
+/** The rate limit of an error: its Retry-After in ms when the server gave one. */
+export function rateLimitOf(error: unknown): { retryAfterMs?: number } | undefined {
+	return typeof error === 'object' && error !== null ? rateLimits.get(error) : undefined;
+}
+
+/** Retry-After: seconds, or an HTTP date. */
+function parseRetryAfter(value: unknown): number | undefined {
+	const text = Array.isArray(value) ? value[0] : value;
+	if (typeof text !== 'string' && typeof text !== 'number') return undefined;
+	const seconds = Number(text);
+	if (String(text).trim() !== '' && Number.isFinite(seconds) && seconds >= 0) {
+		return Math.round(seconds * 1000);
+	}
+	const date = Date.parse(String(text));
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
 export function safeMessage(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }

@@ -8,10 +8,12 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import {
 	addDescription,
 	apiError,
+	asRateLimit,
 	classify,
 	deliveryOf,
 	isTransientFailure,
 	networkError,
+	rateLimitOf,
 	redact,
 	safeMessage,
 	secretsOf,
@@ -90,6 +92,8 @@ export async function send(
 	for (;;) {
 		const sent = await settle(sendOnce(context, url, requestName, parameters, options, secrets));
 		if ('value' in sent) return sent.value;
+		const rateLimit = rateLimitOf(sent.error);
+		if (rateLimit && (await attempts.afterRateLimit(rateLimit.retryAfterMs))) continue;
 		const retry = isTransientFailure(sent.error) && (read || deliveryOf(sent.error) === 'not-sent');
 		if (retry && (await attempts.next(safeMessage(sent.error)))) continue;
 		if (attempts.count > 1) addDescription(sent.error, attempts.summary());
@@ -116,7 +120,7 @@ async function sendOnce(
 		timeout: options.timeout,
 	};
 
-	let response: { statusCode: number; body: unknown };
+	let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 	try {
 		response = await context.helpers.httpRequestWithAuthentication.call(
 			context,
@@ -153,6 +157,11 @@ async function sendOnce(
 		options.itemIndex,
 		secrets,
 	);
+	if (response.statusCode === 429) {
+		const code = error.errorResponse?.code;
+		const rateLimit = asRateLimit(error, code, response.headers?.['retry-after']);
+		if (rateLimit) throw rateLimit;
+	}
 	const serverFault = response.statusCode >= 500;
 	throw classify(error, serverFault ? 'unknown' : 'rejected', serverFault);
 }

@@ -43,6 +43,8 @@ export class Attempts {
 
 	private waited = 0;
 
+	private rateLimited = 0;
+
 	private readonly started = Date.now();
 
 	constructor(
@@ -67,6 +69,27 @@ export class Attempts {
 			`Contrat-Privé: ${this.requestName} failed (${reason}); attempt ${this.retries + 1} of ${
 				policy.maxRetries + 1
 			} in ${delay} ms`,
+		);
+		const signal =
+			'getExecutionCancelSignal' in this.context
+				? this.context.getExecutionCancelSignal()
+				: undefined;
+		await sleepWithAbort(delay, signal);
+		return true;
+	}
+
+	/**
+	 * Waits as a rate limit (HTTP 429) asks, within the policy's time limit; false when it cannot.
+	 * A rate limit is not a failure: it does not count against Max Retries.
+	 */
+	async afterRateLimit(retryAfterMs: number | undefined): Promise<boolean> {
+		const policy = this.policy;
+		if (!policy) return false;
+		const delay = retryAfterMs ?? backoffDelay(policy, this.rateLimited);
+		if (Date.now() - this.started + delay > policy.maxTotalTime) return false;
+		this.rateLimited += 1;
+		this.context.logger.debug(
+			`Contrat-Privé: ${this.requestName} rate-limited (HTTP 429); sent again in ${delay} ms`,
 		);
 		const signal =
 			'getExecutionCancelSignal' in this.context

@@ -7,6 +7,11 @@ import {
 	MAX_RETRY_TIME_MS,
 	MAX_TIMEOUT_MS,
 } from '../helpers/parameters';
+import {
+	DEFAULT_PARALLEL_REQUESTS,
+	MAX_BATCH_INTERVAL_MS,
+	MAX_PARALLEL_REQUESTS,
+} from '../helpers/batching';
 
 export const contractLocator: INodeProperties = {
 	displayName: 'Contract',
@@ -129,3 +134,38 @@ export function optionsCollection(
 		),
 	};
 }
+
+/** "Batching", as in n8n's HTTP Request node: how many items are sent at the same time. */
+export const batchingOption: INodeProperties = {
+	displayName: 'Batching',
+	name: 'batching',
+	placeholder: 'Add Batching',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: false },
+	default: { batch: {} },
+	options: [
+		{
+			displayName: 'Batching',
+			name: 'batch',
+			values: [
+				{
+					displayName: 'Parallel Requests',
+					name: 'parallelRequests',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_REQUESTS, numberPrecision: 0 },
+					default: DEFAULT_PARALLEL_REQUESTS,
+					description:
+						'How many items are sent to Contrat-Privé at the same time; items with the same contract or reference still go one after the other',
+				},
+				{
+					displayName: 'Batch Interval (Ms)',
+					name: 'batchInterval',
+					type: 'number',
+					typeOptions: { minValue: 0, maxValue: MAX_BATCH_INTERVAL_MS, numberPrecision: 0 },
+					default: 0,
+					description: 'Milliseconds to wait between two batches of parallel requests',
+				},
+			],
+		},
+	],
+};

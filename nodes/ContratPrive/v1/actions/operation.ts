@@ -14,6 +14,11 @@ export type ItemRequest = RequestOptions & { itemIndex: number };
 export interface Operation<Input> {
 	description: INodeProperties[];
 	defaultTimeout?: number;
+	/**
+	 * Present when items may be sent in parallel (the "Batching" option): items with the same key
+	 * are still sent one after the other, in input order.
+	 */
+	serialKey?(input: Input): string | undefined;
 	prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input>;
 	execute(
 		this: IExecuteFunctions,

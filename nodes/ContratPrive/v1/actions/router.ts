@@ -6,6 +6,8 @@ import * as contract from './contract/Contract.resource';
 import * as signatory from './signatory/Signatory.resource';
 import { checkFor } from '../helpers/validation';
 import { getOptions, readRequestOptions } from '../helpers/parameters';
+import type { Batching } from '../helpers/batching';
+import { readBatching, runInBatches } from '../helpers/batching';
 import type { ContratPriveType, NodeMap } from './node.type';
 import type { ItemRequest, Operation } from './operation';
 
@@ -22,11 +24,14 @@ function findOperation(resource: string, name: string): Operation<unknown> | und
 	return Object.hasOwn(operations, name) ? operations[name] : undefined;
 }
 
+const SERIAL: Batching = { parallelRequests: 1, batchInterval: 0 };
+
 type Prepared = { input: unknown; request: ItemRequest } | { error: Error };
 
 /**
  * Every item is validated first, so that bad input stops the node before any API call.
- * Then the valid items are sent, one at a time, in order.
+ * Then the valid items are sent in input order: one at a time, or with the "Batching" option a
+ * few at a time (see helpers/batching.ts); the output keeps the input's order either way.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -58,27 +63,53 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// "On Error: Continue (using error output)": n8n sends an item to the error output when it
 	// carries its error (`item.error`; n8n then keeps only `{ error: message }` as its json).
 	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
-	const returnData: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	const outputs: INodeExecutionData[][] = [];
+	let stopError: { itemIndex: number; error: Error } | undefined;
+	const signal = this.getExecutionCancelSignal?.();
+	const sendItem = async (itemIndex: number) => {
 		const item = prepared[itemIndex];
 		try {
 			if ('error' in item) throw item.error;
 			const results = await operation.execute.call(this, item.input, item.request);
-			for (const result of results) {
-				returnData.push({ ...result, pairedItem: { item: itemIndex } });
-			}
-		} catch (error) {
-			if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
-			returnData.push({
-				json: {
-					error: error.message,
-					...(error.description ? { description: error.description } : {}),
-				},
-				...(toErrorOutput ? { error: asNodeError(this, error, itemIndex) } : {}),
+			outputs[itemIndex] = results.map((result) => ({
+				...result,
 				pairedItem: { item: itemIndex },
-			});
+			}));
+		} catch (error) {
+			if (!this.continueOnFail()) {
+				if (!stopError || itemIndex < stopError.itemIndex) stopError = { itemIndex, error };
+				return;
+			}
+			outputs[itemIndex] = [
+				{
+					json: {
+						error: error.message,
+						...(error.description ? { description: error.description } : {}),
+					},
+					...(toErrorOutput ? { error: asNodeError(this, error, itemIndex) } : {}),
+					pairedItem: { item: itemIndex },
+				},
+			];
 		}
-	}
+	};
+
+	const serialKey = operation.serialKey;
+	const batching = serialKey
+		? readBatching(checkFor(this, 0), items.length ? getOptions(this, 0) : {})
+		: SERIAL;
+	await runInBatches(
+		items.length,
+		batching,
+		(itemIndex) => {
+			const item = prepared[itemIndex];
+			return serialKey && 'input' in item ? serialKey(item.input) : undefined;
+		},
+		sendItem,
+		() => stopError !== undefined || signal?.aborted === true,
+		signal,
+	);
+	if (stopError) throw asNodeError(this, stopError.error, stopError.itemIndex);
+	const returnData = outputs.flat();
 	return [returnData];
 }
 

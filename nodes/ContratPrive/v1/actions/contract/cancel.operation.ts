@@ -9,7 +9,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { checkFor, readText } from '../../helpers/validation';
 import { cancelContract, withoutDocumentContents } from '../../../transport';
 import { getContractId } from '../../helpers/parameters';
-import { contractLocator, optionsCollection } from '../common.descriptions';
+import { batchingOption, contractLocator, optionsCollection } from '../common.descriptions';
 import type { ItemRequest } from '../operation';
 
 const properties: INodeProperties[] = [
@@ -26,7 +26,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. Offer withdrawn by the landlord',
 		description: 'Why the contract is cancelled; kept in the contract history',
 	},
-	optionsCollection(),
+	optionsCollection([batchingOption]),
 ];
 
 export const description = updateDisplayOptions(
@@ -49,6 +49,9 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	const contractId = getContractId(this, itemIndex);
 	return { contractId, ...(reason ? { reason } : {}) };
 }
+
+/** Items on the same contract are sent one after the other. */
+export const serialKey = (input: Input): string => input.contractId;
 
 export async function execute(
 	this: IExecuteFunctions,

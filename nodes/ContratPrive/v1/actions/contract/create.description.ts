@@ -4,7 +4,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { CREATE_TIMEOUT_MS, DOCUMENT_LIMIT_TEXT } from '../../../transport';
 import { MAX_SIGNATORIES } from '../../helpers/signatories';
 import { EXAMPLE_IBAN } from '../../helpers/validation';
-import { optionsCollection } from '../common.descriptions';
+import { batchingOption, optionsCollection } from '../common.descriptions';
 
 export const MAX_ANNEXES = 10;
 
@@ -253,6 +253,7 @@ export const properties: INodeProperties[] = [
 	},
 	optionsCollection(
 		[
+			batchingOption,
 			{
 				displayName: 'Skip If Reference Exists',
 				name: 'skipIfReferenceExists',

@@ -176,6 +176,9 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	};
 }
 
+/** Items with the same reference are sent one after the other, so that none is created twice. */
+export const serialKey = (input: Input): string | undefined => input.reference;
+
 export async function execute(
 	this: IExecuteFunctions,
 	input: Input,

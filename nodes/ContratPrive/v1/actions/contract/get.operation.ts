@@ -11,12 +11,13 @@ import { checkFor, readBoolean } from '../../helpers/validation';
 import type { DocumentUpload } from '../../../transport';
 import { contractDocuments, getContract, withoutDocumentContents } from '../../../transport';
 import { getContractId, getOptions } from '../../helpers/parameters';
-import { contractLocator, optionsCollection } from '../common.descriptions';
+import { batchingOption, contractLocator, optionsCollection } from '../common.descriptions';
 import type { ItemRequest } from '../operation';
 
 const properties: INodeProperties[] = [
 	contractLocator,
 	optionsCollection([
+		batchingOption,
 		{
 			displayName: 'Download Documents',
 			name: 'downloadDocuments',
@@ -71,6 +72,9 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 		),
 	};
 }
+
+/** Reading contracts: no order to keep between items. */
+export const serialKey = (): undefined => undefined;
 
 export async function execute(
 	this: IExecuteFunctions,

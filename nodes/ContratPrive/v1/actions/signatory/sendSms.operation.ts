@@ -3,10 +3,19 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { sendSms } from '../../../transport';
 import { getContractId, getSignatoryId } from '../../helpers/parameters';
-import { contractLocator, optionsCollection, signatorySelector } from '../common.descriptions';
+import {
+	batchingOption,
+	contractLocator,
+	optionsCollection,
+	signatorySelector,
+} from '../common.descriptions';
 import type { ItemRequest } from '../operation';
 
-const properties: INodeProperties[] = [contractLocator, signatorySelector, optionsCollection()];
+const properties: INodeProperties[] = [
+	contractLocator,
+	signatorySelector,
+	optionsCollection([batchingOption]),
+];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['signatory'], operation: ['sendSms'] } },
@@ -24,6 +33,9 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 		signatoryId: getSignatoryId(this, itemIndex),
 	};
 }
+
+/** Items on the same contract are sent one after the other (the SMS limit is per contract). */
+export const serialKey = (input: Input): string => input.contractId;
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -3,10 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { sendSmsToAll } from '../../../transport';
 import { getContractId } from '../../helpers/parameters';
-import { contractLocator, optionsCollection } from '../common.descriptions';
+import { batchingOption, contractLocator, optionsCollection } from '../common.descriptions';
 import type { ItemRequest } from '../operation';
 
-const properties: INodeProperties[] = [contractLocator, optionsCollection()];
+const properties: INodeProperties[] = [contractLocator, optionsCollection([batchingOption])];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['signatory'], operation: ['sendSmsToAll'] } },
@@ -22,6 +22,9 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 		contractId: getContractId(this, itemIndex),
 	};
 }
+
+/** Items on the same contract are sent one after the other. */
+export const serialKey = (input: Input): string => input.contractId;
 
 export async function execute(
 	this: IExecuteFunctions,

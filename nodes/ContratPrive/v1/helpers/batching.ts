@@ -1,0 +1,104 @@
+/** Bounded parallel requests: items sent in batches, equal keys one after the other. */
+import type { IDataObject } from 'n8n-workflow';
+import { sleepWithAbort } from 'n8n-workflow';
+
+import type { Check } from './validation';
+import { show } from './validation';
+
+/** Default 1: one request at a time, as before (see the README's Reliability section). */
+export const DEFAULT_PARALLEL_REQUESTS = 1;
+export const MAX_PARALLEL_REQUESTS = 16;
+export const MAX_BATCH_INTERVAL_MS = 10 * 60 * 1000;
+
+export interface Batching {
+	parallelRequests: number;
+	batchInterval: number;
+}
+
+function readWhole(
+	check: Check,
+	field: string,
+	value: unknown,
+	fallback: number,
+	min: number,
+	max: number,
+) {
+	if (value === undefined || value === '') return fallback;
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof number !== 'number' || !Number.isInteger(number)) {
+		throw check.fail(field, `must be a whole number, not ${show(value)}`);
+	}
+	if (number < min || number > max) {
+		throw check.fail(field, `must be between ${min} and ${max}, not ${number}`);
+	}
+	return number;
+}
+
+/** The "Batching" option of the first item's options (as n8n's HTTP Request node does). */
+export function readBatching(check: Check, options: IDataObject): Batching {
+	const batching = (options.batching ?? {}) as IDataObject;
+	const batch = (batching.batch ?? {}) as IDataObject;
+	return {
+		parallelRequests: readWhole(
+			check,
+			'Options › Batching › Parallel Requests',
+			batch.parallelRequests,
+			DEFAULT_PARALLEL_REQUESTS,
+			1,
+			MAX_PARALLEL_REQUESTS,
+		),
+		batchInterval: readWhole(
+			check,
+			'Options › Batching › Batch Interval',
+			batch.batchInterval,
+			0,
+			0,
+			MAX_BATCH_INTERVAL_MS,
+		),
+	};
+}
+
+/** Waits `ms`, or less when the execution is cancelled. */
+async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+	if (ms <= 0 || signal?.aborted) return;
+	try {
+		await sleepWithAbort(ms, signal);
+	} catch {
+		// Its only failure is the abort: the caller checks the signal and starts nothing more.
+	}
+}
+
+/**
+ * Runs `run` on every index of `count`, `parallelRequests` at a time per batch, waiting
+ * `batchInterval` between batches. Indexes whose `keyOf` is equal run one after the other, in
+ * input order. Stops starting new runs once `shouldStop` says so (an error that stops the node,
+ * or a cancelled execution); runs already started are awaited.
+ */
+export async function runInBatches(
+	count: number,
+	batching: Batching,
+	keyOf: (index: number) => string | undefined,
+	run: (index: number) => Promise<void>,
+	shouldStop: () => boolean,
+	signal?: AbortSignal,
+): Promise<void> {
+	const { parallelRequests, batchInterval } = batching;
+	for (let start = 0; start < count; start += parallelRequests) {
+		if (start > 0) await pause(batchInterval, signal);
+		if (shouldStop()) return;
+		const chains = new Map<string, number[]>();
+		for (let index = start; index < Math.min(count, start + parallelRequests); index++) {
+			const key = keyOf(index);
+			const chainKey = key === undefined ? `#${index}` : `=${key}`;
+			chains.set(chainKey, [...(chains.get(chainKey) ?? []), index]);
+		}
+		await Promise.all(
+			[...chains.values()].map(async (chain) => {
+				for (const index of chain) {
+					if (shouldStop()) return;
+					await run(index);
+				}
+			}),
+		);
+	}
+}
