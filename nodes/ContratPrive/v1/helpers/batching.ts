@@ -2,8 +2,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { sleepWithAbort } from 'n8n-workflow';
 
+import { readWholeNumber } from './parameters';
 import type { Check } from './validation';
-import { show } from './validation';
 
 /** Default 1: one request at a time, as before (see the README's Reliability section). */
 export const DEFAULT_PARALLEL_REQUESTS = 1;
@@ -15,31 +15,12 @@ export interface Batching {
 	batchInterval: number;
 }
 
-function readWhole(
-	check: Check,
-	field: string,
-	value: unknown,
-	fallback: number,
-	min: number,
-	max: number,
-) {
-	if (value === undefined || value === '') return fallback;
-	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (typeof number !== 'number' || !Number.isInteger(number)) {
-		throw check.fail(field, `must be a whole number, not ${show(value)}`);
-	}
-	if (number < min || number > max) {
-		throw check.fail(field, `must be between ${min} and ${max}, not ${number}`);
-	}
-	return number;
-}
-
 /** The "Batching" option of the first item's options (as n8n's HTTP Request node does). */
 export function readBatching(check: Check, options: IDataObject): Batching {
 	const batching = (options.batching ?? {}) as IDataObject;
 	const batch = (batching.batch ?? {}) as IDataObject;
 	return {
-		parallelRequests: readWhole(
+		parallelRequests: readWholeNumber(
 			check,
 			'Options › Batching › Parallel Requests',
 			batch.parallelRequests,
@@ -47,7 +28,7 @@ export function readBatching(check: Check, options: IDataObject): Batching {
 			1,
 			MAX_PARALLEL_REQUESTS,
 		),
-		batchInterval: readWhole(
+		batchInterval: readWholeNumber(
 			check,
 			'Options › Batching › Batch Interval',
 			batch.batchInterval,

@@ -75,7 +75,7 @@ export function getOptions(
 	return options as IDataObject;
 }
 
-function readWholeNumber(
+export function readWholeNumber(
 	check: Check,
 	field: string,
 	value: unknown,
