@@ -4,7 +4,8 @@
  *
  * Delay = one round trip × (1 ± jitter) + the request body's upload time + a processing time
  * of `processingMs` plus `processingMsPerMb` per MB of body (the server checks and stores the
- * PDF).
+ * PDF). The request is carried out half a round trip before its answer leaves, and the
+ * emulator's own handling time is part of the delay, not added to it (server.ts).
  *
  * Defaults, approximate and to be replaced by measurements of the real API when they exist:
  * - round trip 50 ms: public ping tables (WonderNetwork, RIPE Atlas) give about 10-30 ms from
@@ -40,16 +41,31 @@ export const DEFAULT_NETWORK: NetworkModel = {
 	retryAfterSeconds: 1,
 };
 
+export interface RequestTiming {
+	roundTripMs: number;
+	/** From the request's arrival to its answer's: round trip + upload + processing. */
+	totalMs: number;
+}
+
+/** The timing of one request whose body has `bodyBytes`. */
+export function requestTiming(
+	model: NetworkModel,
+	bodyBytes: number,
+	random = Math.random,
+): RequestTiming {
+	const roundTripMs = Math.max(0, model.latencyMs * (1 + model.jitter * (2 * random() - 1)));
+	const upload = model.uploadMbps > 0 ? (bodyBytes * 8) / (model.uploadMbps * 1000) : 0;
+	const processing = model.processingMs + (model.processingMsPerMb * bodyBytes) / (1024 * 1024);
+	return { roundTripMs, totalMs: roundTripMs + upload + processing };
+}
+
 /** The delay of one request whose body has `bodyBytes`, in ms. */
 export function requestDelayMs(
 	model: NetworkModel,
 	bodyBytes: number,
 	random = Math.random,
 ): number {
-	const roundTrip = model.latencyMs * (1 + model.jitter * (2 * random() - 1));
-	const upload = model.uploadMbps > 0 ? (bodyBytes * 8) / (model.uploadMbps * 1000) : 0;
-	const processing = model.processingMs + (model.processingMsPerMb * bodyBytes) / (1024 * 1024);
-	return Math.max(0, roundTrip + upload + processing);
+	return requestTiming(model, bodyBytes, random).totalMs;
 }
 
 const LIMITS: Record<Exclude<keyof NetworkModel, 'concurrencyLimit'>, [number, number]> = {

@@ -23,12 +23,14 @@ import { Fault, Platform, RequestLogEntry, isPlatform } from './store';
 import { registerSamples } from './samples';
 import { registerWebsite } from './website';
 import { Env } from './workflow';
-import { parseNetwork, requestDelayMs } from './network';
+import { parseNetwork, requestTiming } from './network';
 
 /** Server body limit: a 20 MB document and its annexes, base64-encoded. */
 export const BODY_LIMIT = 150 * 1024 * 1024;
 /** A held ("timeout" fault) connection is destroyed after this at the latest. */
 export const HOLD_MAX_MS = 120_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 const API_ROUTE = '/:platform/api/:requestName';
 
@@ -40,6 +42,9 @@ interface Params {
 interface Tracked {
 	sbAt?: number;
 	sbLogged?: boolean;
+	/** Network model: when the answer may leave (performance.now()), and the modelled delay. */
+	sbReleaseAt?: number;
+	sbDelayMs?: number;
 }
 
 const BAD_GATEWAY_HTML =
@@ -55,6 +60,7 @@ export function createServer(env: Env): SandboxServer {
 	const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, forceCloseConnections: true });
 	const held = new Map<Socket, NodeJS.Timeout>();
 	let inFlight = 0;
+	let peakInFlight = 0;
 
 	const record = (e: Error) => {
 		env.store.internalErrors.push(e);
@@ -85,6 +91,7 @@ export function createServer(env: Env): SandboxServer {
 			at: iso(t.sbAt ?? env.clock.nowMs()),
 		};
 		if (fault) entry.fault = fault.kind;
+		if (t.sbDelayMs !== undefined) entry.delayMs = Math.round(t.sbDelayMs * 10) / 10;
 		env.store.requests.push(entry);
 	};
 
@@ -95,6 +102,13 @@ export function createServer(env: Env): SandboxServer {
 
 	app.addHook('onRequest', async (req) => {
 		(req as unknown as Tracked).sbAt = env.clock.nowMs();
+	});
+	// Network model: the answer waits until the request's modelled delay has passed.
+	app.addHook('onSend', async (req, _reply, payload) => {
+		const releaseAt = (req as unknown as Tracked).sbReleaseAt;
+		const wait = releaseAt === undefined ? 0 : releaseAt - performance.now();
+		if (wait > 0) await sleep(wait);
+		return payload;
 	});
 	app.addHook('onResponse', async (req, reply) => {
 		const params = req.params as Partial<Params> | undefined;
@@ -225,21 +239,27 @@ export function createServer(env: Env): SandboxServer {
 		}
 		const network = env.network;
 		if (!network) return await answerApi(req, reply, platform, requestName);
+		const tracked = req as unknown as Tracked;
+		const arrivedAt = performance.now();
+		const timing = requestTiming(network, (req.body as Buffer | undefined)?.length ?? 0);
 		if (network.concurrencyLimit !== null && inFlight >= network.concurrencyLimit) {
-			logRequest(req, platform, requestName, 429);
+			// Refused at once, the answer back after one round trip.
+			tracked.sbDelayMs = timing.roundTripMs;
+			tracked.sbReleaseAt = arrivedAt + timing.roundTripMs;
 			return reply
 				.code(429)
 				.header('retry-after', String(network.retryAfterSeconds))
 				.send(new ApiError(429, 'RATE_LIMITED', 'Too many requests at the same time').toBody());
 		}
 		inFlight += 1;
-		try {
-			const bytes = (req.body as Buffer | undefined)?.length ?? 0;
-			await new Promise((resolve) => setTimeout(resolve, requestDelayMs(network, bytes)));
-			return await answerApi(req, reply, platform, requestName);
-		} finally {
-			inFlight -= 1;
-		}
+		peakInFlight = Math.max(peakInFlight, inFlight);
+		reply.raw.once('close', () => (inFlight -= 1));
+		tracked.sbDelayMs = timing.totalMs;
+		tracked.sbReleaseAt = arrivedAt + timing.totalMs;
+		// Carried out half a round trip before the answer leaves; the time the emulator itself
+		// takes comes out of that half, so it is not added to the model.
+		await sleep(timing.totalMs - timing.roundTripMs / 2);
+		return await answerApi(req, reply, platform, requestName);
 	});
 
 	async function answerApi(
@@ -355,14 +375,16 @@ export function createServer(env: Env): SandboxServer {
 			return { faults: [] };
 		}),
 	);
+	// peakInFlight: the most API requests in the network model at once since the model was set.
 	app.get(
 		'/_control/network',
-		control(() => ({ network: env.network })),
+		control(() => ({ network: env.network, inFlight, peakInFlight })),
 	);
 	app.put(
 		'/_control/network',
 		control((req) => {
 			env.network = parseNetwork(controlBody(req));
+			peakInFlight = inFlight;
 			return { network: env.network };
 		}),
 	);
@@ -370,6 +392,7 @@ export function createServer(env: Env): SandboxServer {
 		'/_control/network',
 		control(() => {
 			env.network = null;
+			peakInFlight = inFlight;
 			return { network: null };
 		}),
 	);
@@ -377,6 +400,7 @@ export function createServer(env: Env): SandboxServer {
 		'/_control/reset',
 		control(() => {
 			env.store.reset();
+			peakInFlight = inFlight;
 			return { ok: true, now: iso(env.clock.nowMs()) };
 		}),
 	);

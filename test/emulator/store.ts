@@ -155,6 +155,8 @@ export interface RequestLogEntry {
 	at: string;
 	/** Set when an injected fault shaped the response. */
 	fault?: FaultKind;
+	/** The network model's delay of this request, in ms (network model on). */
+	delayMs?: number;
 }
 
 export type FaultKind = '500' | '502' | '503' | 'timeout' | 'reset' | 'malformed' | '429';

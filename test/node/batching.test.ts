@@ -3,6 +3,7 @@
  * guarantee of the one-at-a-time loop (order, pairing, validation first, no duplicates, errors).
  */
 import { INPUT_NODE_NAME, runWorkflow } from '../helpers';
+import { makePdfOfSize, pdfFile } from '../fixtures/pdf';
 import { byId, createParameters, leaseItem, useNodeKit } from './contract.helpers';
 
 const kit = useNodeKit();
@@ -164,6 +165,91 @@ describe('Batching: parallel requests', () => {
 		expect(result.items.map((i) => [i.json.id, i.pairedItem])).toEqual(
 			[...created].reverse().map((id, n) => [id, { item: n }]),
 		);
+	});
+});
+
+describe('Batching: a rolling pool without a Batch Interval', () => {
+	afterEach(() => kit.emulator.setNetwork(null));
+
+	/**
+	 * Item 0 carries a 1 MB PDF that the network model makes take about 3 s; items 1-8 take about
+	 * 30 ms each. Returns the position of item 0's create among the creates answered.
+	 */
+	async function slowItemPosition(batchInterval: number): Promise<number> {
+		await kit.control('PUT', '/network', {
+			latencyMs: 20,
+			jitter: 0,
+			uploadMbps: 10_000,
+			processingMs: 5,
+			processingMsPerMb: 2000,
+		});
+		kit.emulator.resetRequestLog();
+		const slow = {
+			json: { label: 'Slow' },
+			binary: { data: pdfFile(await makePdfOfSize(1 << 20)) },
+		};
+		const fast = await Promise.all(
+			[1, 2, 3, 4, 5, 6, 7, 8].map((n) => leaseItem({ label: `Fast ${n}` })),
+		);
+		const result = await kit.run(
+			createParameters({ label: '={{ $json.label }}', options: batching(2, batchInterval) }),
+			[slow, ...fast],
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((i) => [i.json.label, i.pairedItem])).toEqual(
+			['Slow', ...fast.map((_, n) => `Fast ${n + 1}`)].map((label, n) => [label, { item: n }]),
+		);
+		const creates = kit.emulator.requests.filter((r) => r.requestName === 'contractCreateRequest');
+		expect(creates).toHaveLength(9);
+		return creates.findIndex((r) => (r.delayMs ?? 0) > 1000);
+	}
+
+	test('a slow item does not hold back the others; at most Parallel Requests in flight', async () => {
+		// The other slot keeps sending: all 8 fast items are answered before the slow one.
+		expect(await slowItemPosition(0)).toBe(8);
+		const { body } = await kit.control('GET', '/network');
+		expect(body.peakInFlight).toBe(2);
+	});
+
+	test('with a Batch Interval, each batch waits for its slowest item', async () => {
+		// The contrast that shows the test above measures the pool: here item 1 waits with item 0.
+		expect(await slowItemPosition(1)).toBeLessThanOrEqual(1);
+	});
+
+	test('cancelling the execution starts nothing more; requests in flight end', async () => {
+		await kit.control('PUT', '/network', { latencyMs: 150, jitter: 0 });
+		kit.emulator.resetRequestLog();
+		const created = () =>
+			kit.emulator.requestCount({ requestName: 'contractCreateRequest', status: 200 });
+		const items = await Promise.all(
+			Array.from({ length: 20 }, (_, n) => leaseItem({ label: `Pool stop ${n}` })),
+		);
+		let cancel: (() => void) | undefined;
+		const finished = runWorkflow(
+			[
+				{
+					name: NAME,
+					type: 'contratPrive',
+					parameters: createParameters({ label: '={{ $json.label }}', options: batching(2) }),
+				},
+			],
+			[[INPUT_NODE_NAME, NAME]],
+			{
+				credentials: kit.credentials(),
+				items,
+				onStarted: (execution) => (cancel = () => execution.cancel()),
+			},
+		);
+		while (created() < 2) await new Promise((r) => setTimeout(r, 10));
+		cancel!();
+		await finished;
+		// What was in flight when cancelled (2 at most) may still land; then nothing more.
+		await new Promise((r) => setTimeout(r, 600));
+		const afterCancel = kit.emulator.requestCount({ requestName: 'contractCreateRequest' });
+		expect(afterCancel).toBeLessThanOrEqual(6);
+		await new Promise((r) => setTimeout(r, 1000));
+		expect(kit.emulator.requestCount({ requestName: 'contractCreateRequest' })).toBe(afterCancel);
+		expect(created()).toBeLessThan(items.length);
 	});
 });
 

@@ -155,7 +155,7 @@ export const batchingOption: INodeProperties = {
 					typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_REQUESTS, numberPrecision: 0 },
 					default: DEFAULT_PARALLEL_REQUESTS,
 					description:
-						'How many items are sent to Contrat-Privé at the same time; items with the same contract or reference still go one after the other',
+						'How many requests may be in flight at the same time; items with the same contract or reference still go one after the other',
 				},
 				{
 					displayName: 'Batch Interval (Ms)',
@@ -163,7 +163,8 @@ export const batchingOption: INodeProperties = {
 					type: 'number',
 					typeOptions: { minValue: 0, maxValue: MAX_BATCH_INTERVAL_MS, numberPrecision: 0 },
 					default: 0,
-					description: 'Milliseconds to wait between two batches of parallel requests',
+					description:
+						'If set, items are sent in batches of Parallel Requests with this wait in between; if 0, a new request starts as soon as one ends',
 				},
 			],
 		},

@@ -1,4 +1,4 @@
-/** Bounded parallel requests: items sent in batches, equal keys one after the other. */
+/** Bounded parallel requests: a rolling pool or batches, equal keys one after the other. */
 import type { IDataObject } from 'n8n-workflow';
 import { sleepWithAbort } from 'n8n-workflow';
 
@@ -50,12 +50,91 @@ async function pause(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * Runs `run` on every index of `count`, `parallelRequests` at a time per batch, waiting
- * `batchInterval` between batches. Indexes whose `keyOf` is equal run one after the other, in
- * input order. Stops starting new runs once `shouldStop` says so (an error that stops the node,
- * or a cancelled execution); runs already started are awaited.
+ * Runs `run` on every index below `count`: at most `parallelRequests` at once, a new one as soon
+ * as one ends; with a `batchInterval`, in batches of `parallelRequests` with that wait between
+ * batches instead. Indexes whose `keyOf` is equal run one after the other, in input order. Starts
+ * nothing more once `shouldStop` says so (an error that stops the node, or a cancelled
+ * execution); runs already started are awaited.
  */
-export async function runInBatches(
+export async function runItems(
+	count: number,
+	batching: Batching,
+	keyOf: (index: number) => string | undefined,
+	run: (index: number) => Promise<void>,
+	shouldStop: () => boolean,
+	signal?: AbortSignal,
+): Promise<void> {
+	if (batching.batchInterval > 0) {
+		await runInBatches(count, batching, keyOf, run, shouldStop, signal);
+	} else {
+		await runInPool(count, batching.parallelRequests, keyOf, run, shouldStop);
+	}
+}
+
+/** A rolling pool: `limit` runs in flight, the next index in input order whose key is free. */
+async function runInPool(
+	count: number,
+	limit: number,
+	keyOf: (index: number) => string | undefined,
+	run: (index: number) => Promise<void>,
+	shouldStop: () => boolean,
+): Promise<void> {
+	let next = 0;
+	let running = 0;
+	/** Keys with a run in flight or reserved for the next of their queue. */
+	const busyKeys = new Set<string>();
+	/** Indexes reached while their key was busy, per key, in input order. */
+	const waiting = new Map<string, number[]>();
+	/** Indexes whose key was just released to them: they go before `next`. */
+	const released: number[] = [];
+
+	let failure: unknown;
+	await new Promise<void>((resolve) => {
+		const startMore = () => {
+			while (running < limit && !shouldStop()) {
+				let index: number;
+				if (released.length) {
+					index = released.shift()!;
+				} else if (next < count) {
+					index = next++;
+					const key = keyOf(index);
+					if (key !== undefined) {
+						if (busyKeys.has(key)) {
+							const queue = waiting.get(key);
+							if (queue) queue.push(index);
+							else waiting.set(key, [index]);
+							continue;
+						}
+						busyKeys.add(key);
+					}
+				} else {
+					break;
+				}
+				running += 1;
+				const done = () => {
+					running -= 1;
+					const key = keyOf(index);
+					if (key !== undefined) {
+						const queue = waiting.get(key);
+						if (queue?.length) released.push(queue.shift()!);
+						else busyKeys.delete(key);
+					}
+					startMore();
+				};
+				run(index).then(done, (error: unknown) => {
+					failure ??= error;
+					done();
+				});
+			}
+			if (running === 0) resolve();
+		};
+		startMore();
+	});
+	if (failure !== undefined) throw failure;
+}
+
+/** Batches of `parallelRequests`, `batchInterval` between them (n8n's HTTP Request node). */
+async function runInBatches(
 	count: number,
 	batching: Batching,
 	keyOf: (index: number) => string | undefined,
