@@ -1,6 +1,10 @@
 /**
  * Contract › Create, run inside n8n-core's engine against the emulator over real HTTP.
  */
+import type { INodeType } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { INPUT_NODE_NAME, runWorkflow } from '../helpers';
 import { makePdf, makePdfOfSize, pdfFile } from '../fixtures/pdf';
 import {
 	createParameters,
@@ -210,6 +214,77 @@ describe('Contract › Create', () => {
 			'Item 0: "Input Binary Field" names the binary property "data" ("huge.pdf"), which is too large: 21.0 MB, at most 20 MB allowed',
 		);
 		expect(kit.emulator.requestCount()).toBe(0);
+	});
+
+	// The checks read documents a chunk at a time (192 KB): the end marker may fall across two.
+	test.each(['filesystem', 'default'] as const)(
+		'%s binary mode: the checks read the document in chunks and see its end wherever it falls',
+		async (binaryDataMode) => {
+			const pdf = await makePdf('Chunked');
+			const marker = pdf.lastIndexOf('%%EOF', undefined, 'latin1');
+			// Padding before the PDF's end so that %%EOF straddles the 256 KB boundary; a PDF
+			// reader accepts bytes before %PDF- only within 1,024, so the padding sits inside a
+			// comment line of the body instead.
+			const comment = Buffer.from(`%${'x'.repeat(192 * 1024 - marker - 3)}\n`, 'latin1');
+			const chunked = Buffer.concat([pdf.subarray(0, 9), comment, pdf.subarray(9)]);
+			const at = chunked.lastIndexOf('%%EOF', undefined, 'latin1');
+			expect(at < 192 * 1024 && at + 5 > 192 * 1024).toBe(true);
+			const cut = chunked.subarray(0, chunked.length - 8);
+			const ok = await kit.run(
+				createParameters(),
+				[{ json: {}, binary: { data: pdfFile(chunked, 'chunked.pdf') } }],
+				{ binaryDataMode },
+			);
+			expect(ok.error).toBeUndefined();
+			const refused = await kit.run(
+				createParameters(),
+				[{ json: {}, binary: { data: pdfFile(cut, 'cut.pdf') } }],
+				{ binaryDataMode },
+			);
+			expect(refused.error?.message).toBe(
+				'Item 0: "Input Binary Field" names the binary property "data" ("cut.pdf"), which is not a complete PDF: it has no %%EOF end marker',
+			);
+			expect(kit.emulator.requestCount({ requestName: 'contractCreateRequest' })).toBe(1);
+		},
+	);
+
+	test('base64 with line breaks in the item (e.g. from a Code node) is read whole', async () => {
+		// Larger than one chunk of the checks, so that the line breaks shift the chunks' bounds.
+		const pdf = await makePdfOfSize(400 * 1024);
+		const wrapped = pdf.toString('base64').replace(/.{76}/g, '$&\r\n');
+		// A node that puts the base64 into the item itself, as a Code node can (default mode).
+		const codeNode: INodeType = {
+			description: {
+				displayName: 'Wrapped Base64',
+				name: 'test.wrappedBase64',
+				group: ['transform'],
+				version: 1,
+				description: 'Outputs a PDF as line-wrapped base64',
+				defaults: { name: 'Code' },
+				inputs: [NodeConnectionTypes.Main],
+				outputs: [NodeConnectionTypes.Main],
+				properties: [],
+			},
+			async execute() {
+				const binary = { data: { data: wrapped, mimeType: 'application/pdf', fileName: 'w.pdf' } };
+				return [[{ json: {}, binary }]];
+			},
+		};
+		const run = await runWorkflow(
+			[
+				{ name: 'Code', type: 'test.wrappedBase64' },
+				{ name: 'Create', type: 'contratPrive', parameters: createParameters() },
+			],
+			[
+				[INPUT_NODE_NAME, 'Code'],
+				['Code', 'Create'],
+			],
+			{ credentials: kit.credentials(), nodeTypes: { 'test.wrappedBase64': codeNode } },
+		);
+		expect(run.nodeError('Create') ?? run.error).toBeUndefined();
+		const [created] = run.output('Create');
+		const view = await kit.control('GET', `/contracts/${created.json.id as string}`);
+		expect(Buffer.from(view.body.contract.mainDocument.data.content, 'base64')).toEqual(pdf);
 	});
 
 	test('a PDF just under 20 MB is sent whole', async () => {

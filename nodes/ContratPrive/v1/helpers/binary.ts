@@ -20,37 +20,96 @@ function megabytes(bytes: number): string {
 
 /** How far from the end the `%%EOF` marker may be followed by other bytes (as PDF readers do). */
 const EOF_WINDOW = 1024;
+const EOF_MARKER = Buffer.from('%%EOF', 'latin1');
+const PDF_HEADER = '%PDF-';
+/**
+ * Bytes read at a time when a PDF is checked, so that checking never holds a whole file; a
+ * multiple of 3, so that it is a whole number of base64 characters.
+ */
+const CHECK_CHUNK_BYTES = 3 * 64 * 1024;
+
+/** space, tab, CR, LF, FF, NUL */
+const isPdfWhitespace = (byte: number) =>
+	byte === 0x20 ||
+	byte === 0x09 ||
+	byte === 0x0d ||
+	byte === 0x0a ||
+	byte === 0x0c ||
+	byte === 0x00;
 
 /**
- * Whether a file that starts with `%PDF-` also ends like one: its last `%%EOF` marker is in its
- * last 1,024 bytes, or only whitespace follows it. A PDF cut off while being downloaded or
- * uploaded has no such end; the emulator applies the same rule (see wire-contract.md).
+ * What the checks need of a file, read chunk by chunk: its size, its first bytes, its last
+ * `%%EOF` marker and its last byte that is not whitespace.
  */
-export function hasPdfEnd(buffer: Buffer): boolean {
-	const marker = buffer.lastIndexOf('%%EOF', undefined, 'latin1');
-	if (marker < 5) return false;
-	const end = marker + 5;
-	if (buffer.length - end <= EOF_WINDOW) return true;
-	for (let index = end; index < buffer.length; index++) {
-		const byte = buffer[index];
-		// space, tab, CR, LF, FF, NUL
-		if (
-			byte !== 0x20 &&
-			byte !== 0x09 &&
-			byte !== 0x0d &&
-			byte !== 0x0a &&
-			byte !== 0x0c &&
-			byte !== 0x00
-		) {
-			return false;
+class PdfShape {
+	bytes = 0;
+	private head = '';
+	/** Offset of the last `%%EOF`, -1 if none. */
+	private marker = -1;
+	private lastNonWhitespace = -1;
+	/** The last bytes of the previous chunk, for a marker cut in two. */
+	private carry = Buffer.alloc(0);
+
+	add(chunk: Buffer): void {
+		if (this.head.length < PDF_HEADER.length) {
+			this.head += chunk.subarray(0, PDF_HEADER.length - this.head.length).toString('latin1');
 		}
+		const joined = Buffer.concat([this.carry, chunk]);
+		const found = joined.lastIndexOf(EOF_MARKER);
+		if (found !== -1) this.marker = this.bytes - this.carry.length + found;
+		for (let index = chunk.length - 1; index >= 0; index--) {
+			if (!isPdfWhitespace(chunk[index])) {
+				this.lastNonWhitespace = this.bytes + index;
+				break;
+			}
+		}
+		this.bytes += chunk.length;
+		this.carry = Buffer.from(joined.subarray(Math.max(0, joined.length - (EOF_MARKER.length - 1))));
 	}
-	return true;
+
+	get startsLikePdf(): boolean {
+		return this.head === PDF_HEADER;
+	}
+
+	/**
+	 * Whether the file also ends like a PDF: its last `%%EOF` marker is in its last 1,024 bytes,
+	 * or only whitespace follows it. A PDF cut off while being downloaded or uploaded has no such
+	 * end; the emulator applies the same rule (see wire-contract.md).
+	 */
+	get endsLikePdf(): boolean {
+		if (this.marker < 5) return false;
+		const end = this.marker + EOF_MARKER.length;
+		return this.bytes - end <= EOF_WINDOW || this.lastNonWhitespace < end;
+	}
+}
+
+/** The bytes of a binary property, a chunk at a time: streamed from n8n's binary data store, or
+ * decoded piece by piece from the base64 n8n keeps in the item (its default, in-memory mode). */
+async function* binaryChunks(
+	context: IExecuteFunctions,
+	binaryData: IBinaryData,
+): AsyncGenerator<Buffer> {
+	if (binaryData.id) {
+		const stream = await context.helpers.getBinaryStream(binaryData.id, CHECK_CHUNK_BYTES);
+		for await (const chunk of stream) yield chunk as Buffer;
+		return;
+	}
+	const base64 = binaryData.data;
+	if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(base64)) {
+		// Line breaks or other characters: pieces would not fall on 4-character boundaries.
+		yield Buffer.from(base64, 'base64');
+		return;
+	}
+	const step = (CHECK_CHUNK_BYTES / 3) * 4;
+	for (let offset = 0; offset < base64.length; offset += step) {
+		yield Buffer.from(base64.slice(offset, offset + step), 'base64');
+	}
 }
 
 /**
  * Checks that the item has a binary property `property` holding a complete PDF (starts with
- * `%PDF-`, ends with `%%EOF`) of at most MAX_DOCUMENT_BYTES. The bytes are read for the check and then let go.
+ * `%PDF-`, ends with `%%EOF`) of at most MAX_DOCUMENT_BYTES. The bytes are read a chunk at a time
+ * and let go, so that checking every item first never holds their documents in memory.
  */
 export async function checkPdfBinary(
 	context: IExecuteFunctions,
@@ -86,32 +145,34 @@ export async function checkPdfBinary(
 		throw tooLarge(check, field, property, fileName, binaryData.bytes);
 	}
 
-	let buffer: Buffer;
+	const shape = new PdfShape();
 	try {
-		buffer = await context.helpers.getBinaryDataBuffer(itemIndex, property);
+		for await (const chunk of binaryChunks(context, binaryData)) {
+			shape.add(chunk);
+		}
 	} catch (error) {
 		throw check.fail(
 			field,
 			`names the binary property "${property}", which cannot be read: ${(error as Error).message}`,
 		);
 	}
-	if (buffer.length === 0) {
+	if (shape.bytes === 0) {
 		throw check.fail(
 			field,
 			`names the binary property "${property}" (${show(fileName)}), which is empty`,
 		);
 	}
-	if (buffer.length > MAX_DOCUMENT_BYTES) {
-		throw tooLarge(check, field, property, fileName, buffer.length);
+	if (shape.bytes > MAX_DOCUMENT_BYTES) {
+		throw tooLarge(check, field, property, fileName, shape.bytes);
 	}
-	if (buffer.subarray(0, 5).toString('latin1') !== '%PDF-') {
+	if (!shape.startsLikePdf) {
 		throw check.fail(
 			field,
 			`names the binary property "${property}" (${show(fileName)}, ${binaryData.mimeType || 'unknown type'}), which is not a PDF`,
 			'Contrat-Privé only accepts PDF documents: convert the file to PDF first.',
 		);
 	}
-	if (!hasPdfEnd(buffer)) {
+	if (!shape.endsLikePdf) {
 		throw check.fail(
 			field,
 			`names the binary property "${property}" (${show(fileName)}), which is not a complete PDF: it has no %%EOF end marker`,
