@@ -12,6 +12,7 @@ import { toMB } from './lib/memory';
 import { makePdf, signablePdfOfSize } from '../fixtures/pdf';
 import type { Row } from './lib/report';
 import { median, range, round } from './lib/report';
+import type { LatencySettings } from './latency';
 import type { BulkJob, BulkResult } from './workers/bulk';
 import type { LargeJob, LargeResult } from './workers/large';
 import type { ScenarioCount, ScenarioJob } from './workers/scenarios';
@@ -25,6 +26,7 @@ export interface Settings {
 	bulkSize: number;
 	largeSize: number;
 	coldLoadRuns: number;
+	latency: LatencySettings;
 	log(message: string): void;
 }
 
@@ -36,7 +38,7 @@ function alternate<T>(variants: T[], roundIndex: number): T[] {
 }
 
 /** A B C, then B C A, then C A B...: each variant runs first, second and last in turn. */
-function rotate<T>(variants: T[], roundIndex: number): T[] {
+export function rotate<T>(variants: T[], roundIndex: number): T[] {
 	const shift = roundIndex % variants.length;
 	return [...variants.slice(shift), ...variants.slice(0, shift)];
 }
@@ -134,12 +136,12 @@ export async function benchBulk(sb: EmulatorClient, settings: Settings) {
 // ---------------------------------------------------------------------------------------------
 // 2. Trigger at scale
 
-interface Account {
+export interface Account {
 	total: number;
 	active: number;
 }
 
-async function seedAccount(sb: EmulatorClient, account: Account): Promise<string[]> {
+export async function seedAccount(sb: EmulatorClient, account: Account): Promise<string[]> {
 	await sb.reset();
 	const day = 86_400_000;
 	const now = Date.now();

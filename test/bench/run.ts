@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --only bulk,trigger,large,scenarios,cold] [--rounds N] [--quick] [--no-build]
- *   [--profile]`
+ * `npm run bench [-- --only bulk,trigger,large,scenarios,latency,cold] [--rounds N] [--quick]
+ *   [--no-build] [--profile]`
  *
  * Measures the node against raw HTTP and the API-call floor, side by side in one run, on the
  * local emulator (its own process). Every figure is a ratio or a count taken in the same run:
@@ -13,12 +13,13 @@ import path from 'node:path';
 
 import type { Settings } from './benchmarks';
 import { benchBulk, benchColdLoad, benchLarge, benchScenarios, benchTrigger } from './benchmarks';
+import { benchLatency } from './latency';
 import { PROFILE_DIR, enableProfiling } from './lib/child';
 import { ROOT, startEmulatorProcess } from './lib/emulator';
 import type { Row } from './lib/report';
 import { formatTable, machineInfo, markdownTable } from './lib/report';
 
-const BENCHMARKS = ['bulk', 'trigger', 'large', 'scenarios', 'cold'] as const;
+const BENCHMARKS = ['bulk', 'trigger', 'large', 'scenarios', 'latency', 'cold'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 function option(name: string): string | undefined {
@@ -46,6 +47,15 @@ async function main(): Promise<void> {
 		// Just under the 20 MB limit, so that the signed PDF (+ a page) is about 20 MB.
 		largeSize: 20 * 1024 * 1024 - 32 * 1024,
 		coldLoadRuns: quick ? 5 : 15,
+		latency: {
+			latenciesMs: [150, 50],
+			count: 200,
+			size: 100 * 1024,
+			parallel: 8,
+			largeCount: 8,
+			largeSize: 20 * 1024 * 1024,
+			concurrencyLimit: 4,
+		},
 		log: (message) =>
 			process.stderr.write(
 				`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`,
@@ -75,6 +85,7 @@ async function main(): Promise<void> {
 				['trigger', benchTrigger],
 				['large', benchLarge],
 				['scenarios', benchScenarios],
+				['latency', benchLatency],
 			];
 			for (const [name, bench] of steps) {
 				if (!only.includes(name)) continue;

@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 import { SANDBOX_KEYS } from '../../fixtures/accounts';
+import type { NetworkModel } from '../../emulator/network';
+import type { RequestLogEntry } from '../../emulator/store';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -68,18 +70,24 @@ export class EmulatorClient {
 		return ((await this.control('GET', '/requests')) as { total: number }).total;
 	}
 
-	/** API requests so far by request name (`contractListRequest`...). */
-	async requestsByName(settleMs = 30): Promise<Record<string, number>> {
+	/** The request log from entry `from` on (an earlier `requestTotal`): what a phase sent. */
+	async requestsSince(from: number, settleMs = 30): Promise<RequestLogEntry[]> {
 		if (settleMs) await new Promise((resolve) => setTimeout(resolve, settleMs));
-		const { counts } = (await this.control('GET', '/requests')) as {
-			counts: Record<string, number>;
+		const { requests } = (await this.control('GET', '/requests')) as {
+			requests: RequestLogEntry[];
 		};
-		const byName: Record<string, number> = {};
-		for (const [key, count] of Object.entries(counts)) {
-			const name = key.slice(key.indexOf('/') + 1);
-			byName[name] = (byName[name] ?? 0) + count;
-		}
-		return byName;
+		return requests.slice(from);
+	}
+
+	/** The network model (test/emulator/network.ts); null turns it off. */
+	async setNetwork(model: Partial<NetworkModel> | null): Promise<void> {
+		if (model) await this.control('PUT', '/network', model);
+		else await this.control('DELETE', '/network');
+	}
+
+	/** The most API requests in flight at once since the model was set or the emulator reset. */
+	async peakInFlight(): Promise<number> {
+		return ((await this.control('GET', '/network')) as { peakInFlight: number }).peakInFlight;
 	}
 
 	async reset(): Promise<void> {

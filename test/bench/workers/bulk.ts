@@ -1,7 +1,8 @@
 /**
  * Bulk create: `count` items, each a PDF of `size` bytes and 2 signatories, through n8n-core's
- * WorkflowExecute (`node`), or the same requests from a plain axios loop, one after the other
- * (`raw`). Both processes load the same modules and hold the same input PDFs before measuring.
+ * WorkflowExecute (`node`), or the same requests from a plain axios client (`raw`), one at a time
+ * or `parallel` at once (the node's Batching option; for axios a pool of as many loops). Both
+ * processes load the same modules and hold the same input PDFs before measuring.
  */
 import axios from 'axios';
 
@@ -31,11 +32,17 @@ export interface BulkJob {
 	count: number;
 	size: number;
 	binaryMode: BinaryDataMode;
+	/** Requests in flight at once (default 1). */
+	parallel?: number;
 }
 
 export interface BulkResult extends PhaseResult {
 	requests: number;
 	contracts: number;
+	/** The network model's delay of each create answered 200 in the phase (ms; model on). */
+	createDelaysMs: number[];
+	/** Requests answered HTTP 429 in the phase. */
+	refused: number;
 	/** The node's own execution time as n8n records it (node variant). */
 	nodeExecutionMs?: number;
 }
@@ -61,10 +68,16 @@ export async function bulk(job: BulkJob): Promise<BulkResult> {
 		const phase = new Phase();
 		phase.start();
 		const ids: string[] = [];
-		for (const [index, pdf] of pdfs.entries()) ids.push(await send(pdf, fileName(index)));
+		let next = 0;
+		const loop = async () => {
+			while (next < pdfs.length) {
+				const index = next++;
+				ids[index] = await send(pdfs[index], fileName(index));
+			}
+		};
+		await Promise.all(Array.from({ length: job.parallel ?? 1 }, loop));
 		const result = phase.end();
-		const requests = (await sb.requestTotal()) - before;
-		return { ...result, requests, contracts: new Set(ids).size };
+		return { ...result, ...(await phaseLog(sb, before)), contracts: new Set(ids).size };
 	}
 
 	const credentials = sb.credentials;
@@ -86,10 +99,16 @@ export async function bulk(job: BulkJob): Promise<BulkResult> {
 
 	const before = await sb.requestTotal();
 	const phase = new Phase();
+	const parameters = job.parallel
+		? {
+				...createParameters(),
+				options: { batching: { batch: { parallelRequests: job.parallel } } },
+			}
+		: createParameters();
 	const run = await runWorkflow(
 		[
 			{ name: MARKER_NAME, type: MARKER_TYPE },
-			{ name: NODE_NAME, type: nodeType, parameters: createParameters() },
+			{ name: NODE_NAME, type: nodeType, parameters },
 		],
 		[
 			[INPUT_NODE_NAME, MARKER_NAME],
@@ -106,14 +125,25 @@ export async function bulk(job: BulkJob): Promise<BulkResult> {
 		},
 	);
 	const result = phase.end();
-	const requests = (await sb.requestTotal()) - before;
 	const error = run.nodeError(NODE_NAME) ?? run.error;
 	if (error) throw new Error(`the node failed: ${error.message}`);
 	const output = run.output(NODE_NAME);
 	return {
 		...result,
-		requests,
+		...(await phaseLog(sb, before)),
 		contracts: new Set(output.map((item) => item.json.id)).size,
 		nodeExecutionMs: run.runData[NODE_NAME]?.[0]?.executionTime,
+	};
+}
+
+/** What the emulator logged from entry `before` on: requests, delays of the creates, 429s. */
+async function phaseLog(sb: ReturnType<typeof emulator>, before: number) {
+	const log = await sb.requestsSince(before);
+	return {
+		requests: log.length,
+		createDelaysMs: log
+			.filter((entry) => entry.requestName === 'contractCreateRequest' && entry.status === 200)
+			.map((entry) => entry.delayMs ?? 0),
+		refused: log.filter((entry) => entry.status === 429).length,
 	};
 }

@@ -11,6 +11,8 @@ import { createParameters, emulator } from './common';
 export interface ScenarioJob {
 	kind: 'scenarios';
 	url: string;
+	/** Only the white-label chain (the latency benchmark). */
+	whiteLabelOnly?: boolean;
 	/** Bulk injection: contracts created, then signed. */
 	contracts: number;
 	signed: number;
@@ -19,37 +21,55 @@ export interface ScenarioJob {
 export interface ScenarioCount {
 	name: string;
 	steps: Array<{ what: string; requests: number; floor: number }>;
+	/** Wall time of the whole scenario, and the sum of its requests' modelled delays (ms). */
+	wallMs: number;
+	delaysMs: number;
 }
 
 const MAX_LIST_PAGE_SIZE = 100;
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 
+type Sb = ReturnType<typeof emulator>;
+type Credentials = Sb['credentials'];
+
 export async function scenarios(job: ScenarioJob): Promise<ScenarioCount[]> {
 	const sb = emulator(job.url);
-	const credentials = sb.credentials;
-	const counted = async <T>(
-		run: () => Promise<T>,
-	): Promise<{ value: T; requests: number; byName: Record<string, number> }> => {
-		const before = await sb.requestsByName(0);
-		const value = await run();
-		const after = await sb.requestsByName();
-		const byName: Record<string, number> = {};
-		let requests = 0;
-		for (const [name, count] of Object.entries(after)) {
-			const made = count - (before[name] ?? 0);
-			if (made) byName[name] = made;
-			requests += made;
-		}
-		return { value, requests, byName };
-	};
-	const expectOk = (what: string, run: { error?: { message: string } }) => {
-		if (run.error) throw new Error(`${what}: ${run.error.message}`);
-	};
+	const whiteLabel = await whiteLabelSigning(sb);
+	return job.whiteLabelOnly ? [whiteLabel] : [whiteLabel, await bulkInjection(sb, job)];
+}
 
-	// Bulk injection: many contracts sent at once, later the signed ones fetched with their PDFs.
+/** Runs `run` and returns what the emulator logged meanwhile. */
+async function counted<T>(
+	sb: Sb,
+	run: () => Promise<T>,
+): Promise<{
+	value: T;
+	requests: number;
+	byName: Record<string, number>;
+	wallMs: number;
+	delaysMs: number;
+}> {
+	const before = await sb.requestTotal(0);
+	const started = performance.now();
+	const value = await run();
+	const wallMs = performance.now() - started;
+	const log = await sb.requestsSince(before);
+	const byName: Record<string, number> = {};
+	for (const entry of log) byName[entry.requestName] = (byName[entry.requestName] ?? 0) + 1;
+	const delaysMs = log.reduce((sum, entry) => sum + (entry.delayMs ?? 0), 0);
+	return { value, requests: log.length, byName, wallMs, delaysMs };
+}
+
+function expectOk(what: string, run: { error?: { message: string } }): void {
+	if (run.error) throw new Error(`${what}: ${run.error.message}`);
+}
+
+/** Bulk injection: many contracts sent at once, later the signed ones fetched with their PDFs. */
+async function bulkInjection(sb: Sb, job: ScenarioJob): Promise<ScenarioCount> {
+	const credentials: Credentials = sb.credentials;
 	const pdfs = await distinctPdfs(job.contracts, 20 * 1024);
-	const created = await counted(() =>
+	const created = await counted(sb, () =>
 		runNode({
 			node: {
 				parameters: { ...createParameters(1), notifySignatories: false, notifyOwner: false },
@@ -67,7 +87,7 @@ export async function scenarios(job: ScenarioJob): Promise<ScenarioCount[]> {
 	const ids = created.value.items.map((item) => item.json.id as string);
 	for (const id of ids.slice(0, job.signed)) await sb.signAll(id);
 
-	const fetched = await counted(() =>
+	const fetched = await counted(sb, () =>
 		runWorkflow(
 			[
 				{
@@ -105,7 +125,37 @@ export async function scenarios(job: ScenarioJob): Promise<ScenarioCount[]> {
 		throw new Error(`bulk injection: listed ${listed}, fetched ${details}, expected ${job.signed}`);
 	}
 
-	// White-label signing: the signatory signs in your own app, with the SMS code.
+	return {
+		name: `Bulk injection, ${job.contracts} sent / ${job.signed} signed`,
+		steps: [
+			{ what: '1 create per contract', requests: created.requests, floor: job.contracts },
+			{
+				what: 'list pages of signed contracts',
+				requests: fetched.byName.contractListRequest ?? 0,
+				floor: Math.ceil(job.signed / MAX_LIST_PAGE_SIZE),
+			},
+			{
+				what: '1 detail (PDFs) per signed contract',
+				requests: fetched.byName.contractDetailRequest ?? 0,
+				floor: job.signed,
+			},
+			{
+				what: 'other requests',
+				requests:
+					fetched.requests -
+					(fetched.byName.contractListRequest ?? 0) -
+					(fetched.byName.contractDetailRequest ?? 0),
+				floor: 0,
+			},
+		],
+		wallMs: created.wallMs + fetched.wallMs,
+		delaysMs: created.delaysMs + fetched.delaysMs,
+	};
+}
+
+/** White-label signing: the signatory signs in your own app, with the SMS code. */
+async function whiteLabelSigning(sb: Sb): Promise<ScenarioCount> {
+	const credentials: Credentials = sb.credentials;
 	const whiteLabelNodes: Array<{ name: string; parameters: INodeParameters }> = [
 		{ name: 'Create', parameters: { ...createParameters(1), notifySignatories: false } },
 		{
@@ -138,7 +188,7 @@ export async function scenarios(job: ScenarioJob): Promise<ScenarioCount[]> {
 		},
 	];
 	const whiteLabelPdf = await makePdf('White-label');
-	const whiteLabel = await counted(() =>
+	const whiteLabel = await counted(sb, () =>
 		runWorkflow(
 			whiteLabelNodes.map((node) => ({ ...node, type: 'contratPrive' })),
 			[
@@ -166,36 +216,12 @@ export async function scenarios(job: ScenarioJob): Promise<ScenarioCount[]> {
 		throw new Error(`white-label: the contract is not signed: ${JSON.stringify(signed?.json)}`);
 	}
 
-	return [
-		{
-			name: 'White-label signing',
-			steps: [
-				{ what: 'create + send SMS + sign + get (PDFs)', requests: whiteLabel.requests, floor: 4 },
-			],
-		},
-		{
-			name: `Bulk injection, ${job.contracts} sent / ${job.signed} signed`,
-			steps: [
-				{ what: '1 create per contract', requests: created.requests, floor: job.contracts },
-				{
-					what: 'list pages of signed contracts',
-					requests: fetched.byName.contractListRequest ?? 0,
-					floor: Math.ceil(job.signed / MAX_LIST_PAGE_SIZE),
-				},
-				{
-					what: '1 detail (PDFs) per signed contract',
-					requests: fetched.byName.contractDetailRequest ?? 0,
-					floor: job.signed,
-				},
-				{
-					what: 'other requests',
-					requests:
-						fetched.requests -
-						(fetched.byName.contractListRequest ?? 0) -
-						(fetched.byName.contractDetailRequest ?? 0),
-					floor: 0,
-				},
-			],
-		},
-	];
+	return {
+		name: 'White-label signing',
+		steps: [
+			{ what: 'create + send SMS + sign + get (PDFs)', requests: whiteLabel.requests, floor: 4 },
+		],
+		wallMs: whiteLabel.wallMs,
+		delaysMs: whiteLabel.delaysMs,
+	};
 }

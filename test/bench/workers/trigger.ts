@@ -22,6 +22,8 @@ export interface TriggerJob {
 
 export interface PollMeasure {
 	requests: number;
+	/** The network model's delay of each of the poll's requests (ms; model on). */
+	delaysMs: number[];
 	cpuMs: number;
 	wallMs: number;
 	items: number;
@@ -63,9 +65,10 @@ export async function trigger(job: TriggerJob): Promise<TriggerResult> {
 		const wallMs = performance.now() - started;
 		const used = process.cpuUsage(cpu);
 		if (result.error) throw result.error;
-		const requests = (await sb.requestTotal()) - before;
+		const log = await sb.requestsSince(before);
 		return {
-			requests,
+			requests: log.length,
+			delaysMs: log.map((entry) => entry.delayMs ?? 0),
 			cpuMs: (used.user + used.system) / 1000,
 			wallMs,
 			items: result.items?.[0]?.length ?? 0,
