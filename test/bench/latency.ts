@@ -2,8 +2,8 @@
  * 6. At real-world latency: the emulator's network model on (test/emulator/network.ts), bulk
  * create one at a time vs with parallel requests vs raw axios at the same concurrency, memory
  * with large documents in flight, a concurrency limit answering 429, the trigger and the
- * white-label chain. Every time is divided by its physical floor, computed from the delays the
- * emulator applied to the very requests of the run.
+ * white-label chain. Every time is divided by its physical floor, computed from the time the
+ * emulator took to answer the very requests of the run.
  */
 import type { Account, Settings } from './benchmarks';
 import { rotate, seedAccount } from './benchmarks';
@@ -33,11 +33,11 @@ const KB = 1024;
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 /**
- * The least time any client needs for requests whose server-side delays are `delaysMs` with
- * `concurrency` in flight: the total delay spread over the slots, and never under the longest.
+ * The least time any client needs for requests the server took `serverMs` to answer, with
+ * `concurrency` in flight: their total spread over the slots, and never under the longest.
  */
-export function physicalFloorMs(delaysMs: number[], concurrency: number): number {
-	return Math.max(Math.max(...delaysMs), sum(delaysMs) / concurrency);
+export function physicalFloorMs(serverMs: number[], concurrency: number): number {
+	return Math.max(Math.max(...serverMs), sum(serverMs) / concurrency);
 }
 
 interface Variant {
@@ -70,7 +70,7 @@ async function bulkRun(
 	};
 	const result = await runWorker<BulkResult>(job, { timeoutMs: 900_000 });
 	const peakInFlight = await sb.peakInFlight();
-	const floorMs = physicalFloorMs(result.createDelaysMs, variant.parallel);
+	const floorMs = physicalFloorMs(result.createServerMs, variant.parallel);
 	settings.log(
 		`latency ${variant.name} × ${count}: ${round(result.wallMs / 1000)} s, floor ${round(floorMs / 1000)} s, ${result.requests} requests (${result.refused} × 429), peak ${peakInFlight} in flight, +${toMB(result.peakIncrease)} MB`,
 	);
@@ -217,18 +217,18 @@ export async function benchLatency(sb: EmulatorClient, settings: Settings) {
 			count,
 			size,
 		);
-		const limitFloor = physicalFloorMs(limited.createDelaysMs, latency.concurrencyLimit);
+		const limitFloor = physicalFloorMs(limited.createServerMs, latency.concurrencyLimit);
 		rows.push({
 			benchmark: `At ${targeted} ms, emulator limit ${latency.concurrencyLimit} in flight, node ${parallel}`,
 			metric: `failed items; contracts for ${count} items; 429 answers (wall ÷ floor at ${latency.concurrencyLimit})`,
-			value: `0; ${limited.contracts} (${limited.createDelaysMs.length} creates carried out); ${limited.refused} (${round(limited.wallMs / limitFloor)})`,
+			value: `0; ${limited.contracts} (${limited.createServerMs.length} creates carried out); ${limited.refused} (${round(limited.wallMs / limitFloor)})`,
 			target: `0; ${count}`,
-			ok: limited.contracts === count && limited.createDelaysMs.length === count,
+			ok: limited.contracts === count && limited.createServerMs.length === count,
 		});
 		data.limited = { ...limited, limitFloor };
 
 		// The trigger and the white-label chain: one request after the other, so the floor is the
-		// sum of their delays.
+		// sum of their server times.
 		for (const latencyMs of latency.latenciesMs) {
 			await sb.setNetwork({ ...DEFAULT_NETWORK, latencyMs });
 			const account: Account = { total: 1000, active: 200 };
@@ -240,7 +240,7 @@ export async function benchLatency(sb: EmulatorClient, settings: Settings) {
 				pendingIds: [pending[10], pending[20]],
 			};
 			const polls = await runWorker<TriggerResult>(triggerJob, { timeoutMs: 600_000 });
-			const quiet = polls.quiet.map((poll) => poll.wallMs / sum(poll.delaysMs));
+			const quiet = polls.quiet.map((poll) => poll.wallMs / sum(poll.serverMs));
 			const signed = polls.changes['1 contract signed'];
 			await sb.reset();
 			const scenarioJob: ScenarioJob = {
@@ -252,20 +252,20 @@ export async function benchLatency(sb: EmulatorClient, settings: Settings) {
 			};
 			const [whiteLabel] = await runWorker<ScenarioCount[]>(scenarioJob);
 			settings.log(
-				`latency ${latencyMs} ms: quiet poll ${round(median(polls.quiet.map((poll) => poll.wallMs)))} ms, white label ${round(whiteLabel.wallMs)} ms / ${round(whiteLabel.delaysMs)} ms`,
+				`latency ${latencyMs} ms: quiet poll ${round(median(polls.quiet.map((poll) => poll.wallMs)))} ms, white label ${round(whiteLabel.wallMs)} ms / ${round(whiteLabel.serverMs)} ms`,
 			);
 			rows.push(
 				{
 					benchmark: `At ${latencyMs} ms: trigger, ${account.total} contracts, ${account.active} open`,
 					metric: `wall time ÷ floor, quiet poll (${polls.quiet[0].requests} requests); poll with a signature (${signed.requests})`,
-					value: `${round(median(quiet))}; ${round(signed.wallMs / sum(signed.delaysMs))}`,
+					value: `${round(median(quiet))}; ${round(signed.wallMs / sum(signed.serverMs))}`,
 					target: '',
 					ok: null,
 				},
 				{
 					benchmark: `At ${latencyMs} ms: white-label chain`,
 					metric: `wall time ÷ floor, create → send SMS → sign → get with PDFs (${whiteLabel.steps[0].requests} requests, ${round(whiteLabel.wallMs)} ms)`,
-					value: `${round(whiteLabel.wallMs / whiteLabel.delaysMs)}`,
+					value: `${round(whiteLabel.wallMs / whiteLabel.serverMs)}`,
 					target: '',
 					ok: null,
 				},

@@ -61,4 +61,28 @@ describe('network model', () => {
 		expect(limited.map((r) => r.headers.get('retry-after'))).toEqual(['2', '2']);
 		expect(await limited[0].json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
 	});
+
+	test('each request is logged with its modelled delay and the time its answer really took', async () => {
+		await kit.control('PUT', '/network', { latencyMs: 40, jitter: 0, processingMs: 10 });
+		kit.emulator.resetRequestLog();
+		const replies = await Promise.all(
+			[0, 1, 2].map(() =>
+				fetch(`${kit.emulator.url}/sandbox/api/checkConnexionRequest`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({}),
+				}),
+			),
+		);
+		expect(replies.map((r) => r.status)).toEqual([401, 401, 401]);
+		const logged = kit.emulator.requests;
+		expect(logged).toHaveLength(3);
+		for (const entry of logged) {
+			// 40 ms round trip + 10 ms processing + 2 bytes at 20 Mbit/s.
+			expect(entry.delayMs).toBeCloseTo(50, 0);
+			expect(entry.serverMs!).toBeGreaterThanOrEqual(entry.delayMs! - 1);
+		}
+		const { body } = await kit.control('GET', '/network');
+		expect(body.peakInFlight).toBe(3);
+	});
 });

@@ -42,9 +42,12 @@ interface Params {
 interface Tracked {
 	sbAt?: number;
 	sbLogged?: boolean;
-	/** Network model: when the answer may leave (performance.now()), and the modelled delay. */
+	/** Network model: arrival and when the answer may leave (performance.now()), the modelled
+	 * delay, and the time the answer really took (longer when the emulator itself was slower). */
+	sbArrivedAt?: number;
 	sbReleaseAt?: number;
 	sbDelayMs?: number;
+	sbServerMs?: number;
 }
 
 const BAD_GATEWAY_HTML =
@@ -92,6 +95,7 @@ export function createServer(env: Env): SandboxServer {
 		};
 		if (fault) entry.fault = fault.kind;
 		if (t.sbDelayMs !== undefined) entry.delayMs = Math.round(t.sbDelayMs * 10) / 10;
+		if (t.sbServerMs !== undefined) entry.serverMs = Math.round(t.sbServerMs * 10) / 10;
 		env.store.requests.push(entry);
 	};
 
@@ -105,9 +109,11 @@ export function createServer(env: Env): SandboxServer {
 	});
 	// Network model: the answer waits until the request's modelled delay has passed.
 	app.addHook('onSend', async (req, _reply, payload) => {
-		const releaseAt = (req as unknown as Tracked).sbReleaseAt;
-		const wait = releaseAt === undefined ? 0 : releaseAt - performance.now();
+		const t = req as unknown as Tracked;
+		if (t.sbReleaseAt === undefined || t.sbArrivedAt === undefined) return payload;
+		const wait = t.sbReleaseAt - performance.now();
 		if (wait > 0) await sleep(wait);
+		t.sbServerMs = performance.now() - t.sbArrivedAt;
 		return payload;
 	});
 	app.addHook('onResponse', async (req, reply) => {
@@ -241,6 +247,7 @@ export function createServer(env: Env): SandboxServer {
 		if (!network) return await answerApi(req, reply, platform, requestName);
 		const tracked = req as unknown as Tracked;
 		const arrivedAt = performance.now();
+		tracked.sbArrivedAt = arrivedAt;
 		const timing = requestTiming(network, (req.body as Buffer | undefined)?.length ?? 0);
 		if (network.concurrencyLimit !== null && inFlight >= network.concurrencyLimit) {
 			// Refused at once, the answer back after one round trip.

@@ -157,6 +157,8 @@ export interface RequestLogEntry {
 	fault?: FaultKind;
 	/** The network model's delay of this request, in ms (network model on). */
 	delayMs?: number;
+	/** From its arrival to its answer, in ms: the delay, or more if the emulator was slower. */
+	serverMs?: number;
 }
 
 export type FaultKind = '500' | '502' | '503' | 'timeout' | 'reset' | 'malformed' | '429';

@@ -17,6 +17,7 @@ import {
 	MARKER_TYPE,
 	NODE_NAME,
 	Phase,
+	serverTime,
 	createBody,
 	createParameters,
 	emulator,
@@ -39,8 +40,8 @@ export interface BulkJob {
 export interface BulkResult extends PhaseResult {
 	requests: number;
 	contracts: number;
-	/** The network model's delay of each create answered 200 in the phase (ms; model on). */
-	createDelaysMs: number[];
+	/** The server time of each create answered 200 in the phase (ms; network model on). */
+	createServerMs: number[];
 	/** Requests answered HTTP 429 in the phase. */
 	refused: number;
 	/** The node's own execution time as n8n records it (node variant). */
@@ -136,14 +137,14 @@ export async function bulk(job: BulkJob): Promise<BulkResult> {
 	};
 }
 
-/** What the emulator logged from entry `before` on: requests, delays of the creates, 429s. */
+/** What the emulator logged from entry `before` on: requests, server times of the creates, 429s. */
 async function phaseLog(sb: ReturnType<typeof emulator>, before: number) {
 	const log = await sb.requestsSince(before);
 	return {
 		requests: log.length,
-		createDelaysMs: log
+		createServerMs: log
 			.filter((entry) => entry.requestName === 'contractCreateRequest' && entry.status === 200)
-			.map((entry) => entry.delayMs ?? 0),
+			.map(serverTime),
 		refused: log.filter((entry) => entry.status === 429).length,
 	};
 }

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import type { RequestLogEntry } from '../../emulator/store';
 import { EmulatorClient } from '../lib/emulator';
 import { PeakTracker, settledRss } from '../lib/memory';
 import { ALICE, ALICE_TYPED, BOB, BOB_TYPED } from '../../fixtures/people';
@@ -179,6 +180,14 @@ export function createBody(
 		notify: { signatory: true, owner: true, submitMessage: MESSAGE },
 		action: { submit: true },
 	};
+}
+
+/**
+ * The time the server took for a request under the network model (ms): its modelled delay, or
+ * more when the emulator's own work took longer than the model leaves for it.
+ */
+export function serverTime(entry: RequestLogEntry): number {
+	return Math.max(entry.delayMs ?? 0, entry.serverMs ?? 0);
 }
 
 export function emulator(url: string): EmulatorClient {

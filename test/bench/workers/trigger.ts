@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { makePdf } from '../../fixtures/pdf';
 import { runPoll } from '../../helpers';
 import { settledRss } from '../lib/memory';
-import { deadlineIn, emulator } from './common';
+import { deadlineIn, emulator, serverTime } from './common';
 
 export interface TriggerJob {
 	kind: 'trigger';
@@ -22,8 +22,8 @@ export interface TriggerJob {
 
 export interface PollMeasure {
 	requests: number;
-	/** The network model's delay of each of the poll's requests (ms; model on). */
-	delaysMs: number[];
+	/** The server time of each of the poll's requests (ms; network model on). */
+	serverMs: number[];
 	cpuMs: number;
 	wallMs: number;
 	items: number;
@@ -68,7 +68,7 @@ export async function trigger(job: TriggerJob): Promise<TriggerResult> {
 		const log = await sb.requestsSince(before);
 		return {
 			requests: log.length,
-			delaysMs: log.map((entry) => entry.delayMs ?? 0),
+			serverMs: log.map(serverTime),
 			cpuMs: (used.user + used.system) / 1000,
 			wallMs,
 			items: result.items?.[0]?.length ?? 0,
