@@ -83,24 +83,33 @@ class PdfShape {
 	}
 }
 
-/** The bytes of a binary property, a chunk at a time: streamed from n8n's binary data store, or
- * decoded piece by piece from the base64 n8n keeps in the item (its default, in-memory mode). */
+/**
+ * The bytes of a binary property, a chunk at a time: streamed from n8n's binary data store (read
+ * whole when it fits in one chunk, which is cheaper than a stream), or decoded piece by piece
+ * from the base64 n8n keeps in the item (its default, in-memory mode).
+ */
 async function* binaryChunks(
 	context: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
 	binaryData: IBinaryData,
 ): AsyncGenerator<Buffer> {
 	if (binaryData.id) {
+		if (binaryData.bytes !== undefined && binaryData.bytes <= CHECK_CHUNK_BYTES) {
+			yield await context.helpers.getBinaryDataBuffer(itemIndex, property);
+			return;
+		}
 		const stream = await context.helpers.getBinaryStream(binaryData.id, CHECK_CHUNK_BYTES);
 		for await (const chunk of stream) yield chunk as Buffer;
 		return;
 	}
 	const base64 = binaryData.data;
-	if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(base64)) {
-		// Line breaks or other characters: pieces would not fall on 4-character boundaries.
+	const step = (CHECK_CHUNK_BYTES / 3) * 4;
+	if (base64.length <= step || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(base64)) {
+		// One chunk; or line breaks, with which pieces would not fall on 4-character boundaries.
 		yield Buffer.from(base64, 'base64');
 		return;
 	}
-	const step = (CHECK_CHUNK_BYTES / 3) * 4;
 	for (let offset = 0; offset < base64.length; offset += step) {
 		yield Buffer.from(base64.slice(offset, offset + step), 'base64');
 	}
@@ -147,7 +156,7 @@ export async function checkPdfBinary(
 
 	const shape = new PdfShape();
 	try {
-		for await (const chunk of binaryChunks(context, binaryData)) {
+		for await (const chunk of binaryChunks(context, itemIndex, property, binaryData)) {
 			shape.add(chunk);
 		}
 	} catch (error) {
