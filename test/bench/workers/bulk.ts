@@ -5,6 +5,9 @@
  * processes load the same modules and hold the same input PDFs before measuring.
  */
 import axios from 'axios';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 import type { BinaryDataMode } from '../../helpers';
 import { INPUT_NODE_NAME, runNode, runWorkflow } from '../../helpers';
@@ -35,6 +38,8 @@ export interface BulkJob {
 	binaryMode: BinaryDataMode;
 	/** Requests in flight at once (default 1). */
 	parallel?: number;
+	/** raw: each PDF read from a file during the phase, as the node reads n8n's binary store. */
+	rawReadsFiles?: boolean;
 }
 
 export interface BulkResult extends PhaseResult {
@@ -65,19 +70,30 @@ export async function bulk(job: BulkJob): Promise<BulkResult> {
 			return response.data.contract.id as string;
 		};
 		await send(warmUpPdf, 'warm-up.pdf');
+		let files: string[] = [];
+		let dir: string | undefined;
+		if (job.rawReadsFiles) {
+			dir = await mkdtemp(path.join(os.tmpdir(), 'bench-pdfs-'));
+			files = pdfs.map((_, index) => path.join(dir!, fileName(index)));
+			await Promise.all(pdfs.map((pdf, index) => writeFile(files[index], pdf)));
+			pdfs.length = 0;
+		}
+		const count = files.length || pdfs.length;
 		const before = await sb.requestTotal();
 		const phase = new Phase();
 		phase.start();
 		const ids: string[] = [];
 		let next = 0;
 		const loop = async () => {
-			while (next < pdfs.length) {
+			while (next < count) {
 				const index = next++;
-				ids[index] = await send(pdfs[index], fileName(index));
+				const pdf = job.rawReadsFiles ? await readFile(files[index]) : pdfs[index];
+				ids[index] = await send(pdf, fileName(index));
 			}
 		};
 		await Promise.all(Array.from({ length: job.parallel ?? 1 }, loop));
 		const result = phase.end();
+		if (dir) await rm(dir, { recursive: true, force: true });
 		return { ...result, ...(await phaseLog(sb, before)), contracts: new Set(ids).size };
 	}
 
