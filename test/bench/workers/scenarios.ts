@@ -37,6 +37,9 @@ export async function scenarios(job: ScenarioJob): Promise<ScenarioCount[]> {
 	const sb = emulator(job.url);
 	// Bulk injection first: its "signed" list must not see the white-label contract.
 	const bulk = job.whiteLabelOnly ? undefined : await bulkInjection(sb, job);
+	// Timed alone, the chain first runs once unmeasured: a fresh process's first workflow run
+	// pays for n8n-core's own start-up, which a running n8n has paid long before.
+	if (job.whiteLabelOnly) await whiteLabelSigning(sb);
 	const whiteLabel = await whiteLabelSigning(sb);
 	return bulk ? [whiteLabel, bulk] : [whiteLabel];
 }
