@@ -212,3 +212,14 @@ export function expectNoBase64InJson(result: RunNodeResult): void {
 		expect(JSON.stringify(item.json)).not.toContain(PDF_BASE64_PREFIX);
 	}
 }
+
+/** Fault suites: small delays so that they stay fast (300 ms timeout, 10 ms first retry delay). */
+export const FAST_RETRIES = {
+	requestTimeout: 300,
+	retryDelay: 10,
+	maxRetries: 3,
+	retryTimeLimit: 10_000,
+};
+
+/** The emulator's fault kinds that break a request (429, a rate limit, has its own tests). */
+export const FAILURE_KINDS = ['500', '502', '503', 'timeout', 'reset', 'malformed'] as const;

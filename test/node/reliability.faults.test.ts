@@ -25,6 +25,8 @@ import {
 	createContractViaApi,
 	createParameters,
 	expectNoSecret,
+	FAILURE_KINDS,
+	FAST_RETRIES,
 	leaseItem,
 	useNodeKit,
 } from './contract.helpers';
@@ -33,11 +35,10 @@ import { PRODUCTION_KEYS } from '../fixtures/accounts';
 const kit = useNodeKit();
 
 const PLATFORM = 'production';
-/** Small delays so that the suite stays fast: 300 ms timeout, 10 ms first retry delay. */
-const FAST = { requestTimeout: 300, retryDelay: 10, maxRetries: 3, retryTimeLimit: 10_000 };
+const FAST = FAST_RETRIES;
 const MAX_ATTEMPTS = FAST.maxRetries + 1;
 
-const KINDS = ['500', '502', '503', 'timeout', 'reset', 'malformed'] as const;
+const KINDS = FAILURE_KINDS;
 type Kind = (typeof KINDS)[number] | 'refused';
 type When = 'before' | 'after' | 'no connection';
 type Count = 'once' | 'persistent';

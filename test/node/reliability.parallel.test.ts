@@ -12,6 +12,8 @@ import {
 	byId,
 	createContractViaApi,
 	createParameters,
+	FAILURE_KINDS,
+	FAST_RETRIES,
 	leaseItem,
 	useNodeKit,
 } from './contract.helpers';
@@ -19,11 +21,9 @@ import {
 const kit = useNodeKit();
 
 const PLATFORM = 'production';
-const FAST = { requestTimeout: 300, retryDelay: 10, maxRetries: 3, retryTimeLimit: 10_000 };
-const OPTIONS = { ...FAST, batching: { batch: { parallelRequests: 4, batchInterval: 0 } } };
-const KINDS = ['500', '502', '503', 'timeout', 'reset', 'malformed'] as const;
+const OPTIONS = { ...FAST_RETRIES, batching: { batch: { parallelRequests: 4, batchInterval: 0 } } };
 type When = 'before' | 'after';
-const CELLS: Array<[string, When]> = KINDS.flatMap((kind) =>
+const CELLS: Array<[string, When]> = FAILURE_KINDS.flatMap((kind) =>
 	(['before', 'after'] as const).map((when): [string, When] => [kind, when]),
 );
 const FAULTS = 3;

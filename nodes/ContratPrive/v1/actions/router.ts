@@ -98,15 +98,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		? readBatching(checkFor(this, 0), items.length ? getOptions(this, 0) : {})
 		: SERIAL;
 	await runItems(
-		items.length,
-		batching,
-		(itemIndex) => {
-			const item = prepared[itemIndex];
-			return serialKey && 'input' in item ? serialKey(item.input) : undefined;
+		{
+			count: items.length,
+			keyOf: (itemIndex) => {
+				const item = prepared[itemIndex];
+				return serialKey && 'input' in item ? serialKey(item.input) : undefined;
+			},
+			run: sendItem,
+			shouldStop: () => stopError !== undefined || signal?.aborted === true,
+			signal,
 		},
-		sendItem,
-		() => stopError !== undefined || signal?.aborted === true,
-		signal,
+		batching,
 	);
 	if (stopError) throw asNodeError(this, stopError.error, stopError.itemIndex);
 	const returnData = outputs.flat();

@@ -49,36 +49,30 @@ async function pause(ms: number, signal?: AbortSignal): Promise<void> {
 	}
 }
 
+/** The items a run sends, as the batching sees them. */
+export interface ItemRuns {
+	count: number;
+	/** Items with equal keys run one after the other, in input order; undefined: no key. */
+	keyOf(index: number): string | undefined;
+	run(index: number): Promise<void>;
+	/** True once nothing more may start (an error that stops the node, a cancelled execution). */
+	shouldStop(): boolean;
+	signal?: AbortSignal;
+}
+
 /**
- * Runs `run` on every index below `count`: at most `parallelRequests` at once, a new one as soon
- * as one ends; with a `batchInterval`, in batches of `parallelRequests` with that wait between
- * batches instead. Indexes whose `keyOf` is equal run one after the other, in input order. Starts
- * nothing more once `shouldStop` says so (an error that stops the node, or a cancelled
- * execution); runs already started are awaited.
+ * Runs every item: at most `parallelRequests` at once, a new one as soon as one ends; with a
+ * `batchInterval`, in batches of `parallelRequests` with that wait between batches instead. Runs
+ * already started when `shouldStop` turns true are awaited.
  */
-export async function runItems(
-	count: number,
-	batching: Batching,
-	keyOf: (index: number) => string | undefined,
-	run: (index: number) => Promise<void>,
-	shouldStop: () => boolean,
-	signal?: AbortSignal,
-): Promise<void> {
-	if (batching.batchInterval > 0) {
-		await runInBatches(count, batching, keyOf, run, shouldStop, signal);
-	} else {
-		await runInPool(count, batching.parallelRequests, keyOf, run, shouldStop);
-	}
+export async function runItems(items: ItemRuns, batching: Batching): Promise<void> {
+	if (batching.batchInterval > 0) await runInBatches(items, batching);
+	else await runInPool(items, batching.parallelRequests);
 }
 
 /** A rolling pool: `limit` runs in flight, the next index in input order whose key is free. */
-async function runInPool(
-	count: number,
-	limit: number,
-	keyOf: (index: number) => string | undefined,
-	run: (index: number) => Promise<void>,
-	shouldStop: () => boolean,
-): Promise<void> {
+async function runInPool(items: ItemRuns, limit: number): Promise<void> {
+	const { count, keyOf, run, shouldStop } = items;
 	let next = 0;
 	let running = 0;
 	/** Keys with a run in flight or reserved for the next of their queue. */
@@ -134,14 +128,8 @@ async function runInPool(
 }
 
 /** Batches of `parallelRequests`, `batchInterval` between them (n8n's HTTP Request node). */
-async function runInBatches(
-	count: number,
-	batching: Batching,
-	keyOf: (index: number) => string | undefined,
-	run: (index: number) => Promise<void>,
-	shouldStop: () => boolean,
-	signal?: AbortSignal,
-): Promise<void> {
+async function runInBatches(items: ItemRuns, batching: Batching): Promise<void> {
+	const { count, keyOf, run, shouldStop, signal } = items;
 	const { parallelRequests, batchInterval } = batching;
 	for (let start = 0; start < count; start += parallelRequests) {
 		if (start > 0) await pause(batchInterval, signal);
