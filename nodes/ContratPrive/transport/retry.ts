@@ -70,11 +70,7 @@ export class Attempts {
 				policy.maxRetries + 1
 			} in ${delay} ms`,
 		);
-		const signal =
-			'getExecutionCancelSignal' in this.context
-				? this.context.getExecutionCancelSignal()
-				: undefined;
-		await sleepWithAbort(delay, signal);
+		await this.wait(delay);
 		return true;
 	}
 
@@ -91,17 +87,22 @@ export class Attempts {
 		this.context.logger.debug(
 			`Contrat-Privé: ${this.requestName} rate-limited (HTTP 429); sent again in ${delay} ms`,
 		);
-		const signal =
-			'getExecutionCancelSignal' in this.context
-				? this.context.getExecutionCancelSignal()
-				: undefined;
-		await sleepWithAbort(delay, signal);
+		await this.wait(delay);
 		return true;
 	}
 
 	summary(): string {
 		const seconds = ((Date.now() - this.started) / 1000).toFixed(1);
 		return `Tried ${this.count} times in ${seconds} s.`;
+	}
+
+	/** Sleeps `delay` ms, ended early when the execution is cancelled. */
+	private async wait(delay: number): Promise<void> {
+		const signal =
+			'getExecutionCancelSignal' in this.context
+				? this.context.getExecutionCancelSignal()
+				: undefined;
+		await sleepWithAbort(delay, signal);
 	}
 }
 
