@@ -13,22 +13,9 @@ import { OTHER_SANDBOX_KEYS, PRODUCTION_KEYS, SANDBOX_KEYS } from '../fixtures/a
 import { VALID_IBAN } from '../fixtures/ibans';
 import { makePdf, TINY_PDF } from '../fixtures/pdf';
 import { ALICE, BOB_SPACED_PHONE } from '../fixtures/people';
+import { prng } from '../fixtures/random';
 
 const kit = useApiKit();
-
-// ---------------------------------------------------------------- seeded randomness
-
-/** mulberry32: a small seeded PRNG, so that every run fuzzes the same inputs. */
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

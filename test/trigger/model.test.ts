@@ -11,20 +11,9 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { addDays, parisDate } from '../emulator/clock';
 import { ALL_EVENTS, N8nInstance, nodeData, useTriggerKit } from './trigger.helpers';
+import { prng } from '../fixtures/random';
 
 const kit = useTriggerKit();
-
-/** mulberry32: small, seeded, good enough to pick actions. */
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 interface LocalContract {
 	id: string;

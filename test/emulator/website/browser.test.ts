@@ -11,7 +11,7 @@ import { existsSync } from 'fs';
 import { mkdir, stat } from 'fs/promises';
 import { join } from 'path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../../helpers/chromium';
 import { runPoll } from '../../helpers/poll';
 import { DEMO_ACCOUNTS, Emulator, startEmulator } from '../index';
 import { createBody } from '../testkit';
@@ -19,17 +19,6 @@ import { SANDBOX_KEYS } from '../../fixtures/accounts';
 import { VALID_IBAN } from '../../fixtures/ibans';
 import { ALICE, BOB_SPACED_PHONE } from '../../fixtures/people';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
 const ROOT = join(__dirname, '..', '..', '..');
 const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 /** The README's screenshot, rewritten only with UPDATE_SCREENSHOTS=1. */
@@ -53,10 +42,9 @@ describeBrowser('website in headless Chromium', () => {
 	let page: Page;
 
 	beforeAll(async () => {
-		if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
 		await mkdir(SCREENSHOTS, { recursive: true });
 		sb = await startEmulator({ port: 0, now: START });
-		browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+		browser = await launchChromium();
 	});
 	afterAll(async () => {
 		await browser?.close();

@@ -2,24 +2,11 @@
  * Headless Chromium (Debian's, driven by playwright-core) on the n8n editor, with what the page
  * logged and loaded sorted into what the package causes and what it does not.
  */
-import * as fs from 'node:fs';
-
 import type { Browser, Page } from 'playwright-core';
-import { chromium, selectors } from 'playwright-core';
+import { selectors } from 'playwright-core';
 
+import { launchChromium } from '../../helpers/chromium';
 import { PACKAGE_NAME } from '../workflows';
-
-export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
 
 /** Where n8n serves the package's icons. */
 export const ICON_PATH = `/icons/${PACKAGE_NAME}/`;
@@ -51,10 +38,9 @@ export interface EditorBrowser {
 const MENTIONS_PACKAGE = new RegExp(`${PACKAGE_NAME}|contratPrive|Contrat-Priv`, 'i');
 
 export async function openEditorBrowser(editorUrl: string): Promise<EditorBrowser> {
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
 	// n8n's editor marks its elements with data-test-id.
 	selectors.setTestIdAttribute('data-test-id');
-	const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+	const browser = await launchChromium();
 	const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 	const origin = new URL(editorUrl).origin;
 	const icons: IconResponse[] = [];
