@@ -208,6 +208,24 @@ function call(name: string, args: Record<string, unknown>) {
 	};
 }
 
+/** Sends the SMS code to the first signatory of the contract Find contracts returned. */
+function sendSmsToFoundContract(reference: string) {
+	return (request: ModelRequest): Answer => {
+		const contract = onlyContract(request, reference);
+		const args = { contractId: contract.id, signatoryId: contract.signatories[0].id };
+		return { toolCalls: [{ name: 'Send_SMS_code', args }] };
+	};
+}
+
+/** Answers `text` once Send SMS code reported the code sent. */
+function answerOnceSent(text: string) {
+	return (request: ModelRequest): Answer => {
+		const [sent] = lastOutput(request, 'Send_SMS_code');
+		assert.equal(sent.sent, true);
+		return { text };
+	};
+}
+
 /** The single output of the previous turn's tool, parsed (n8n sends the items' json). */
 function lastOutput(request: ModelRequest, tool: string): any {
 	assert.equal(request.toolOutputs.length, 1, 'one tool output');
@@ -300,22 +318,8 @@ export const agentScenarios: Scenario[] = [
 				script: {
 					turns: [
 						call('Find_contracts', { reference }),
-						(request) => {
-							const contract = onlyContract(request, reference);
-							return {
-								toolCalls: [
-									{
-										name: 'Send_SMS_code',
-										args: { contractId: contract.id, signatoryId: contract.signatories[0].id },
-									},
-								],
-							};
-						},
-						(request) => {
-							const [sent] = lastOutput(request, 'Send_SMS_code');
-							assert.equal(sent.sent, true);
-							return { text: `I sent the signing code again to the tenant of ${reference}.` };
-						},
+						sendSmsToFoundContract(reference),
+						answerOnceSent(`I sent the signing code again to the tenant of ${reference}.`),
 					],
 				},
 			});
@@ -531,22 +535,8 @@ export const agentScenarios: Scenario[] = [
 							assert.match(request.system, /cannot cancel or sign/);
 							return { toolCalls: [{ name: 'Find_contracts', args: { reference } }] };
 						},
-						(request) => {
-							const contract = onlyContract(request, reference);
-							return {
-								toolCalls: [
-									{
-										name: 'Send_SMS_code',
-										args: { contractId: contract.id, signatoryId: contract.signatories[0].id },
-									},
-								],
-							};
-						},
-						(request) => {
-							const [sent] = lastOutput(request, 'Send_SMS_code');
-							assert.equal(sent.sent, true);
-							return { text: answer };
-						},
+						sendSmsToFoundContract(reference),
+						answerOnceSent(answer),
 					],
 				});
 				const res = await postToChat(
