@@ -62,6 +62,7 @@ import {
 	sendSms,
 	signWithSmsCode,
 	smsBlocker,
+	signResult,
 } from './workflow';
 
 export const REQUEST_NAMES = [
@@ -517,12 +518,5 @@ async function signWithCode(call: Call) {
 		'signed through the API with the SMS code',
 		call.now,
 	);
-	return {
-		signatory: {
-			id: s.id,
-			status: s.status,
-			signedAt: s.signedAt === null ? null : iso(s.signedAt),
-		},
-		contract: { id: c.id, status: c.status },
-	};
+	return signResult(c, s);
 }

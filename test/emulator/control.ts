@@ -35,6 +35,7 @@ import {
 	markSigned,
 	sendOutgoingNotifications,
 	signingLink,
+	signResult,
 } from './workflow';
 
 export const SANDBOX_TEST_CARD = '4706750000000009';
@@ -157,14 +158,7 @@ export async function signOnWebsite(env: Env, id: string, sid: string) {
 	markSigned(env, c, s, `signatory:${s.id}`, 'signed on the website', now);
 	const pdf = ensureSignedPdf(c);
 	if (pdf) await pdf;
-	return {
-		signatory: {
-			id: s.id,
-			status: s.status,
-			signedAt: s.signedAt === null ? null : iso(s.signedAt),
-		},
-		contract: { id: c.id, status: c.status },
-	};
+	return signResult(c, s);
 }
 
 /** Full internal view (documents included), for tests. */

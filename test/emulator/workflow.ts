@@ -259,6 +259,18 @@ export async function signWithSmsCode(
 	if (pdf) await pdf;
 }
 
+/** What a signature answers, through the API or the website's control call. */
+export function signResult(c: ContractRec, s: SignatoryRec) {
+	return {
+		signatory: {
+			id: s.id,
+			status: s.status,
+			signedAt: s.signedAt === null ? null : iso(s.signedAt),
+		},
+		contract: { id: c.id, status: c.status },
+	};
+}
+
 /** Marks the signatory signed; completes the contract when everyone has signed. */
 export function markSigned(
 	env: Env,
