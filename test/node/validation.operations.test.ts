@@ -465,7 +465,7 @@ for (const [operations, kind, name, bad, problem] of signatoryRows) {
 	for (const operation of operations) {
 		add(operation, kind, `Signatory ID ${name}`, {
 			parameters: { signatoryId: onItem1(bad, S) },
-			message: `Item 1: "Signatory" ${problem}`,
+			message: `Item 1: "Signatory Name or ID" ${problem}`,
 		});
 	}
 }

@@ -4,7 +4,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { displayNamesOf, fieldLabel } from '../../nodes/ContratPrive/v1/helpers/parameters';
+import { displayNamesOf, fieldLabel } from '../../nodes/ContratPrive/v1/helpers/fields';
 import {
 	EXAMPLE_IBAN,
 	ibanIsValid,

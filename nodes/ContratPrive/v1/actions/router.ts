@@ -51,8 +51,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		try {
 			const input = await operation.prepare.call(this, itemIndex);
 			const check = checkFor(this, itemIndex);
-			const options = getOptions(this, itemIndex, check);
-			const request = readRequestOptions(check, options, operation.defaultTimeout);
+			const options = getOptions(this, itemIndex, operation.description, check);
+			const request = readRequestOptions(
+				check,
+				options,
+				operation.description,
+				operation.defaultTimeout,
+			);
 			prepared.push({ input, request: { ...request, itemIndex } });
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
@@ -95,7 +100,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const serialKey = operation.serialKey;
 	const batching = serialKey
-		? readBatching(checkFor(this, 0), items.length ? getOptions(this, 0) : {})
+		? readBatching(
+				checkFor(this, 0),
+				items.length ? getOptions(this, 0, operation.description) : {},
+				operation.description,
+			)
 		: SERIAL;
 	const runAll = batching.batchInterval > 0 ? runInBatches : runInPool;
 	await runAll(

@@ -1,7 +1,8 @@
 /** Bounded parallel requests: a rolling pool or batches, equal keys one after the other. */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { sleepWithAbort } from 'n8n-workflow';
 
+import { fieldLabel } from './fields';
 import { readWholeNumber } from './parameters';
 import type { Check } from './validation';
 
@@ -16,13 +17,18 @@ export interface Batching {
 }
 
 /** The "Batching" option of the first item's options (as n8n's HTTP Request node does). */
-export function readBatching(check: Check, options: IDataObject): Batching {
+export function readBatching(
+	check: Check,
+	options: IDataObject,
+	properties: INodeProperties[],
+): Batching {
 	const batching = (options.batching ?? {}) as IDataObject;
 	const batch = (batching.batch ?? {}) as IDataObject;
+	const field = (name: string) => fieldLabel(properties, 'options', 'batching', 'batch', name);
 	return {
 		parallelRequests: readWholeNumber(
 			check,
-			'Options › Batching › Parallel Requests',
+			field('parallelRequests'),
 			batch.parallelRequests,
 			DEFAULT_PARALLEL_REQUESTS,
 			1,
@@ -30,7 +36,7 @@ export function readBatching(check: Check, options: IDataObject): Batching {
 		),
 		batchInterval: readWholeNumber(
 			check,
-			'Options › Batching › Batch Interval',
+			field('batchInterval'),
 			batch.batchInterval,
 			0,
 			0,

@@ -1,13 +1,9 @@
 /** Reading the parameters every operation shares: IDs and the request options. */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeProperties,
-	INodePropertyCollection,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { RequestOptions } from '../../transport';
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from '../../transport';
+import { fieldLabel } from './fields';
 import type { Check } from './validation';
 import { checkFor, show } from './validation';
 
@@ -44,16 +40,24 @@ function readId(
 }
 
 /** The contract ID of an item, from either mode of the resource locator. */
-export function getContractId(context: IExecuteFunctions, itemIndex: number): string {
+export function getContractId(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	properties: INodeProperties[],
+): string {
 	const value = context.getNodeParameter('contractId', itemIndex, undefined, {
 		extractValue: true,
 	}) as unknown;
-	return readId(context, itemIndex, 'Contract', value);
+	return readId(context, itemIndex, fieldLabel(properties, 'contractId'), value);
 }
 
-export function getSignatoryId(context: IExecuteFunctions, itemIndex: number): string {
+export function getSignatoryId(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	properties: INodeProperties[],
+): string {
 	const value = context.getNodeParameter('signatoryId', itemIndex, undefined) as unknown;
-	return readId(context, itemIndex, 'Signatory', value);
+	return readId(context, itemIndex, fieldLabel(properties, 'signatoryId'), value);
 }
 
 /** Limits of the timeout and retry options (the descriptions show them too). */
@@ -65,12 +69,14 @@ export const MAX_RETRY_TIME_MS = 10 * 60 * 1000;
 export function getOptions(
 	context: IExecuteFunctions,
 	itemIndex: number,
+	properties: INodeProperties[],
 	check: Check = checkFor(context, itemIndex),
 ): IDataObject {
 	const options = context.getNodeParameter('options', itemIndex, {}) as unknown;
 	if (options === undefined || options === null) return {};
 	if (typeof options !== 'object' || Array.isArray(options)) {
-		throw check.fail('Options', `must be a collection of options, not ${show(options)}`);
+		const field = fieldLabel(properties, 'options');
+		throw check.fail(field, `must be a collection of options, not ${show(options)}`);
 	}
 	return options as IDataObject;
 }
@@ -98,11 +104,13 @@ export function readWholeNumber(
 export function readRequestOptions(
 	check: Check,
 	options: IDataObject,
+	properties: INodeProperties[],
 	defaultTimeout = DEFAULT_TIMEOUT_MS,
 ): Required<Pick<RequestOptions, 'timeout' | 'retry'>> {
+	const option = (name: string) => fieldLabel(properties, 'options', name);
 	const timeout = readWholeNumber(
 		check,
-		'Options › Timeout',
+		option('requestTimeout'),
 		options.requestTimeout,
 		defaultTimeout,
 		1,
@@ -110,7 +118,7 @@ export function readRequestOptions(
 	);
 	const maxRetries = readWholeNumber(
 		check,
-		'Options › Max Retries',
+		option('maxRetries'),
 		options.maxRetries,
 		DEFAULT_RETRY_POLICY.maxRetries,
 		0,
@@ -118,7 +126,7 @@ export function readRequestOptions(
 	);
 	const initialDelay = readWholeNumber(
 		check,
-		'Options › Retry Delay',
+		option('retryDelay'),
 		options.retryDelay,
 		DEFAULT_RETRY_POLICY.initialDelay,
 		0,
@@ -126,7 +134,7 @@ export function readRequestOptions(
 	);
 	const maxTotalTime = readWholeNumber(
 		check,
-		'Options › Retry Time Limit',
+		option('retryTimeLimit'),
 		options.retryTimeLimit,
 		DEFAULT_RETRY_POLICY.maxTotalTime,
 		0,
@@ -141,30 +149,4 @@ export function readRequestOptions(
 			maxTotalTime,
 		},
 	};
-}
-
-/**
- * The display names along a path of parameter names, e.g. ['bankAccount', 'iban'] gives
- * ['Bank Account', 'IBAN']: validation errors name fields as the editor shows them.
- */
-export function displayNamesOf(properties: INodeProperties[], path: string[]): string[] {
-	const names: string[] = [];
-	let level: Array<INodeProperties | INodePropertyCollection> = properties;
-	for (const name of path) {
-		const found = level.find((property) => property.name === name);
-		if (!found) throw new Error(`No parameter "${name}" in ${path.join('.')}`);
-		names.push(found.displayName);
-		const children: unknown[] =
-			'values' in found ? found.values : 'options' in found ? (found.options ?? []) : [];
-		level = children.filter(
-			(child): child is INodeProperties | INodePropertyCollection =>
-				typeof child === 'object' && child !== null && 'displayName' in child,
-		);
-	}
-	return names;
-}
-
-/** The label of a field in validation errors: its display names joined by " › ". */
-export function fieldLabel(properties: INodeProperties[], ...path: string[]): string {
-	return displayNamesOf(properties, path).join(' › ');
 }

@@ -8,6 +8,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { checkFor, readText } from '../../helpers/validation';
 import { cancelContract, withoutDocumentContents } from '../../../transport';
+import { fieldLabel } from '../../helpers/fields';
 import { getContractId } from '../../helpers/parameters';
 import { batchingOption, contractLocator, optionsCollection } from '../common.descriptions';
 import type { ItemRequest } from '../operation';
@@ -41,12 +42,13 @@ interface Input {
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
 	const check = checkFor(this, itemIndex);
-	const reason = readText(check, 'Reason', this.getNodeParameter('reason', itemIndex, ''), {
+	const reasonField = fieldLabel(description, 'reason');
+	const reason = readText(check, reasonField, this.getNodeParameter('reason', itemIndex, ''), {
 		required: false,
 		max: 1000,
 		numbers: true,
 	});
-	const contractId = getContractId(this, itemIndex);
+	const contractId = getContractId(this, itemIndex, description);
 	return { contractId, ...(reason ? { reason } : {}) };
 }
 

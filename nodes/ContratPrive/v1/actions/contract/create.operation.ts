@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { PdfBinary } from '../../helpers/binary';
@@ -16,7 +21,8 @@ import {
 	createContractAtMostOnce,
 	withoutDocumentContents,
 } from '../../../transport';
-import { displayNamesOf, fieldLabel, getOptions } from '../../helpers/parameters';
+import { displayNamesOf, fieldLabel } from '../../helpers/fields';
+import { getOptions } from '../../helpers/parameters';
 import { readBankAccount } from '../../helpers/bankAccount';
 import type { SignatoryLabels } from '../../helpers/signatories';
 import { readFieldSignatories, readJsonSignatories } from '../../helpers/signatories';
@@ -35,37 +41,42 @@ export interface Input extends Omit<NewContract, 'document' | 'annexes'> {
 	skipIfReferenceExists: boolean;
 }
 
-/** Field labels in validation errors, from the display names above. */
-const label = (...path: string[]) => fieldLabel(properties, ...path);
-const FIELDS = {
-	label: label('label'),
-	language: label('language'),
-	deadline: label('deadline'),
-	binary: label('binaryPropertyName'),
-	annexes: label('additionalFields', 'annexes'),
-	reference: label('additionalFields', 'reference'),
-	signatoriesInput: label('signatoriesInput'),
-	signatoriesJson: label('signatoriesJson'),
-	iban: label('bankAccount', 'iban'),
-	bic: label('bankAccount', 'bic'),
-	holder: label('bankAccount', 'holder'),
-	action: label('action'),
-	message: label('message'),
-	notifySignatories: label('notifySignatories'),
-	notifyOwner: label('notifyOwner'),
-	skipIfReferenceExists: label('options', 'skipIfReferenceExists'),
-};
-const [SIGNATORIES, SIGNATORY] = displayNamesOf(properties, ['signatories', 'signatory']);
-const SIGNATORY_LABELS: SignatoryLabels = {
-	list: SIGNATORIES,
-	entry: SIGNATORY,
-	fields: {
-		firstName: displayNamesOf(properties, ['signatories', 'signatory', 'firstName'])[2],
-		lastName: displayNamesOf(properties, ['signatories', 'signatory', 'lastName'])[2],
-		email: displayNamesOf(properties, ['signatories', 'signatory', 'email'])[2],
-		phone: displayNamesOf(properties, ['signatories', 'signatory', 'phone'])[2],
-		deposit: displayNamesOf(properties, ['signatories', 'signatory', 'deposit'])[2],
-	},
+/** The names of the fields in errors, read from the description when an item is checked. */
+const fieldsOf = (properties: INodeProperties[]) => {
+	const label = (...path: string[]) => fieldLabel(properties, ...path);
+	const signatory = (name: string) =>
+		displayNamesOf(properties, ['signatories', 'signatory', name])[2];
+	const [list, entry] = displayNamesOf(properties, ['signatories', 'signatory']);
+	const signatories: SignatoryLabels = {
+		list,
+		entry,
+		fields: {
+			firstName: signatory('firstName'),
+			lastName: signatory('lastName'),
+			email: signatory('email'),
+			phone: signatory('phone'),
+			deposit: signatory('deposit'),
+		},
+	};
+	return {
+		signatories,
+		label: label('label'),
+		language: label('language'),
+		deadline: label('deadline'),
+		binary: label('binaryPropertyName'),
+		annexes: label('additionalFields', 'annexes'),
+		reference: label('additionalFields', 'reference'),
+		signatoriesInput: label('signatoriesInput'),
+		signatoriesJson: label('signatoriesJson'),
+		iban: label('bankAccount', 'iban'),
+		bic: label('bankAccount', 'bic'),
+		holder: label('bankAccount', 'holder'),
+		action: label('action'),
+		message: label('message'),
+		notifySignatories: label('notifySignatories'),
+		notifyOwner: label('notifyOwner'),
+		skipIfReferenceExists: label('options', 'skipIfReferenceExists'),
+	};
 };
 
 /** Creating a contract uploads whole documents: a longer default timeout. */
@@ -73,6 +84,7 @@ export const defaultTimeout = CREATE_TIMEOUT_MS;
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
 	const check = checkFor(this, itemIndex);
+	const FIELDS = fieldsOf(description);
 	const parameter = (name: string, fallback?: unknown): unknown =>
 		this.getNodeParameter(name, itemIndex, fallback as never);
 
@@ -126,7 +138,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	const signatories =
 		signatoriesInput === 'json'
 			? readJsonSignatories(check, FIELDS.signatoriesJson, parameter('signatoriesJson', '[]'))
-			: readFieldSignatories(check, SIGNATORY_LABELS, parameter('signatories.signatory', []));
+			: readFieldSignatories(check, FIELDS.signatories, parameter('signatories.signatory', []));
 
 	const bankAccount = readBankAccount(
 		check,
@@ -155,7 +167,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	const skipIfReferenceExists = readBoolean(
 		check,
 		FIELDS.skipIfReferenceExists,
-		getOptions(this, itemIndex, check).skipIfReferenceExists,
+		getOptions(this, itemIndex, description, check).skipIfReferenceExists,
 		true,
 	);
 

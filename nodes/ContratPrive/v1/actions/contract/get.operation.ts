@@ -10,6 +10,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { checkFor, readBoolean } from '../../helpers/validation';
 import type { DocumentUpload } from '../../../transport';
 import { contractDocuments, getContract, withoutDocumentContents } from '../../../transport';
+import { fieldLabel } from '../../helpers/fields';
 import { getContractId, getOptions } from '../../helpers/parameters';
 import { batchingOption, contractLocator, optionsCollection } from '../common.descriptions';
 import type { ItemRequest } from '../operation';
@@ -55,21 +56,17 @@ interface Input {
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
 	const check = checkFor(this, itemIndex);
-	const options = getOptions(this, itemIndex, check);
+	const options = getOptions(this, itemIndex, description, check);
+	const option = (name: string) => fieldLabel(description, 'options', name);
 	return {
-		contractId: getContractId(this, itemIndex),
+		contractId: getContractId(this, itemIndex, description),
 		downloadDocuments: readBoolean(
 			check,
-			'Options › Download Documents',
+			option('downloadDocuments'),
 			options.downloadDocuments,
 			false,
 		),
-		includeAuditLog: readBoolean(
-			check,
-			'Options › Include Audit Log',
-			options.includeAuditLog,
-			false,
-		),
+		includeAuditLog: readBoolean(check, option('includeAuditLog'), options.includeAuditLog, false),
 	};
 }
 

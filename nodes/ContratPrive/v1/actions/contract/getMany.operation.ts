@@ -18,6 +18,7 @@ import {
 } from '../../helpers/validation';
 import type { ContractFilter, ContractStatus } from '../../../transport';
 import { CONTRACT_STATUSES, listContracts, MAX_LIST_PAGE_SIZE } from '../../../transport';
+import { fieldLabel } from '../../helpers/fields';
 import { optionsCollection } from '../common.descriptions';
 import type { ItemRequest } from '../operation';
 
@@ -110,9 +111,10 @@ const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
 	const check = checkFor(this, itemIndex);
+	const field = (...path: string[]) => fieldLabel(description, ...path);
 	const returnAll = readBoolean(
 		check,
-		'Return All',
+		field('returnAll'),
 		this.getNodeParameter('returnAll', itemIndex, false),
 		false,
 	);
@@ -122,7 +124,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 		const raw = this.getNodeParameter('limit', itemIndex, 50) as unknown;
 		const value = typeof raw === 'string' && raw.trim() ? Number(raw) : raw;
 		if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-			throw check.fail('Limit', `must be a whole number of at least 1, not ${show(raw)}`);
+			throw check.fail(field('limit'), `must be a whole number of at least 1, not ${show(raw)}`);
 		}
 		limit = value;
 	}
@@ -130,10 +132,10 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	const filters = (this.getNodeParameter('filters', itemIndex, {}) ?? {}) as IDataObject;
 	const filter: ContractFilter = {};
 
-	const statuses = readStatuses(check, filters.statuses);
+	const statuses = readStatuses(check, field('filters', 'statuses'), filters.statuses);
 	if (statuses.length) filter.statuses = statuses;
 
-	const reference = readText(check, 'Filters › Reference', filters.reference, {
+	const reference = readText(check, field('filters', 'reference'), filters.reference, {
 		required: false,
 		max: 255,
 		numbers: true,
@@ -141,13 +143,11 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	if (reference) filter.reference = reference;
 
 	const timezone = this.getTimezone();
-	const from = readBound(check, 'Filters › Created After', filters.createdFrom, timezone, 'start');
-	const to = readBound(check, 'Filters › Created Before', filters.createdTo, timezone, 'end');
+	const [fromField, toField] = [field('filters', 'createdFrom'), field('filters', 'createdTo')];
+	const from = readBound(check, fromField, filters.createdFrom, timezone, 'start');
+	const to = readBound(check, toField, filters.createdTo, timezone, 'end');
 	if (from && to && from.instant > to.instant) {
-		throw check.fail(
-			'Filters › Created Before',
-			`(${to.wire}) is earlier than "Filters › Created After" (${from.wire})`,
-		);
+		throw check.fail(toField, `(${to.wire}) is earlier than "${fromField}" (${from.wire})`);
 	}
 	if (from) filter.createdFrom = from.wire;
 	if (to) filter.createdTo = to.wire;
@@ -155,16 +155,16 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	return { filter, limit };
 }
 
-function readStatuses(check: Check, value: unknown): ContractStatus[] {
+function readStatuses(check: Check, field: string, value: unknown): ContractStatus[] {
 	if (value === undefined || value === null || value === '') return [];
 	const list = typeof value === 'string' ? value.split(',') : value;
 	if (!Array.isArray(list))
-		throw check.fail('Filters › Statuses', `must be a list of statuses, not ${show(value)}`);
+		throw check.fail(field, `must be a list of statuses, not ${show(value)}`);
 	return list.map((status) => {
 		const text = typeof status === 'string' ? status.trim().toLowerCase() : status;
 		if (!CONTRACT_STATUSES.includes(text as ContractStatus)) {
 			throw check.fail(
-				'Filters › Statuses',
+				field,
 				`contains ${show(status)}, which is not one of ${CONTRACT_STATUSES.join(', ')}`,
 			);
 		}

@@ -29,8 +29,8 @@ interface Input {
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
 	return {
-		contractId: getContractId(this, itemIndex),
-		signatoryId: getSignatoryId(this, itemIndex),
+		contractId: getContractId(this, itemIndex, description),
+		signatoryId: getSignatoryId(this, itemIndex, description),
 	};
 }
 

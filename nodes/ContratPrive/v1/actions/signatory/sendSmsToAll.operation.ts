@@ -19,7 +19,7 @@ interface Input {
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
 	return {
-		contractId: getContractId(this, itemIndex),
+		contractId: getContractId(this, itemIndex, description),
 	};
 }
 

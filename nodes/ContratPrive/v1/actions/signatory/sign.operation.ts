@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { checkFor } from '../../helpers/validation';
 import { signContract } from '../../../transport';
+import { fieldLabel } from '../../helpers/fields';
 import { getContractId, getSignatoryId } from '../../helpers/parameters';
 import { contractLocator, optionsCollection, signatorySelector } from '../common.descriptions';
 import type { ItemRequest } from '../operation';
@@ -40,10 +41,11 @@ const CODE_HINT = 'Contrat-Privé SMS codes are made of 4 to 8 digits.';
 /** The SMS code, checked; the message never shows the code itself. */
 function readCode(this: IExecuteFunctions, itemIndex: number): string {
 	const check = checkFor(this, itemIndex);
+	const field = fieldLabel(description, 'code');
 	const raw = this.getNodeParameter('code', itemIndex, '') as unknown;
 	if (raw === null || raw === undefined) {
 		throw check.fail(
-			'SMS Code',
+			field,
 			raw === null ? 'is empty (null)' : 'is empty',
 			'If this field is an expression, check that it resolves to the code for this item.',
 		);
@@ -53,20 +55,20 @@ function readCode(this: IExecuteFunctions, itemIndex: number): string {
 	else if (typeof raw === 'string') code = raw.replace(/\s+/g, '');
 	else
 		throw check.fail(
-			'SMS Code',
+			field,
 			`must be digits, not ${typeof raw === 'object' ? 'an object or a list' : `a ${typeof raw}`}`,
 			CODE_HINT,
 		);
-	if (!code) throw check.fail('SMS Code', 'is empty', CODE_HINT);
-	if (!/^\d{4,8}$/.test(code)) throw check.fail('SMS Code', 'must be 4 to 8 digits', CODE_HINT);
+	if (!code) throw check.fail(field, 'is empty', CODE_HINT);
+	if (!/^\d{4,8}$/.test(code)) throw check.fail(field, 'must be 4 to 8 digits', CODE_HINT);
 	return code;
 }
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
 	const code = readCode.call(this, itemIndex);
 	return {
-		contractId: getContractId(this, itemIndex),
-		signatoryId: getSignatoryId(this, itemIndex),
+		contractId: getContractId(this, itemIndex, description),
+		signatoryId: getSignatoryId(this, itemIndex, description),
 		code,
 	};
 }
