@@ -250,9 +250,9 @@ describe('cursor', () => {
 describe('reconcile: one poll', () => {
 	const none = new Map<string, ObservedContract | null>();
 
-	function stateOf(active: ObservedContract[], newest: ObservedContract): TriggerState {
+	function stateOf(open: ObservedContract[], newest: ObservedContract): TriggerState {
 		const state = emptyState();
-		for (const c of active) state.activeContracts[c.id] = trackContract(c);
+		for (const c of open) state.openContracts[c.id] = trackContract(c);
 		return { ...state, newestCreatedAt: newest.createdAt, idsAtNewestCreatedAt: [newest.id] };
 	}
 
@@ -260,7 +260,7 @@ describe('reconcile: one poll', () => {
 		const a = contract('a', 'pending', undefined, { createdAt: at(1) });
 		const b = contract('b', 'draft', undefined, { createdAt: at(2) });
 		const state = stateOf([a, b], b);
-		const outcome = reconcile(state, { active: [b, a], recent: [b], lookedUp: none });
+		const outcome = reconcile(state, { open: [b, a], recent: [b], lookedUp: none });
 		expect(outcome.changes).toEqual([]);
 		expect(outcome.next).toEqual(state);
 	});
@@ -271,13 +271,13 @@ describe('reconcile: one poll', () => {
 		const d = contract('d', 'draft', undefined, { createdAt: at(4) });
 		const c = contract('c', 'cancelled', undefined, { createdAt: at(3) });
 		const b = contract('b', 'signed', [sig('b-s1', 'signed')], { createdAt: at(2) });
-		const outcome = reconcile(state, { active: [d, a], recent: [d, c, b, a], lookedUp: none });
+		const outcome = reconcile(state, { open: [d, a], recent: [d, c, b, a], lookedUp: none });
 		expect(outcome.changes.map((ch) => [ch.contract.id, ...names(ch)])).toEqual([
 			['b', 'contractCreated', 'contractSent', 'signatorySigned:b-s1', 'contractSigned'],
 			['c', 'contractCreated', 'contractSent', 'contractCancelled'],
 			['d', 'contractCreated'],
 		]);
-		expect(Object.keys(outcome.next.activeContracts).sort()).toEqual(['a', 'd']);
+		expect(Object.keys(outcome.next.openContracts).sort()).toEqual(['a', 'd']);
 		expect(outcome.next.newestCreatedAt).toBe(at(4));
 		expect(outcome.next.idsAtNewestCreatedAt).toEqual(['d']);
 	});
@@ -289,7 +289,7 @@ describe('reconcile: one poll', () => {
 			newestCreatedAt: at(5),
 			idsAtNewestCreatedAt: ['old'],
 		};
-		const outcome = reconcile(state, { active: [], recent: [old], lookedUp: none });
+		const outcome = reconcile(state, { open: [], recent: [old], lookedUp: none });
 		expect(outcome.changes).toEqual([]);
 	});
 
@@ -301,7 +301,7 @@ describe('reconcile: one poll', () => {
 			newestCreatedAt: at(5),
 			idsAtNewestCreatedAt: ['old'],
 		};
-		const outcome = reconcile(state, { active: [], recent: [twin, old], lookedUp: none });
+		const outcome = reconcile(state, { open: [], recent: [twin, old], lookedUp: none });
 		expect(outcome.changes.map((ch) => ch.contract.id)).toEqual(['twin']);
 		expect(outcome.next.idsAtNewestCreatedAt).toEqual(['old', 'twin']);
 	});
@@ -313,9 +313,9 @@ describe('reconcile: one poll', () => {
 			newestCreatedAt: at(5),
 			idsAtNewestCreatedAt: ['n'],
 		};
-		const outcome = reconcile(state, { active: [late], recent: [], lookedUp: none });
+		const outcome = reconcile(state, { open: [late], recent: [], lookedUp: none });
 		expect(outcome.changes.map((ch) => names(ch))).toEqual([['contractCreated', 'contractSent']]);
-		expect(outcome.next.activeContracts.late).toBeDefined();
+		expect(outcome.next.openContracts.late).toBeDefined();
 	});
 
 	test('departed contracts are the tracked ones neither list shows; their look-up decides', () => {
@@ -323,7 +323,7 @@ describe('reconcile: one poll', () => {
 		const b = contract('b', 'pending', undefined, { createdAt: at(2) });
 		const c = contract('c', 'pending', undefined, { createdAt: at(3) });
 		const state = stateOf([a, b, c], c);
-		const observation = { active: [c], recent: [c] };
+		const observation = { open: [c], recent: [c] };
 		expect(departedContracts(state, observation).sort()).toEqual(['a', 'b']);
 
 		const lookedUp = new Map<string, ObservedContract | null>([
@@ -335,22 +335,22 @@ describe('reconcile: one poll', () => {
 		expect(outcome.changes.map((ch) => [ch.contract.id, ...names(ch)])).toEqual([
 			['a', 'signatorySigned:a-s1', 'contractSigned'],
 		]);
-		expect(Object.keys(outcome.next.activeContracts).sort()).toEqual(['b', 'c']);
+		expect(Object.keys(outcome.next.openContracts).sort()).toEqual(['b', 'c']);
 	});
 
 	test('a departed contract the API no longer knows is dropped; one not read is kept', () => {
 		const a = contract('a', 'pending', undefined, { createdAt: at(1) });
 		const b = contract('b', 'pending', undefined, { createdAt: at(2) });
 		const state = stateOf([a, b], b);
-		const outcome = reconcile(state, { active: [], recent: [], lookedUp: new Map([['a', null]]) });
+		const outcome = reconcile(state, { open: [], recent: [], lookedUp: new Map([['a', null]]) });
 		expect(outcome.changes).toEqual([]);
-		expect(Object.keys(outcome.next.activeContracts)).toEqual(['b']);
+		expect(Object.keys(outcome.next.openContracts)).toEqual(['b']);
 	});
 
-	test('the latest read wins: recent over active, look-ups over both', () => {
+	test('the latest read wins: recent over open, look-ups over both', () => {
 		const a = contract('a', 'pending', [sig('s1'), sig('s2')], { createdAt: at(1) });
 		const state = stateOf([a], a);
-		const activeRead = contract('a', 'pending', [sig('s1', 'signed'), sig('s2')], {
+		const openRead = contract('a', 'pending', [sig('s1', 'signed'), sig('s2')], {
 			createdAt: at(1),
 		});
 		const recentRead = contract('a', 'signed', [sig('s1', 'signed'), sig('s2', 'signed')], {
@@ -363,7 +363,7 @@ describe('reconcile: one poll', () => {
 			{ createdAt: at(1), detailed: true, submitted: true },
 		);
 		const first = reconcile(state, {
-			active: [activeRead],
+			open: [openRead],
 			recent: [recentRead],
 			lookedUp: new Map(),
 		});
@@ -374,7 +374,7 @@ describe('reconcile: one poll', () => {
 		]);
 		expect(first.changes[0].unresolved.signatureOrder).toBe(true);
 		const second = reconcile(state, {
-			active: [activeRead],
+			open: [openRead],
 			recent: [recentRead],
 			lookedUp: new Map([['a', detail]]),
 		});
@@ -383,7 +383,7 @@ describe('reconcile: one poll', () => {
 			'signatorySigned:s1',
 			'contractSigned',
 		]);
-		expect(second.next.activeContracts).toEqual({});
+		expect(second.next.openContracts).toEqual({});
 	});
 });
 
@@ -456,7 +456,7 @@ describe('static data', () => {
 		const a = contract('a', 'pending', [sig('s1'), sig('s2', 'locked')], { createdAt: at(1) });
 		const state: TriggerState = {
 			...emptyState(),
-			activeContracts: { a: trackContract(a) },
+			openContracts: { a: trackContract(a) },
 			newestCreatedAt: at(1),
 			idsAtNewestCreatedAt: ['a'],
 		};
@@ -466,8 +466,29 @@ describe('static data', () => {
 
 		expect(readState({})).toBeUndefined();
 		expect(readState({ ...data, version: 99 })).toBeUndefined();
-		expect(readState({ ...data, activeContracts: { a: { status: 'signed' } } })).toBeUndefined();
+		expect(readState({ ...data, openContracts: { a: { status: 'signed' } } })).toBeUndefined();
 		expect(readState({ ...data, idsAtNewestCreatedAt: 'a' })).toBeUndefined();
+	});
+
+	test('a version 1 state (open contracts under "activeContracts") is read, and rewritten as version 2', () => {
+		const a = contract('a', 'pending', [sig('s1')], { createdAt: at(1) });
+		const version1 = {
+			version: 1,
+			activeContracts: { a: trackContract(a) },
+			newestCreatedAt: at(1),
+			idsAtNewestCreatedAt: ['a'],
+		};
+		const state = readState(JSON.parse(JSON.stringify(version1)));
+		expect(state).toEqual({
+			version: 2,
+			openContracts: { a: trackContract(a) },
+			newestCreatedAt: at(1),
+			idsAtNewestCreatedAt: ['a'],
+		});
+
+		const data: Record<string, unknown> = { ...version1 };
+		writeState(data, { ...state!, openContracts: {} });
+		expect(data).toEqual({ ...state, openContracts: {} });
 	});
 
 	test('writing an equal state changes nothing (no needless save)', () => {

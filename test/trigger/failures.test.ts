@@ -32,7 +32,7 @@ describe('failures that polling again cannot fix are reported at the first poll'
 		expect(result.error?.name).toBe('NodeApiError');
 		expect(result.error?.message).toBe('Could not reach Contrat-Privé (ENOTFOUND)');
 		expect(nodeData(staticData).consecutiveFailures).toBeUndefined();
-		expect(JSON.stringify(staticData)).not.toContain('activeContracts');
+		expect(JSON.stringify(staticData)).not.toContain('openContracts');
 		expect(JSON.stringify(result)).not.toContain(KEYS.sandbox.apiKey);
 	});
 
@@ -65,7 +65,7 @@ describe('failures that polling again cannot fix are reported at the first poll'
 					/^Could not reach Contrat-Privé \(.*(CERT|SELF_SIGNED)/,
 				);
 				expect(nodeData(staticData).consecutiveFailures).toBeUndefined();
-				expect(JSON.stringify(staticData)).not.toContain('activeContracts');
+				expect(JSON.stringify(staticData)).not.toContain('openContracts');
 			} finally {
 				server.closeAllConnections();
 				await new Promise((resolve) => server.close(resolve));

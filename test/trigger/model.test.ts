@@ -244,7 +244,7 @@ async function runModel(seed: number, options: ModelOptions) {
 		filter: { status: ['draft', 'pending'] },
 		limit: 1,
 	});
-	expect(Object.keys(nodeData(n8n.memory).activeContracts as object)).toHaveLength(
+	expect(Object.keys(nodeData(n8n.memory).openContracts as object)).toHaveLength(
 		openNow.body.total,
 	);
 

@@ -41,7 +41,7 @@ test('10,000 contracts, 200 open: 3 requests per quiet poll, at most 1 more per 
 	expect(costs.activation).toBeLessThanOrEqual(3);
 
 	const data = () => nodeData(n8n.memory);
-	expect(Object.keys(data().activeContracts as object)).toHaveLength(200);
+	expect(Object.keys(data().openContracts as object)).toHaveLength(200);
 
 	// Nothing happens.
 	expect((await measure('quiet')).items).toBeNull();
@@ -101,9 +101,9 @@ test('10,000 contracts, 200 open: 3 requests per quiet poll, at most 1 more per 
 		filter: { status: ['draft', 'pending'] },
 		limit: 1,
 	});
-	expect(Object.keys(data().activeContracts as object)).toHaveLength(open.body.total);
+	expect(Object.keys(data().openContracts as object)).toHaveLength(open.body.total);
 	expect(open.body.total).toBe(200 - 1 - 1 - 3 - 2 + 2);
-	expect(data().activeContracts).toHaveProperty(another.id);
+	expect(data().openContracts).toHaveProperty(another.id);
 	expect((data().idsAtNewestCreatedAt as string[]).length).toBe(1);
 	const bytes = JSON.stringify(n8n.database).length;
 	expect(bytes).toBeLessThan(200 * 200);

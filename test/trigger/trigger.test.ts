@@ -27,9 +27,7 @@ describe('first activation', () => {
 		expect(first.error).toBeUndefined();
 		expect(first.items).toBeNull();
 		const data = nodeData(n8n.database);
-		expect(Object.keys(data.activeContracts as object).sort()).toEqual(
-			[draft.id, pending.id].sort(),
-		);
+		expect(Object.keys(data.openContracts as object).sort()).toEqual([draft.id, pending.id].sort());
 		expect(data.newestCreatedAt).toBe(draft.createdAt);
 
 		const second = await n8n.poll();
@@ -195,7 +193,7 @@ describe('events', () => {
 			`${draft.id} contractCreated`,
 			`${draft.id} contractSent`,
 		]);
-		expect(nodeData(n8n.memory).activeContracts).toEqual({
+		expect(nodeData(n8n.memory).openContracts).toEqual({
 			[draft.id]: expect.objectContaining({ status: 'pending' }),
 		});
 	});
@@ -234,7 +232,7 @@ describe('ties on createdAt', () => {
 		const n8n = kit.instance(params());
 		kit.emulator.resetRequestLog();
 		await n8n.activate();
-		expect(Object.keys(nodeData(n8n.memory).activeContracts as object).sort()).toEqual(
+		expect(Object.keys(nodeData(n8n.memory).openContracts as object).sort()).toEqual(
 			groups.flat().sort(),
 		);
 		// The newest contracts, then 4 pages for 303 open contracts.
@@ -295,7 +293,7 @@ describe('restarts and failures', () => {
 			'contractSigned',
 			'contractCreated',
 		]);
-		expect(nodeData(n8n.database).activeContracts).toEqual({
+		expect(nodeData(n8n.database).openContracts).toEqual({
 			[other.id]: expect.objectContaining({ status: 'draft' }),
 		});
 	});
@@ -344,7 +342,7 @@ describe('restarts and failures', () => {
 		await kit.signAll(contract.id);
 		const fresh = await kit.create();
 
-		// The signed contract left the active set: it is read in details, and that read fails.
+		// The signed contract left the open set: it is read in details, and that read fails.
 		await kit.fault('500', { requestName: 'contractDetailRequest' });
 		kit.emulator.resetRequestLog();
 		const failed = await n8n.poll();
@@ -400,7 +398,7 @@ describe('restarts and failures', () => {
 		});
 		expect(result.error?.message).toBe('Contrat-Privé does not know this API key pair');
 		expect((result.error as any).httpCode).toBe('401');
-		expect(JSON.stringify(result.staticData)).not.toContain('activeContracts');
+		expect(JSON.stringify(result.staticData)).not.toContain('openContracts');
 	});
 
 	test('DAILY_QUOTA_EXCEEDED is reported at once, state untouched', async () => {

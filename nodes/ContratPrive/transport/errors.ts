@@ -67,7 +67,7 @@ export function safeMessage(error: unknown): string {
 const SECRET_FIELD = /^api_?key$/i;
 
 /** A deep copy without `apiKey` fields, and with any occurrence of a secret replaced. */
-export function redact<T>(value: T, secrets: string[]): T {
+function redact<T>(value: T, secrets: string[]): T {
 	if (typeof value === 'string') {
 		let text: string = value;
 		for (const secret of secrets) text = text.split(secret).join('[redacted]');
@@ -85,7 +85,7 @@ export function redact<T>(value: T, secrets: string[]): T {
 }
 
 /** What the HTTP helper returns with `returnFullResponse`. */
-export interface HttpResponse {
+interface HttpResponse {
 	statusCode: number;
 	body: unknown;
 	headers?: Record<string, unknown>;

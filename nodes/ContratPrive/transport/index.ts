@@ -6,5 +6,4 @@ export * from './types';
 export * from './requests';
 export * from './documents';
 export { backoffDelay, CREATE_TIMEOUT_MS, DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from './retry';
-export { resolveBaseUrl } from './urls';
 export { isTransientFailure, TransientPollError } from './errors';

@@ -24,13 +24,13 @@ interface OutcomeText {
 const SMS_LIMIT = `Contrat-Privé sends at most ${MAX_SMS_PER_SIGNATORY} SMS per signatory and contract`;
 
 /** Every text of an uncertain write, by situation. */
-export const OUTCOME_TEXTS = {
+const OUTCOME_TEXTS = {
 	createUnconfirmed: {
 		message: 'Contrat-Privé did not confirm that the contract was created',
 		known: () =>
 			'The contract may have been created all the same. It was not sent again, so that it cannot be sent twice.',
 		advice: () =>
-			'Look for it (Contract › Get Many) before running this item again. With a Reference, the node checks by itself and never creates a contract twice.',
+			'Look for it (Contract › Get Many) before running this item again. With a Reference, the node looks it up first and never creates a contract twice.',
 	},
 	createLookupFailed: {
 		message: 'Contrat-Privé did not confirm that the contract was created',
@@ -42,7 +42,7 @@ export const OUTCOME_TEXTS = {
 	createNotDone: {
 		message: 'Contrat-Privé did not create the contract',
 		known: (facts) =>
-			`Checked by its reference "${facts.reference}": no such contract was created.`,
+			`Read back by its reference "${facts.reference}": no such contract was created.`,
 		advice: () => 'Running this item again is safe.',
 	},
 	cancelLookupFailed: {
@@ -54,13 +54,13 @@ export const OUTCOME_TEXTS = {
 	cancelImpossible: {
 		message: 'Contrat-Privé did not cancel the contract',
 		known: (facts) =>
-			`Checked: the contract is ${facts.status}, so it cannot be cancelled any more.`,
+			`Read back: the contract is ${facts.status}, so it cannot be cancelled any more.`,
 		advice: () =>
 			'Only a contract out for signature and not yet signed by everyone can be cancelled.',
 	},
 	cancelNotDone: {
 		message: 'Contrat-Privé did not cancel the contract',
-		known: () => 'Checked: the contract is still out for signature.',
+		known: () => 'Read back: the contract is still out for signature.',
 		advice: () => 'Running this item again is safe.',
 	},
 	smsUnconfirmed: {
@@ -82,7 +82,7 @@ export const OUTCOME_TEXTS = {
 	signNotDone: {
 		message: 'Contrat-Privé did not record the signature',
 		known: (facts) =>
-			`Checked: the signatory has not signed${facts.signatory ?? ''}. The code was not sent again, because a wrong code counts against the ${MAX_CODE_ATTEMPTS} attempts a signatory has.`,
+			`Read back: the signatory has not signed${facts.signatory ?? ''}. The code was not sent again, because a wrong code counts against the ${MAX_CODE_ATTEMPTS} attempts a signatory has.`,
 		advice: () => 'Run this item again once Contrat-Privé answers.',
 	},
 } satisfies Record<string, OutcomeText>;

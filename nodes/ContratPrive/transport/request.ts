@@ -28,7 +28,7 @@ export type ReadBack<Reply> =
  * How a request may be sent again. Every policy sends again a request that provably never
  * reached Contrat-Privé (not sent, or rate-limited), within `options.retry`.
  * - `read`: it changes nothing, so it is also sent again after any other transient failure.
- * - `write`: nothing can check it (an SMS sent); after an uncertain outcome it is never sent
+ * - `write`: nothing can read it back (an SMS sent); after an uncertain outcome it is never sent
  *   again, and the error says `unconfirmed`.
  * - `write with read-back`: after an uncertain outcome, `readBack` says whether it was done (its
  *   result is returned), not done (sent again), or failed; `lookupFailed` when the read fails.

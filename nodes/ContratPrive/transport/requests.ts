@@ -1,6 +1,6 @@
 /**
  * The 8 requests of the Contrat-Privé API: for each, the body it sends and the policy it
- * declares (a read, a write nothing can check, or a write with its read-back), handed to the
+ * declares (a read, a write nothing can read back, or a write with its read-back), handed to the
  * one request function (request.ts).
  */
 import type { IDataObject } from 'n8n-workflow';
@@ -59,7 +59,7 @@ export async function listContracts(
 ): Promise<ContractList> {
 	const { statuses, createdFrom, createdTo, reference } = filter;
 	const wireFilter: IDataObject = {};
-	if (statuses?.length) wireFilter.status = statuses;
+	if (statuses?.length) wireFilter.status = [...statuses];
 	if (createdFrom) wireFilter.createdFrom = createdFrom;
 	if (createdTo) wireFilter.createdTo = createdTo;
 	if (reference) wireFilter.reference = reference;
@@ -103,7 +103,7 @@ function createBody(input: NewContract): IDataObject {
 
 /**
  * Creates a contract without ever creating it twice. Without a reference it is a write nothing
- * can check. With one, the contracts of that reference are listed first: with
+ * can read back. With one, the contracts of that reference are listed first: with
  * `skipIfReferenceExists` the newest is read and returned (two requests, as many as list +
  * create); otherwise the list is the baseline, and the read-back after an unknown outcome looks
  * for a contract of that reference that was not in it.

@@ -14,16 +14,20 @@ export type Platform = 'sandbox' | 'production';
 
 export const CONTRACT_STATUSES = ['draft', 'pending', 'signed', 'cancelled', 'expired'] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
-/** Contracts that may still change: the trigger follows them. */
+/** Open: a contract that may still change (a draft, or out for signature). */
 export const OPEN_STATUSES = ['draft', 'pending'] as const satisfies readonly ContractStatus[];
 export type OpenStatus = (typeof OPEN_STATUSES)[number];
-/** Contracts that never change again. */
+export const isOpenStatus = (status: string): status is OpenStatus =>
+	(OPEN_STATUSES as readonly string[]).includes(status);
+/** Final: a contract that never changes again. */
 export const FINAL_STATUSES = [
 	'signed',
 	'cancelled',
 	'expired',
 ] as const satisfies readonly ContractStatus[];
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
+export const isFinalStatus = (status: string): status is FinalStatus =>
+	(FINAL_STATUSES as readonly string[]).includes(status);
 
 export const SIGNATORY_STATUSES = ['pending', 'signed', 'locked'] as const;
 export type SignatoryStatus = (typeof SIGNATORY_STATUSES)[number];
@@ -164,7 +168,7 @@ export interface NewContract {
 }
 
 export interface ContractFilter {
-	statuses?: ContractStatus[];
+	statuses?: readonly ContractStatus[];
 	createdFrom?: string;
 	createdTo?: string;
 	/** Exact match */

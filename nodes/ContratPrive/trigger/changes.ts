@@ -5,7 +5,7 @@
  *
  * State (workflow static data of the node, JSON; read and written by `state.ts`):
  *   { version: 1,
- *     activeContracts: { [contractId]: { status: 'draft'|'pending', createdAt,
+ *     openContracts: { [contractId]: { status: 'draft'|'pending', createdAt,
  *                                        signatories: { [signatoryId]: status } } },
  *     newestCreatedAt: ISO string | null,   // newest createdAt already seen
  *     idsAtNewestCreatedAt: string[] }      // contracts seen with exactly that createdAt
@@ -20,7 +20,7 @@ import type {
 	SignatoryStatus,
 	SignatorySummary,
 } from '../transport';
-import { FINAL_STATUSES, OPEN_STATUSES } from '../transport';
+import { CONTRACT_STATUSES, isFinalStatus, isOpenStatus } from '../transport';
 
 export const TRIGGER_EVENTS = [
 	'contractCreated',
@@ -32,11 +32,8 @@ export const TRIGGER_EVENTS = [
 ] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
 
-/** The contracts the trigger follows: those that may still change. */
-export type ActiveStatus = OpenStatus;
-export const ACTIVE_STATUSES: ActiveStatus[] = [...OPEN_STATUSES];
-
-export const STATE_VERSION = 1;
+/** Version 2 renamed `activeContracts` to `openContracts` (state.ts reads version 1 too). */
+export const STATE_VERSION = 2;
 
 export interface ObservedSignatory extends SignatorySummary {
 	/** Known only from a contract's details. */
@@ -53,14 +50,14 @@ export interface ObservedContract extends Omit<ContractSummary, 'signatories'> {
 }
 
 export interface TrackedContract {
-	status: ActiveStatus;
+	status: OpenStatus;
 	createdAt: string;
 	signatories: Record<string, SignatoryStatus>;
 }
 
 export interface TriggerState {
 	version: typeof STATE_VERSION;
-	activeContracts: Record<string, TrackedContract>;
+	openContracts: Record<string, TrackedContract>;
 	newestCreatedAt: string | null;
 	idsAtNewestCreatedAt: string[];
 }
@@ -85,11 +82,22 @@ export interface ContractChange {
 	};
 }
 
-export const isActiveStatus = (status: string): status is ActiveStatus =>
-	(OPEN_STATUSES as readonly string[]).includes(status);
+/**
+ * Whether a contract ever went out for signature: the one "sent" rule of the trigger. Only a
+ * sent contract can be signed or cancelled (a rule of Contrat-Privé); an expired one may have
+ * expired as a draft, which a list summary cannot tell: undefined then (its details tell).
+ */
+export function wasSent(
+	contract: Pick<ObservedContract, 'status' | 'signatories' | 'detailed' | 'submitted'>,
+): boolean | undefined {
+	if (contract.status !== 'draft' && contract.status !== 'expired') return true;
+	if (contract.signatories.some((signatory) => signatory.status === 'signed')) return true;
+	if (contract.status === 'draft') return false;
+	return contract.detailed ? contract.submitted === true : undefined;
+}
 
-const isTerminalStatus = (status: string): status is FinalStatus =>
-	(FINAL_STATUSES as readonly string[]).includes(status);
+/** The statuses a sent contract may have. */
+export const SENT_STATUSES = CONTRACT_STATUSES.filter((status) => status !== 'draft');
 
 /** The event of each final status: the one status→event map of the trigger. */
 export const FINAL_EVENT: Record<FinalStatus, TriggerEvent> = {
@@ -105,7 +113,7 @@ export const FINAL_EVENT: Record<FinalStatus, TriggerEvent> = {
 const instant = (iso: string): number => Date.parse(iso);
 
 /** Compares two createdAt instants (not strings: the format of the fraction may vary). */
-export function compareInstants(a: string, b: string): number {
+function compareInstants(a: string, b: string): number {
 	return instant(a) - instant(b);
 }
 
@@ -125,18 +133,9 @@ export function diffContract(
 	const events: ContractEvent[] = [];
 	if (!previous) events.push({ event: 'contractCreated' });
 
-	// Whether it ever went out for signature. Only a sent contract can be signed or cancelled
-	// (public rule of Contrat-Privé); an expired one may have expired as a draft.
-	const anySigned = current.signatories.some((signatory) => signatory.status === 'signed');
-	let sent: boolean | undefined;
-	if (current.status !== 'draft' && current.status !== 'expired') sent = true;
-	else if (anySigned) sent = true;
-	else if (current.status === 'draft') sent = false;
-	else sent = current.detailed ? current.submitted === true : undefined;
-
-	const wasSent = previous !== undefined && previous.status !== 'draft';
+	const sent = wasSent(current);
 	let unresolvedSent = false;
-	if (!wasSent) {
+	if (!previous || previous.status === 'draft') {
 		if (sent === true) events.push({ event: 'contractSent' });
 		else if (sent === undefined) unresolvedSent = true;
 	}
@@ -158,8 +157,8 @@ export function diffContract(
 		: newlySigned;
 	for (const signatory of ordered) events.push({ event: 'signatorySigned', signatory });
 
-	const finalEvent = isTerminalStatus(current.status) ? FINAL_EVENT[current.status] : undefined;
-	if (finalEvent && (!previous || !isTerminalStatus(previous.status))) {
+	const finalEvent = isFinalStatus(current.status) ? FINAL_EVENT[current.status] : undefined;
+	if (finalEvent && (!previous || !isFinalStatus(previous.status))) {
 		events.push({ event: finalEvent });
 	}
 
@@ -178,11 +177,11 @@ export function diffContract(
 /** What one poll read, in this order. */
 export interface PollObservation {
 	/** Every draft or pending contract (read first). */
-	active: ObservedContract[];
-	/** Every contract created at or after `newestCreatedAt`, any status (read after `active`). */
+	open: ObservedContract[];
+	/** Every contract created at or after `newestCreatedAt`, any status (read after `open`). */
 	recent: ObservedContract[];
 	/**
-	 * Contracts read one by one afterwards (the latest reads): contracts that left the active
+	 * Contracts read one by one afterwards (the latest reads): contracts that left the open
 	 * set, and details. `null`: the API no longer knows the contract.
 	 */
 	lookedUp: Map<string, ObservedContract | null>;
@@ -196,7 +195,7 @@ export interface PollOutcome {
 export function emptyState(): TriggerState {
 	return {
 		version: STATE_VERSION,
-		activeContracts: {},
+		openContracts: {},
 		newestCreatedAt: null,
 		idsAtNewestCreatedAt: [],
 	};
@@ -205,7 +204,7 @@ export function emptyState(): TriggerState {
 export function trackContract(contract: ObservedContract): TrackedContract {
 	const signatories: Record<string, SignatoryStatus> = {};
 	for (const signatory of contract.signatories) signatories[signatory.id] = signatory.status;
-	return { status: contract.status as ActiveStatus, createdAt: contract.createdAt, signatories };
+	return { status: contract.status as OpenStatus, createdAt: contract.createdAt, signatories };
 }
 
 /** Created after everything the state has seen (ties on createdAt resolved by id). */
@@ -239,15 +238,15 @@ export function advanceCursor(
 	return { newestCreatedAt: newest, idsAtNewestCreatedAt: [...ids].sort() };
 }
 
-/** Tracked contracts that neither list showed: they left the active set and need a look-up. */
+/** Tracked contracts that neither list showed: they left the open set and need a look-up. */
 export function departedContracts(
 	state: TriggerState,
-	observation: Pick<PollObservation, 'active' | 'recent'>,
+	observation: Pick<PollObservation, 'open' | 'recent'>,
 ): string[] {
 	const seen = new Set<string>();
-	for (const contract of observation.active) seen.add(contract.id);
+	for (const contract of observation.open) seen.add(contract.id);
 	for (const contract of observation.recent) seen.add(contract.id);
-	return Object.keys(state.activeContracts).filter((id) => !seen.has(id));
+	return Object.keys(state.openContracts).filter((id) => !seen.has(id));
 }
 
 /**
@@ -260,35 +259,35 @@ export function departedContracts(
  */
 export function reconcile(state: TriggerState, observation: PollObservation): PollOutcome {
 	const latest = new Map<string, ObservedContract>();
-	const listedActive = new Set<string>();
-	for (const contract of observation.active) {
+	const listedOpen = new Set<string>();
+	for (const contract of observation.open) {
 		latest.set(contract.id, contract);
-		listedActive.add(contract.id);
+		listedOpen.add(contract.id);
 	}
 	for (const contract of observation.recent) latest.set(contract.id, contract);
 	for (const [id, contract] of observation.lookedUp) if (contract) latest.set(id, contract);
 
 	const changes: ContractChange[] = [];
-	const activeContracts: Record<string, TrackedContract> = {};
+	const openContracts: Record<string, TrackedContract> = {};
 
-	for (const [id, previous] of Object.entries(state.activeContracts)) {
+	for (const [id, previous] of Object.entries(state.openContracts)) {
 		const current = latest.get(id);
 		if (!current) {
 			// Not read this poll: keep it unless the API said it no longer exists.
-			if (observation.lookedUp.get(id) !== null) activeContracts[id] = previous;
+			if (observation.lookedUp.get(id) !== null) openContracts[id] = previous;
 			continue;
 		}
 		const change = diffContract(previous, current);
 		if (change) changes.push(change);
-		if (isActiveStatus(current.status)) activeContracts[id] = trackContract(current);
+		if (isOpenStatus(current.status)) openContracts[id] = trackContract(current);
 	}
 
 	for (const [id, current] of latest) {
-		if (state.activeContracts[id]) continue;
-		if (!listedActive.has(id) && !isNewByCursor(state, current)) continue;
+		if (state.openContracts[id]) continue;
+		if (!listedOpen.has(id) && !isNewByCursor(state, current)) continue;
 		const change = diffContract(undefined, current);
 		if (change) changes.push(change);
-		if (isActiveStatus(current.status)) activeContracts[id] = trackContract(current);
+		if (isOpenStatus(current.status)) openContracts[id] = trackContract(current);
 	}
 
 	changes.sort(
@@ -301,7 +300,7 @@ export function reconcile(state: TriggerState, observation: PollObservation): Po
 		changes,
 		next: {
 			version: STATE_VERSION,
-			activeContracts,
+			openContracts,
 			...advanceCursor(state, observation.recent),
 		},
 	};
@@ -356,7 +355,7 @@ export function needsDetails(change: ContractChange, config: EmitConfig): boolea
 }
 
 /**
- * How to read a tracked contract that left the active set, in one request: its details when
+ * How to read a tracked contract that left the open set, in one request: its details when
  * they may be needed (the signed PDF is wanted; a draft that may have expired or been cancelled
  * without ever being sent), else the cheap list summary.
  */

@@ -20,11 +20,10 @@
 import type { INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isTransientFailure } from '../transport';
+import { isTransientFailure, OPEN_STATUSES } from '../transport';
 import type { ObservedContract, TriggerState } from './changes';
 import { readFailureCount, readState, writeFailureCount, writeState } from './state';
 import {
-	ACTIVE_STATUSES,
 	advanceCursor,
 	departedContracts,
 	departedLookup,
@@ -42,7 +41,7 @@ import type { PollSettings } from './settings';
 import { readSettings } from './settings';
 
 /** Transient failures in a row before a poll reports an error (in trigger mode). */
-export const FAILURES_BEFORE_ERROR = 3;
+const FAILURES_BEFORE_ERROR = 3;
 
 export async function pollContratPrive(
 	this: IPollFunctions,
@@ -130,26 +129,26 @@ async function runPoll(
 		// The newest contracts first, then the open ones: a contract created in between is
 		// open and tracked, so it is not taken for a new one at the next poll.
 		const newest = await reader.newestContracts();
-		const active = await reader.listAll({ statuses: ACTIVE_STATUSES });
-		const activeContracts: TriggerState['activeContracts'] = {};
-		for (const contract of active) activeContracts[contract.id] = trackContract(contract);
+		const open = await reader.listAll({ statuses: OPEN_STATUSES });
+		const openContracts: TriggerState['openContracts'] = {};
+		for (const contract of open) openContracts[contract.id] = trackContract(contract);
 		return {
-			state: { ...emptyState(), activeContracts, ...advanceCursor(emptyState(), newest) },
+			state: { ...emptyState(), openContracts, ...advanceCursor(emptyState(), newest) },
 			items: [],
 		};
 	}
 
-	const active = await reader.listAll({ statuses: ACTIVE_STATUSES });
+	const open = await reader.listAll({ statuses: OPEN_STATUSES });
 	const recent = await reader.listAll(
 		state.newestCreatedAt ? { createdFrom: state.newestCreatedAt } : {},
 	);
 	const lookedUp = new Map<string, ObservedContract | null>();
 
-	// (c) contracts that left the active set: one request each (or one per shared createdAt).
-	const departed = departedContracts(state, { active, recent });
+	// (c) contracts that left the open set: one request each (or one per shared createdAt).
+	const departed = departedContracts(state, { open, recent });
 	const bySummary = new Map<string, string[]>();
 	for (const id of departed) {
-		const previous = state.activeContracts[id];
+		const previous = state.openContracts[id];
 		if (departedLookup(previous, settings) === 'details') {
 			lookedUp.set(id, await reader.details(id));
 		} else {
@@ -168,13 +167,13 @@ async function runPoll(
 	}
 
 	// (d) details where the summary is not enough for what the user receives.
-	let outcome = reconcile(state, { active, recent, lookedUp });
+	let outcome = reconcile(state, { open, recent, lookedUp });
 	// (Not only changes with selected events: "sent" may be the very event the details reveal.)
 	const wanted = outcome.changes.filter((change) => needsDetails(change, settings));
 	if (wanted.length) {
 		for (const change of wanted)
 			lookedUp.set(change.contract.id, await reader.details(change.contract.id));
-		outcome = reconcile(state, { active, recent, lookedUp });
+		outcome = reconcile(state, { open, recent, lookedUp });
 	}
 
 	const detectedAt = new Date().toISOString();

@@ -2,18 +2,15 @@
 import type { INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import type { ContractStatus } from '../transport';
-import { CONTRACT_STATUSES, FINAL_STATUSES, MAX_LIST_PAGE_SIZE } from '../transport';
+import { CONTRACT_STATUSES, MAX_LIST_PAGE_SIZE } from '../transport';
 import type { ContractEvent, ObservedContract, TriggerEvent } from './changes';
-import { FINAL_EVENT, matchesFilters } from './changes';
+import { FINAL_EVENT, matchesFilters, SENT_STATUSES, wasSent } from './changes';
 import { toItem } from './items';
 import { Reader } from './reader';
 import type { PollSettings } from './settings';
 
 /** Newest contracts the editor's "Fetch Test Event" looks through. */
 const SAMPLE_SCAN_PAGES = 3;
-
-/** Statuses a contract may have once it went out for signature. */
-const SENT_STATUSES: ContractStatus[] = ['pending', ...FINAL_STATUSES];
 
 /** The statuses of the contracts that can illustrate each event. */
 const STATUSES_FOR_EVENT: Record<TriggerEvent, readonly ContractStatus[]> = {
@@ -34,11 +31,9 @@ function sampleEventFor(
 		contract.status
 	];
 	const signed = contract.signatories.filter((signatory) => signatory.status === 'signed');
+	const sent = wasSent(contract) === true;
 	if (finalEvent && events.has(finalEvent)) {
-		return {
-			event: { event: finalEvent },
-			previousStatus: contract.status === 'expired' && signed.length === 0 ? null : 'pending',
-		};
+		return { event: { event: finalEvent }, previousStatus: sent ? 'pending' : null };
 	}
 	if (events.has('signatorySigned') && signed.length > 0) {
 		return {
@@ -46,11 +41,6 @@ function sampleEventFor(
 			previousStatus: 'pending',
 		};
 	}
-	const sent =
-		contract.status === 'pending' ||
-		contract.status === 'signed' ||
-		contract.status === 'cancelled' ||
-		signed.length > 0;
 	if (events.has('contractSent') && sent) {
 		return { event: { event: 'contractSent' }, previousStatus: 'draft' };
 	}

@@ -2,15 +2,15 @@
  * The trigger's state in the node's static data: read back checked (a state this version does
  * not understand starts the trigger over), written only when it changed.
  */
-import { SIGNATORY_STATUSES } from '../transport';
+import { isOpenStatus, SIGNATORY_STATUSES } from '../transport';
 import type { TrackedContract, TriggerState } from './changes';
-import { isActiveStatus, STATE_VERSION } from './changes';
+import { STATE_VERSION } from './changes';
 
 function isTracked(value: unknown): value is TrackedContract {
 	if (!value || typeof value !== 'object') return false;
 	const tracked = value as TrackedContract;
 	return (
-		isActiveStatus(tracked.status) &&
+		isOpenStatus(tracked.status) &&
 		typeof tracked.createdAt === 'string' &&
 		!!tracked.signatories &&
 		typeof tracked.signatories === 'object' &&
@@ -20,21 +20,26 @@ function isTracked(value: unknown): value is TrackedContract {
 	);
 }
 
+/** Version 1 named the open contracts `activeContracts`; it is read as version 2. */
+const OPEN_CONTRACTS_KEY: Record<number, string> = { 1: 'activeContracts', 2: 'openContracts' };
+
 /**
  * The state kept in the node's static data, as a plain copy; undefined when there is none (first
  * activation) or it is not one this version understands (then the trigger starts over).
  */
 export function readState(staticData: Record<string, unknown>): TriggerState | undefined {
-	if (staticData.version !== STATE_VERSION) return undefined;
+	const { version } = staticData;
+	const openContractsKey = typeof version === 'number' ? OPEN_CONTRACTS_KEY[version] : undefined;
+	if (!openContractsKey) return undefined;
 	const raw = JSON.parse(
 		JSON.stringify({
-			activeContracts: staticData.activeContracts,
+			openContracts: staticData[openContractsKey],
 			newestCreatedAt: staticData.newestCreatedAt ?? null,
 			idsAtNewestCreatedAt: staticData.idsAtNewestCreatedAt ?? [],
 		}),
 	) as Omit<TriggerState, 'version'>;
-	if (!raw.activeContracts || typeof raw.activeContracts !== 'object') return undefined;
-	if (!Object.values(raw.activeContracts).every(isTracked)) return undefined;
+	if (!raw.openContracts || typeof raw.openContracts !== 'object') return undefined;
+	if (!Object.values(raw.openContracts).every(isTracked)) return undefined;
 	if (raw.newestCreatedAt !== null && typeof raw.newestCreatedAt !== 'string') return undefined;
 	if (
 		!Array.isArray(raw.idsAtNewestCreatedAt) ||
@@ -50,7 +55,8 @@ export function writeState(staticData: Record<string, unknown>, state: TriggerSt
 	const current = readState(staticData);
 	if (current && JSON.stringify(current) === JSON.stringify(state)) return;
 	staticData.version = state.version;
-	staticData.activeContracts = state.activeContracts;
+	delete staticData.activeContracts;
+	staticData.openContracts = state.openContracts;
 	staticData.newestCreatedAt = state.newestCreatedAt;
 	staticData.idsAtNewestCreatedAt = state.idsAtNewestCreatedAt;
 }

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import * as connection from './connection/Connection.resource';
 import * as contract from './contract/Contract.resource';
 import * as signatory from './signatory/Signatory.resource';
-import { checkFor } from '../helpers/validation';
+import { validatorFor } from '../helpers/validation';
 import { getOptions, readRequestOptions } from '../helpers/parameters';
 import type { Batching } from '../helpers/batching';
 import { readBatching, runInBatches, runInPool } from '../helpers/batching';
@@ -50,10 +50,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const input = await operation.prepare.call(this, itemIndex);
-			const check = checkFor(this, itemIndex);
-			const options = getOptions(this, itemIndex, operation.description, check);
+			const validator = validatorFor(this, itemIndex);
+			const options = getOptions(this, itemIndex, operation.description, validator);
 			const request = readRequestOptions(
-				check,
+				validator,
 				options,
 				operation.description,
 				operation.defaultTimeout,
@@ -101,7 +101,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const serialKey = operation.serialKey;
 	const batching = serialKey
 		? readBatching(
-				checkFor(this, 0),
+				validatorFor(this, 0),
 				items.length ? getOptions(this, 0, operation.description) : {},
 				operation.description,
 			)

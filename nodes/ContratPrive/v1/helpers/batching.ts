@@ -4,7 +4,7 @@ import { sleepWithAbort } from 'n8n-workflow';
 
 import { fieldLabel } from './fields';
 import { readWholeNumber } from './parameters';
-import type { Check } from './validation';
+import type { Validator } from './validation';
 
 /** Default 1: one request at a time, as before (see the README's Reliability section). */
 export const DEFAULT_PARALLEL_REQUESTS = 1;
@@ -18,7 +18,7 @@ export interface Batching {
 
 /** The "Batching" option of the first item's options (as n8n's HTTP Request node does). */
 export function readBatching(
-	check: Check,
+	validator: Validator,
 	options: IDataObject,
 	properties: INodeProperties[],
 ): Batching {
@@ -27,7 +27,7 @@ export function readBatching(
 	const field = (name: string) => fieldLabel(properties, 'options', 'batching', 'batch', name);
 	return {
 		parallelRequests: readWholeNumber(
-			check,
+			validator,
 			field('parallelRequests'),
 			batch.parallelRequests,
 			DEFAULT_PARALLEL_REQUESTS,
@@ -35,7 +35,7 @@ export function readBatching(
 			MAX_PARALLEL_REQUESTS,
 		),
 		batchInterval: readWholeNumber(
-			check,
+			validator,
 			field('batchInterval'),
 			batch.batchInterval,
 			0,

@@ -2,7 +2,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import type { DocumentUpload } from '../../transport';
 import { DOCUMENT_LIMIT_TEXT, MAX_DOCUMENT_BYTES } from '../../transport';
-import type { Check } from './validation';
+import type { Validator } from './validation';
 import { show } from './validation';
 
 /** A PDF of the input item, checked in `prepare`; its bytes are read again in `execute`. */
@@ -120,9 +120,9 @@ async function* binaryChunks(
  * `%PDF-`, ends with `%%EOF`) of at most MAX_DOCUMENT_BYTES. The bytes are read a chunk at a time
  * and let go, so that checking every item first never holds their documents in memory.
  */
-export async function checkPdfBinary(
+export async function validatePdfBinary(
 	context: IExecuteFunctions,
-	check: Check,
+	validator: Validator,
 	itemIndex: number,
 	field: string,
 	property: string,
@@ -130,7 +130,7 @@ export async function checkPdfBinary(
 	const item = context.getInputData()[itemIndex];
 	const available = Object.keys(item?.binary ?? {});
 	if (!item?.binary?.[property]) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			`names the binary property "${property}", which this item does not have`,
 			available.length
@@ -143,7 +143,7 @@ export async function checkPdfBinary(
 	try {
 		binaryData = context.helpers.assertBinaryData(itemIndex, property);
 	} catch (error) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			`names the binary property "${property}", which cannot be read: ${(error as Error).message}`,
 		);
@@ -151,7 +151,7 @@ export async function checkPdfBinary(
 	const fileName = (binaryData.fileName || `${property}.pdf`).trim();
 
 	if (typeof binaryData.bytes === 'number' && binaryData.bytes > MAX_DOCUMENT_BYTES) {
-		throw tooLarge(check, field, property, fileName, binaryData.bytes);
+		throw tooLarge(validator, field, property, fileName, binaryData.bytes);
 	}
 
 	const shape = new PdfShape();
@@ -160,29 +160,29 @@ export async function checkPdfBinary(
 			shape.add(chunk);
 		}
 	} catch (error) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			`names the binary property "${property}", which cannot be read: ${(error as Error).message}`,
 		);
 	}
 	if (shape.bytes === 0) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			`names the binary property "${property}" (${show(fileName)}), which is empty`,
 		);
 	}
 	if (shape.bytes > MAX_DOCUMENT_BYTES) {
-		throw tooLarge(check, field, property, fileName, shape.bytes);
+		throw tooLarge(validator, field, property, fileName, shape.bytes);
 	}
 	if (!shape.startsLikePdf) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			`names the binary property "${property}" (${show(fileName)}, ${binaryData.mimeType || 'unknown type'}), which is not a PDF`,
 			'Contrat-Privé only accepts PDF documents: convert the file to PDF first.',
 		);
 	}
 	if (!shape.endsLikePdf) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			`names the binary property "${property}" (${show(fileName)}), which is not a complete PDF: it has no %%EOF end marker`,
 			'The file was probably cut off while being downloaded or uploaded. Read it again from its source.',
@@ -191,15 +191,21 @@ export async function checkPdfBinary(
 	return { property, fileName };
 }
 
-function tooLarge(check: Check, field: string, property: string, fileName: string, bytes: number) {
-	return check.fail(
+function tooLarge(
+	validator: Validator,
+	field: string,
+	property: string,
+	fileName: string,
+	bytes: number,
+) {
+	return validator.fail(
 		field,
 		`names the binary property "${property}" (${show(fileName)}), which is too large: ${megabytes(bytes)}, at most ${DOCUMENT_LIMIT_TEXT} allowed`,
 		`Contrat-Privé accepts documents of at most ${DOCUMENT_LIMIT_TEXT} each. Compress or split the PDF.`,
 	);
 }
 
-/** The bytes of a PDF checked by `checkPdfBinary`, as the transport sends them. */
+/** The bytes of a PDF checked by `validatePdfBinary`, as the transport sends them. */
 export async function readPdfBinary(
 	context: IExecuteFunctions,
 	itemIndex: number,

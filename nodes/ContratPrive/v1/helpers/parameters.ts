@@ -4,11 +4,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { RequestOptions } from '../../transport';
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from '../../transport';
 import { fieldLabel } from './fields';
-import type { Check } from './validation';
-import { checkFor, show } from './validation';
+import type { Validator } from './validation';
+import { expressionHint, show, validatorFor } from './validation';
 
 /** Identifiers are opaque, without spaces, at most this long (the emulator's limit). */
-export const MAX_ID_LENGTH = 200;
+const MAX_ID_LENGTH = 200;
 
 function readId(
 	context: IExecuteFunctions,
@@ -16,22 +16,22 @@ function readId(
 	field: string,
 	value: unknown,
 ): string {
-	const check = checkFor(context, itemIndex);
+	const validator = validatorFor(context, itemIndex);
 	if (value === undefined || value === null) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			value === null ? 'is empty (null)' : 'is empty',
-			'If this field is an expression, check that it resolves to an ID for this item.',
+			expressionHint('an ID'),
 		);
 	}
 	if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
-		throw check.fail(field, `must be an ID (text), not ${show(value)}`);
+		throw validator.fail(field, `must be an ID (text), not ${show(value)}`);
 	}
 	const id = String(value).trim();
-	if (!id) throw check.fail(field, 'is empty');
-	if (/\s/.test(id)) throw check.fail(field, `is not an ID: it contains spaces (${show(id)})`);
+	if (!id) throw validator.fail(field, 'is empty');
+	if (/\s/.test(id)) throw validator.fail(field, `is not an ID: it contains spaces (${show(id)})`);
 	if (id.length > MAX_ID_LENGTH) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			`is too long for an ID: ${id.length} characters, at most ${MAX_ID_LENGTH}`,
 		);
@@ -70,19 +70,19 @@ export function getOptions(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	properties: INodeProperties[],
-	check: Check = checkFor(context, itemIndex),
+	validator: Validator = validatorFor(context, itemIndex),
 ): IDataObject {
 	const options = context.getNodeParameter('options', itemIndex, {}) as unknown;
 	if (options === undefined || options === null) return {};
 	if (typeof options !== 'object' || Array.isArray(options)) {
 		const field = fieldLabel(properties, 'options');
-		throw check.fail(field, `must be a collection of options, not ${show(options)}`);
+		throw validator.fail(field, `must be a collection of options, not ${show(options)}`);
 	}
 	return options as IDataObject;
 }
 
 export function readWholeNumber(
-	check: Check,
+	validator: Validator,
 	field: string,
 	value: unknown,
 	fallback: number,
@@ -92,24 +92,24 @@ export function readWholeNumber(
 	if (value === undefined || value === '') return fallback;
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof number !== 'number' || !Number.isInteger(number)) {
-		throw check.fail(field, `must be a whole number, not ${show(value)}`);
+		throw validator.fail(field, `must be a whole number, not ${show(value)}`);
 	}
 	if (number < min || number > max) {
-		throw check.fail(field, `must be between ${min} and ${max}, not ${number}`);
+		throw validator.fail(field, `must be between ${min} and ${max}, not ${number}`);
 	}
 	return number;
 }
 
 /** Timeout and retry policy from an item's options, checked. */
 export function readRequestOptions(
-	check: Check,
+	validator: Validator,
 	options: IDataObject,
 	properties: INodeProperties[],
 	defaultTimeout = DEFAULT_TIMEOUT_MS,
 ): Required<Pick<RequestOptions, 'timeout' | 'retry'>> {
 	const option = (name: string) => fieldLabel(properties, 'options', name);
 	const timeout = readWholeNumber(
-		check,
+		validator,
 		option('requestTimeout'),
 		options.requestTimeout,
 		defaultTimeout,
@@ -117,7 +117,7 @@ export function readRequestOptions(
 		MAX_TIMEOUT_MS,
 	);
 	const maxRetries = readWholeNumber(
-		check,
+		validator,
 		option('maxRetries'),
 		options.maxRetries,
 		DEFAULT_RETRY_POLICY.maxRetries,
@@ -125,7 +125,7 @@ export function readRequestOptions(
 		MAX_RETRIES,
 	);
 	const initialDelay = readWholeNumber(
-		check,
+		validator,
 		option('retryDelay'),
 		options.retryDelay,
 		DEFAULT_RETRY_POLICY.initialDelay,
@@ -133,7 +133,7 @@ export function readRequestOptions(
 		MAX_RETRY_DELAY_MS,
 	);
 	const maxTotalTime = readWholeNumber(
-		check,
+		validator,
 		option('retryTimeLimit'),
 		options.retryTimeLimit,
 		DEFAULT_RETRY_POLICY.maxTotalTime,

@@ -2,8 +2,15 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { NewSignatory } from '../../transport';
-import type { Check } from './validation';
-import { readAmount, readEmail, readMobilePhone, readText, show } from './validation';
+import type { Validator } from './validation';
+import {
+	expressionHint,
+	readAmount,
+	readEmail,
+	readMobilePhone,
+	readText,
+	show,
+} from './validation';
 
 export const MAX_SIGNATORIES = 20;
 
@@ -25,19 +32,19 @@ const JSON_FIELDS: Record<keyof NewSignatory, string> = {
 };
 
 export function readFieldSignatories(
-	check: Check,
+	validator: Validator,
 	labels: SignatoryLabels,
 	value: unknown,
 ): NewSignatory[] {
 	const rows = value === undefined || value === null ? [] : value;
-	if (!Array.isArray(rows)) throw check.fail(labels.list, 'must be a list of signatories');
+	if (!Array.isArray(rows)) throw validator.fail(labels.list, 'must be a list of signatories');
 	if (rows.length === 0) {
-		throw check.fail(labels.list, 'is empty: add at least one signatory');
+		throw validator.fail(labels.list, 'is empty: add at least one signatory');
 	}
-	checkCount(check, labels.list, rows.length);
+	checkCount(validator, labels.list, rows.length);
 	return rows.map((row, index) =>
 		readSignatory(
-			check,
+			validator,
 			`${labels.list} › ${labels.entry} ${index + 1}`,
 			row as IDataObject,
 			labels.fields,
@@ -45,61 +52,62 @@ export function readFieldSignatories(
 	);
 }
 
-export function readJsonSignatories(check: Check, label: string, value: unknown): NewSignatory[] {
+export function readJsonSignatories(
+	validator: Validator,
+	label: string,
+	value: unknown,
+): NewSignatory[] {
 	let list = value;
 	if (typeof value === 'string') {
-		if (!value.trim()) throw check.fail(label, 'is empty: give a list of signatories');
+		if (!value.trim()) throw validator.fail(label, 'is empty: give a list of signatories');
 		try {
 			list = JSON.parse(value);
 		} catch (error) {
-			throw check.fail(label, `is not valid JSON: ${(error as Error).message}`);
+			throw validator.fail(label, `is not valid JSON: ${(error as Error).message}`);
 		}
 	}
 	if (list === null || list === undefined) {
-		throw check.fail(
-			label,
-			`is empty (${show(list)})`,
-			'If this field is an expression, check that it resolves to a list for this item.',
-		);
+		throw validator.fail(label, `is empty (${show(list)})`, expressionHint('a list'));
 	}
 	// A single object is taken as a list of one
 	if (typeof list === 'object' && !Array.isArray(list)) list = [list];
 	if (!Array.isArray(list)) {
-		throw check.fail(label, `must be a list of objects, not ${show(list)}`);
+		throw validator.fail(label, `must be a list of objects, not ${show(list)}`);
 	}
-	if (list.length === 0) throw check.fail(label, 'is an empty list: give at least one signatory');
-	checkCount(check, label, list.length);
+	if (list.length === 0)
+		throw validator.fail(label, 'is an empty list: give at least one signatory');
+	checkCount(validator, label, list.length);
 	return list.map((row: unknown, index: number) => {
 		const field = `${label} › Signatory ${index + 1}`;
 		if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-			throw check.fail(
+			throw validator.fail(
 				field,
 				`must be an object with firstName, lastName, email and phone, not ${show(row)}`,
 			);
 		}
-		return readSignatory(check, field, row as IDataObject, JSON_FIELDS);
+		return readSignatory(validator, field, row as IDataObject, JSON_FIELDS);
 	});
 }
 
-function checkCount(check: Check, field: string, count: number) {
+function checkCount(validator: Validator, field: string, count: number) {
 	if (count > MAX_SIGNATORIES) {
-		throw check.fail(field, `has ${count} signatories, at most ${MAX_SIGNATORIES} allowed`);
+		throw validator.fail(field, `has ${count} signatories, at most ${MAX_SIGNATORIES} allowed`);
 	}
 }
 
 function readSignatory(
-	check: Check,
+	validator: Validator,
 	field: string,
 	row: IDataObject,
 	names: Record<keyof NewSignatory, string>,
 ): NewSignatory {
 	const signatory: NewSignatory = {
-		firstName: readText(check, `${field} › ${names.firstName}`, row.firstName, { max: 100 }),
-		lastName: readText(check, `${field} › ${names.lastName}`, row.lastName, { max: 100 }),
-		email: readEmail(check, `${field} › ${names.email}`, row.email),
-		phone: readMobilePhone(check, `${field} › ${names.phone}`, row.phone),
+		firstName: readText(validator, `${field} › ${names.firstName}`, row.firstName, { max: 100 }),
+		lastName: readText(validator, `${field} › ${names.lastName}`, row.lastName, { max: 100 }),
+		email: readEmail(validator, `${field} › ${names.email}`, row.email),
+		phone: readMobilePhone(validator, `${field} › ${names.phone}`, row.phone),
 	};
-	const deposit = readAmount(check, `${field} › ${names.deposit}`, row.deposit);
+	const deposit = readAmount(validator, `${field} › ${names.deposit}`, row.deposit);
 	if (deposit > 0) signatory.deposit = deposit;
 	return signatory;
 }

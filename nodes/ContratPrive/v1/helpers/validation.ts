@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
 /** The error for bad input: it names the item and the field, and is thrown before any API call. */
-export function invalidInput(
+function invalidInput(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	field: string,
@@ -20,11 +20,11 @@ export function invalidInput(
  * A validator bound to one item: `fail(field, problem)` builds the error naming that item.
  * The checks below throw through it, so every message reads `Item N: "<field>" <problem>`.
  */
-export interface Check {
+export interface Validator {
 	fail(field: string, problem: string, description?: string): NodeOperationError;
 }
 
-export function checkFor(context: IExecuteFunctions, itemIndex: number): Check {
+export function validatorFor(context: IExecuteFunctions, itemIndex: number): Validator {
 	return {
 		fail: (field, problem, description) =>
 			invalidInput(context, itemIndex, field, problem, description),
@@ -51,8 +51,11 @@ function kindOf(value: unknown): string {
 	return `a ${typeof value} (${show(value)})`;
 }
 
-const NULL_HINT =
-	'If this field is an expression, check that it resolves to a value for this item.';
+/** The hint of an empty field: it may be an expression that resolved to nothing. */
+export const expressionHint = (what: string) =>
+	`If this field is an expression, check that it resolves to ${what} for this item.`;
+
+const NULL_HINT = expressionHint('a value');
 
 interface TextOptions {
 	required?: boolean;
@@ -63,7 +66,7 @@ interface TextOptions {
 
 /** Trimmed text; '' when optional and absent. */
 export function readText(
-	check: Check,
+	validator: Validator,
 	field: string,
 	value: unknown,
 	options: TextOptions = {},
@@ -72,18 +75,18 @@ export function readText(
 	let text: string;
 	if (value === undefined || value === null) {
 		if (required) {
-			throw check.fail(field, value === null ? 'is empty (null)' : 'is empty', NULL_HINT);
+			throw validator.fail(field, value === null ? 'is empty (null)' : 'is empty', NULL_HINT);
 		}
 		return '';
 	}
 	if (typeof value === 'string') text = value.trim();
 	else if (typeof value === 'number' && options.numbers && Number.isFinite(value))
 		text = String(value);
-	else throw check.fail(field, `must be text, not ${kindOf(value)}`);
+	else throw validator.fail(field, `must be text, not ${kindOf(value)}`);
 
-	if (!text && required) throw check.fail(field, 'is empty', NULL_HINT);
+	if (!text && required) throw validator.fail(field, 'is empty', NULL_HINT);
 	if (options.max !== undefined && text.length > options.max) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			`is too long: ${text.length} characters, at most ${options.max} allowed`,
 		);
@@ -92,7 +95,7 @@ export function readText(
 }
 
 export function readBoolean(
-	check: Check,
+	validator: Validator,
 	field: string,
 	value: unknown,
 	fallback: boolean,
@@ -101,11 +104,11 @@ export function readBoolean(
 	if (typeof value === 'boolean') return value;
 	if (value === 'true') return true;
 	if (value === 'false') return false;
-	throw check.fail(field, `must be true or false, not ${kindOf(value)}`);
+	throw validator.fail(field, `must be true or false, not ${kindOf(value)}`);
 }
 
 export function readChoice<T extends string>(
-	check: Check,
+	validator: Validator,
 	field: string,
 	value: unknown,
 	choices: readonly T[],
@@ -113,7 +116,7 @@ export function readChoice<T extends string>(
 	const text = typeof value === 'string' ? value.trim() : value;
 	const match = choices.find((choice) => typeof text === 'string' && choice === text.toLowerCase());
 	if (!match) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			`must be one of ${choices.map((c) => `"${c}"`).join(', ')}, not ${show(value)}`,
 		);
@@ -139,13 +142,13 @@ export function isEmail(text: string): boolean {
 	);
 }
 
-export function readEmail(check: Check, field: string, value: unknown): string {
-	const email = readText(check, field, value);
-	if (!isEmail(email)) throw check.fail(field, `is not a valid e-mail address: ${show(email)}`);
+export function readEmail(validator: Validator, field: string, value: unknown): string {
+	const email = readText(validator, field, value);
+	if (!isEmail(email)) throw validator.fail(field, `is not a valid e-mail address: ${show(email)}`);
 	return email;
 }
 
-export const PHONE_FORMATS =
+const PHONE_FORMATS =
 	'Use a mobile number: a French one such as 06 12 34 56 78, +33 6 12 34 56 78 or 0033 6 12 34 56 78, or any other country in international format such as +32 470 12 34 56.';
 
 /**
@@ -165,10 +168,11 @@ export function normaliseMobilePhone(text: string): string | undefined {
 	return phone;
 }
 
-export function readMobilePhone(check: Check, field: string, value: unknown): string {
-	const text = readText(check, field, value);
+export function readMobilePhone(validator: Validator, field: string, value: unknown): string {
+	const text = readText(validator, field, value);
 	const phone = normaliseMobilePhone(text);
-	if (!phone) throw check.fail(field, `is not a mobile phone number: ${show(text)}`, PHONE_FORMATS);
+	if (!phone)
+		throw validator.fail(field, `is not a mobile phone number: ${show(text)}`, PHONE_FORMATS);
 	return phone;
 }
 
@@ -176,21 +180,21 @@ export function readMobilePhone(check: Check, field: string, value: unknown): st
 // Money and bank account
 
 /** An amount in euros: a number (or numeric text), not negative, at most two decimals. */
-export function readAmount(check: Check, field: string, value: unknown): number {
+export function readAmount(validator: Validator, field: string, value: unknown): number {
 	if (value === undefined || value === null || value === '') return 0;
 	let amount: number;
 	if (typeof value === 'number') amount = value;
 	else if (typeof value === 'string' && /^\s*\d+(?:[.,]\d+)?\s*$/.test(value)) {
 		amount = Number(value.trim().replace(',', '.'));
-	} else throw check.fail(field, `must be a number of euros, not ${kindOf(value)}`);
+	} else throw validator.fail(field, `must be a number of euros, not ${kindOf(value)}`);
 
 	if (!Number.isFinite(amount))
-		throw check.fail(field, `must be a number of euros, not ${show(value)}`);
-	if (amount < 0) throw check.fail(field, `must not be negative: ${amount}`);
-	if (amount > 1e9) throw check.fail(field, `is too large: ${amount}`);
+		throw validator.fail(field, `must be a number of euros, not ${show(value)}`);
+	if (amount < 0) throw validator.fail(field, `must not be negative: ${amount}`);
+	if (amount > 1e9) throw validator.fail(field, `is too large: ${amount}`);
 	const cents = Math.round(amount * 100);
 	if (Math.abs(cents - amount * 100) > 1e-6) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			`has more than two decimals: ${amount}`,
 			'Amounts are in euros and cents.',
@@ -214,10 +218,10 @@ export function ibanIsValid(iban: string): boolean {
 	return remainder === 1;
 }
 
-export function readIban(check: Check, field: string, value: unknown): string {
-	const iban = readText(check, field, value).replace(/\s+/g, '').toUpperCase();
+export function readIban(validator: Validator, field: string, value: unknown): string {
+	const iban = readText(validator, field, value).replace(/\s+/g, '').toUpperCase();
 	if (!ibanIsValid(iban)) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			`is not a valid IBAN (format or check digits): ${show(iban)}`,
 			`Copy the IBAN from a bank statement, e.g. ${EXAMPLE_IBAN}.`,
@@ -226,10 +230,12 @@ export function readIban(check: Check, field: string, value: unknown): string {
 	return iban;
 }
 
-export function readBic(check: Check, field: string, value: unknown): string {
-	const bic = readText(check, field, value, { required: false }).replace(/\s+/g, '').toUpperCase();
+export function readBic(validator: Validator, field: string, value: unknown): string {
+	const bic = readText(validator, field, value, { required: false })
+		.replace(/\s+/g, '')
+		.toUpperCase();
 	if (bic && !/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/.test(bic)) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			`is not a valid BIC: ${show(bic)}`,
 			'A BIC has 8 or 11 characters, e.g. BNPAFRPPXXX.',
@@ -249,7 +255,7 @@ export const PARIS = 'Europe/Paris';
  * milliseconds keep their instant.
  */
 export function readDateTime(
-	check: Check,
+	validator: Validator,
 	field: string,
 	value: unknown,
 	zone: string,
@@ -274,25 +280,25 @@ export function readDateTime(
 		// A Luxon DateTime from another copy of Luxon
 		date = DateTime.fromISO(String((value as { toISO: () => string }).toISO()), { zone });
 	}
-	if (!date?.isValid) throw check.fail(field, `is not a valid date: ${show(value)}`);
+	if (!date?.isValid) throw validator.fail(field, `is not a valid date: ${show(value)}`);
 	return date;
 }
 
 /** Today's date in Paris, YYYY-MM-DD. */
-export function parisToday(): string {
+function parisToday(): string {
 	return DateTime.now().setZone(PARIS).toISODate() as string;
 }
 
 /** A deadline: a calendar date in Paris, today or later. */
-export function readDeadline(check: Check, field: string, value: unknown): string {
-	const date = readDateTime(check, field, value, PARIS);
+export function readDeadline(validator: Validator, field: string, value: unknown): string {
+	const date = readDateTime(validator, field, value, PARIS);
 	if (!date) {
-		throw check.fail(field, value === null ? 'is empty (null)' : 'is empty', NULL_HINT);
+		throw validator.fail(field, value === null ? 'is empty (null)' : 'is empty', NULL_HINT);
 	}
 	const deadline = date.setZone(PARIS).toISODate() as string;
 	const today = parisToday();
 	if (deadline < today) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			`must be today or later (Paris time): ${deadline} is in the past`,
 			`Today is ${today} in Paris. Signing stays possible until the end of the deadline day.`,

@@ -3,8 +3,6 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { ResourceOperations } from '../operation';
 import * as check from './check.operation';
 
-export { check };
-
 export const operations = { check } satisfies ResourceOperations<'connection'>;
 
 export const description: INodeProperties[] = [

@@ -6,8 +6,6 @@ import * as create from './create.operation';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 
-export { cancel, create, get, getMany };
-
 export const operations = { cancel, create, get, getMany } satisfies ResourceOperations<'contract'>;
 
 export const description: INodeProperties[] = [

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { checkFor, readText } from '../../helpers/validation';
+import { validatorFor, readText } from '../../helpers/validation';
 import { cancelContract, withoutDocumentContents } from '../../../transport';
 import { fieldLabel } from '../../helpers/fields';
 import { getContractId } from '../../helpers/parameters';
@@ -41,9 +41,9 @@ interface Input {
 }
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
-	const check = checkFor(this, itemIndex);
+	const validator = validatorFor(this, itemIndex);
 	const reasonField = fieldLabel(description, 'reason');
-	const reason = readText(check, reasonField, this.getNodeParameter('reason', itemIndex, ''), {
+	const reason = readText(validator, reasonField, this.getNodeParameter('reason', itemIndex, ''), {
 		required: false,
 		max: 1000,
 		numbers: true,

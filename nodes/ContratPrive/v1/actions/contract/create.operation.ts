@@ -7,9 +7,9 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { PdfBinary } from '../../helpers/binary';
-import { checkPdfBinary, readPdfBinary, splitPropertyNames } from '../../helpers/binary';
+import { validatePdfBinary, readPdfBinary, splitPropertyNames } from '../../helpers/binary';
 import {
-	checkFor,
+	validatorFor,
 	readBoolean,
 	readChoice,
 	readDeadline,
@@ -83,20 +83,20 @@ const fieldsOf = (properties: INodeProperties[]) => {
 export const defaultTimeout = CREATE_TIMEOUT_MS;
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
-	const check = checkFor(this, itemIndex);
+	const validator = validatorFor(this, itemIndex);
 	const FIELDS = fieldsOf(description);
 	const parameter = (name: string, fallback?: unknown): unknown =>
 		this.getNodeParameter(name, itemIndex, fallback as never);
 
-	const label = readText(check, FIELDS.label, parameter('label'), { max: 255, numbers: true });
-	const language = readChoice(check, FIELDS.language, parameter('language', 'fr'), [
+	const label = readText(validator, FIELDS.label, parameter('label'), { max: 255, numbers: true });
+	const language = readChoice(validator, FIELDS.language, parameter('language', 'fr'), [
 		'fr',
 		'en',
 	] as const);
-	const deadline = readDeadline(check, FIELDS.deadline, parameter('deadline'));
+	const deadline = readDeadline(validator, FIELDS.deadline, parameter('deadline'));
 
 	const additionalFields = (parameter('additionalFields', {}) ?? {}) as IDataObject;
-	const reference = readText(check, FIELDS.reference, additionalFields.reference, {
+	const reference = readText(validator, FIELDS.reference, additionalFields.reference, {
 		required: false,
 		max: 255,
 		numbers: true,
@@ -104,18 +104,24 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 
 	// Documents
 	const binaryPropertyName = readText(
-		check,
+		validator,
 		FIELDS.binary,
 		parameter('binaryPropertyName', 'data'),
 	);
-	const document = await checkPdfBinary(this, check, itemIndex, FIELDS.binary, binaryPropertyName);
+	const document = await validatePdfBinary(
+		this,
+		validator,
+		itemIndex,
+		FIELDS.binary,
+		binaryPropertyName,
+	);
 
 	const annexNames = splitPropertyNames(additionalFields.annexes);
 	if (!annexNames) {
-		throw check.fail(FIELDS.annexes, 'must be binary field names separated by commas');
+		throw validator.fail(FIELDS.annexes, 'must be binary field names separated by commas');
 	}
 	if (annexNames.length > MAX_ANNEXES) {
-		throw check.fail(
+		throw validator.fail(
 			FIELDS.annexes,
 			`lists ${annexNames.length} annexes, at most ${MAX_ANNEXES} allowed`,
 		);
@@ -123,51 +129,56 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	const annexes: PdfBinary[] = [];
 	for (const [position, name] of annexNames.entries()) {
 		if (annexNames.indexOf(name) !== position) {
-			throw check.fail(FIELDS.annexes, `lists "${name}" twice`);
+			throw validator.fail(FIELDS.annexes, `lists "${name}" twice`);
 		}
-		annexes.push(await checkPdfBinary(this, check, itemIndex, FIELDS.annexes, name));
+		annexes.push(await validatePdfBinary(this, validator, itemIndex, FIELDS.annexes, name));
 	}
 
 	// Signatories
 	const signatoriesInput = readChoice(
-		check,
+		validator,
 		FIELDS.signatoriesInput,
 		parameter('signatoriesInput', 'fields'),
 		['fields', 'json'] as const,
 	);
 	const signatories =
 		signatoriesInput === 'json'
-			? readJsonSignatories(check, FIELDS.signatoriesJson, parameter('signatoriesJson', '[]'))
-			: readFieldSignatories(check, FIELDS.signatories, parameter('signatories.signatory', []));
+			? readJsonSignatories(validator, FIELDS.signatoriesJson, parameter('signatoriesJson', '[]'))
+			: readFieldSignatories(validator, FIELDS.signatories, parameter('signatories.signatory', []));
 
 	const bankAccount = readBankAccount(
-		check,
+		validator,
 		{ iban: FIELDS.iban, bic: FIELDS.bic, holder: FIELDS.holder },
 		parameter('bankAccount', {}),
 		signatories,
 	);
 
 	// Sending
-	const action = readChoice(check, FIELDS.action, parameter('action', 'send'), [
+	const action = readChoice(validator, FIELDS.action, parameter('action', 'send'), [
 		'send',
 		'draft',
 	] as const);
 	const submit = action === 'send';
 	const message = submit
-		? readText(check, FIELDS.message, parameter('message', ''), { required: false, max: 5000 })
+		? readText(validator, FIELDS.message, parameter('message', ''), { required: false, max: 5000 })
 		: '';
 	const notifySignatories = readBoolean(
-		check,
+		validator,
 		FIELDS.notifySignatories,
 		parameter('notifySignatories', true),
 		true,
 	);
-	const notifyOwner = readBoolean(check, FIELDS.notifyOwner, parameter('notifyOwner', true), true);
+	const notifyOwner = readBoolean(
+		validator,
+		FIELDS.notifyOwner,
+		parameter('notifyOwner', true),
+		true,
+	);
 
 	const skipIfReferenceExists = readBoolean(
-		check,
+		validator,
 		FIELDS.skipIfReferenceExists,
-		getOptions(this, itemIndex, description, check).skipIfReferenceExists,
+		getOptions(this, itemIndex, description, validator).skipIfReferenceExists,
 		true,
 	);
 

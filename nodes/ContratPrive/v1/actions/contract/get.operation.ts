@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { checkFor, readBoolean } from '../../helpers/validation';
+import { validatorFor, readBoolean } from '../../helpers/validation';
 import type { DocumentUpload } from '../../../transport';
 import { contractDocuments, getContract, withoutDocumentContents } from '../../../transport';
 import { fieldLabel } from '../../helpers/fields';
@@ -55,18 +55,23 @@ interface Input {
 }
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
-	const check = checkFor(this, itemIndex);
-	const options = getOptions(this, itemIndex, description, check);
+	const validator = validatorFor(this, itemIndex);
+	const options = getOptions(this, itemIndex, description, validator);
 	const option = (name: string) => fieldLabel(description, 'options', name);
 	return {
 		contractId: getContractId(this, itemIndex, description),
 		downloadDocuments: readBoolean(
-			check,
+			validator,
 			option('downloadDocuments'),
 			options.downloadDocuments,
 			false,
 		),
-		includeAuditLog: readBoolean(check, option('includeAuditLog'), options.includeAuditLog, false),
+		includeAuditLog: readBoolean(
+			validator,
+			option('includeAuditLog'),
+			options.includeAuditLog,
+			false,
+		),
 	};
 }
 

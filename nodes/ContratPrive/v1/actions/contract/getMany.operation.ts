@@ -7,9 +7,9 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { DateTime } from 'luxon';
 
-import type { Check } from '../../helpers/validation';
+import type { Validator } from '../../helpers/validation';
 import {
-	checkFor,
+	validatorFor,
 	PARIS,
 	readBoolean,
 	readDateTime,
@@ -110,10 +110,10 @@ interface Input {
 const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
-	const check = checkFor(this, itemIndex);
+	const validator = validatorFor(this, itemIndex);
 	const field = (...path: string[]) => fieldLabel(description, ...path);
 	const returnAll = readBoolean(
-		check,
+		validator,
 		field('returnAll'),
 		this.getNodeParameter('returnAll', itemIndex, false),
 		false,
@@ -124,7 +124,10 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 		const raw = this.getNodeParameter('limit', itemIndex, 50) as unknown;
 		const value = typeof raw === 'string' && raw.trim() ? Number(raw) : raw;
 		if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-			throw check.fail(field('limit'), `must be a whole number of at least 1, not ${show(raw)}`);
+			throw validator.fail(
+				field('limit'),
+				`must be a whole number of at least 1, not ${show(raw)}`,
+			);
 		}
 		limit = value;
 	}
@@ -132,10 +135,10 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	const filters = (this.getNodeParameter('filters', itemIndex, {}) ?? {}) as IDataObject;
 	const filter: ContractFilter = {};
 
-	const statuses = readStatuses(check, field('filters', 'statuses'), filters.statuses);
+	const statuses = readStatuses(validator, field('filters', 'statuses'), filters.statuses);
 	if (statuses.length) filter.statuses = statuses;
 
-	const reference = readText(check, field('filters', 'reference'), filters.reference, {
+	const reference = readText(validator, field('filters', 'reference'), filters.reference, {
 		required: false,
 		max: 255,
 		numbers: true,
@@ -144,10 +147,10 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const timezone = this.getTimezone();
 	const [fromField, toField] = [field('filters', 'createdFrom'), field('filters', 'createdTo')];
-	const from = readBound(check, fromField, filters.createdFrom, timezone, 'start');
-	const to = readBound(check, toField, filters.createdTo, timezone, 'end');
+	const from = readBound(validator, fromField, filters.createdFrom, timezone, 'start');
+	const to = readBound(validator, toField, filters.createdTo, timezone, 'end');
 	if (from && to && from.instant > to.instant) {
-		throw check.fail(toField, `(${to.wire}) is earlier than "${fromField}" (${from.wire})`);
+		throw validator.fail(toField, `(${to.wire}) is earlier than "${fromField}" (${from.wire})`);
 	}
 	if (from) filter.createdFrom = from.wire;
 	if (to) filter.createdTo = to.wire;
@@ -155,15 +158,15 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	return { filter, limit };
 }
 
-function readStatuses(check: Check, field: string, value: unknown): ContractStatus[] {
+function readStatuses(validator: Validator, field: string, value: unknown): ContractStatus[] {
 	if (value === undefined || value === null || value === '') return [];
 	const list = typeof value === 'string' ? value.split(',') : value;
 	if (!Array.isArray(list))
-		throw check.fail(field, `must be a list of statuses, not ${show(value)}`);
+		throw validator.fail(field, `must be a list of statuses, not ${show(value)}`);
 	return list.map((status) => {
 		const text = typeof status === 'string' ? status.trim().toLowerCase() : status;
 		if (!CONTRACT_STATUSES.includes(text as ContractStatus)) {
-			throw check.fail(
+			throw validator.fail(
 				field,
 				`contains ${show(status)}, which is not one of ${CONTRACT_STATUSES.join(', ')}`,
 			);
@@ -177,18 +180,18 @@ function readStatuses(check: Check, field: string, value: unknown): ContractStat
  * it as the start or end of that day in Paris); a date-time is sent in UTC.
  */
 function readBound(
-	check: Check,
+	validator: Validator,
 	field: string,
 	value: unknown,
 	timezone: string,
 	side: 'start' | 'end',
 ): { wire: string; instant: number } | undefined {
 	if (typeof value === 'string' && BARE_DATE.test(value.trim())) {
-		const date = readDateTime(check, field, value, PARIS) as DateTime;
+		const date = readDateTime(validator, field, value, PARIS) as DateTime;
 		const instant = side === 'start' ? date.startOf('day') : date.endOf('day');
 		return { wire: value.trim(), instant: instant.toMillis() };
 	}
-	const date = readDateTime(check, field, value, timezone);
+	const date = readDateTime(validator, field, value, timezone);
 	if (!date) return undefined;
 	return { wire: date.toUTC().toISO() as string, instant: date.toMillis() };
 }

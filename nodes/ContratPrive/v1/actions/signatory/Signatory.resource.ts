@@ -5,8 +5,6 @@ import * as sendSms from './sendSms.operation';
 import * as sendSmsToAll from './sendSmsToAll.operation';
 import * as sign from './sign.operation';
 
-export { sendSms, sendSmsToAll, sign };
-
 export const operations = { sendSms, sendSmsToAll, sign } satisfies ResourceOperations<'signatory'>;
 
 export const description: INodeProperties[] = [

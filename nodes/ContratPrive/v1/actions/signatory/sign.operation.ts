@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { checkFor } from '../../helpers/validation';
+import { expressionHint, validatorFor } from '../../helpers/validation';
 import { signContract } from '../../../transport';
 import { fieldLabel } from '../../helpers/fields';
 import { getContractId, getSignatoryId } from '../../helpers/parameters';
@@ -40,27 +40,27 @@ const CODE_HINT = 'Contrat-Privé SMS codes are made of 4 to 8 digits.';
 
 /** The SMS code, checked; the message never shows the code itself. */
 function readCode(this: IExecuteFunctions, itemIndex: number): string {
-	const check = checkFor(this, itemIndex);
+	const validator = validatorFor(this, itemIndex);
 	const field = fieldLabel(description, 'code');
 	const raw = this.getNodeParameter('code', itemIndex, '') as unknown;
 	if (raw === null || raw === undefined) {
-		throw check.fail(
+		throw validator.fail(
 			field,
 			raw === null ? 'is empty (null)' : 'is empty',
-			'If this field is an expression, check that it resolves to the code for this item.',
+			expressionHint('the code'),
 		);
 	}
 	let code: string;
 	if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0) code = String(raw);
 	else if (typeof raw === 'string') code = raw.replace(/\s+/g, '');
 	else
-		throw check.fail(
+		throw validator.fail(
 			field,
 			`must be digits, not ${typeof raw === 'object' ? 'an object or a list' : `a ${typeof raw}`}`,
 			CODE_HINT,
 		);
-	if (!code) throw check.fail(field, 'is empty', CODE_HINT);
-	if (!/^\d{4,8}$/.test(code)) throw check.fail(field, 'must be 4 to 8 digits', CODE_HINT);
+	if (!code) throw validator.fail(field, 'is empty', CODE_HINT);
+	if (!/^\d{4,8}$/.test(code)) throw validator.fail(field, 'must be 4 to 8 digits', CODE_HINT);
 	return code;
 }
 
