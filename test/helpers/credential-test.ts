@@ -25,10 +25,9 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypes,
-	IWorkflowBase,
 	ITaskDataConnections,
 } from 'n8n-workflow';
-import { NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
+import { NodeHelpers, createRunExecutionData } from 'n8n-workflow';
 
 import { buildAdditionalData } from './additional-data';
 import type { ContratPriveCredentials } from './credentials';
@@ -40,6 +39,7 @@ import {
 	getCredentialType,
 } from './credentials';
 import { ensureN8nCore } from './environment';
+import { harnessWorkflow } from './workflow';
 
 /** lodash `get` for the dotted/bracketed keys rules use (`error.code`, `items[0].id`). */
 function getPath(object: unknown, path: string): unknown {
@@ -118,17 +118,12 @@ export async function testCredential(
 		position: [0, 0],
 		credentials: { [credentialType]: { id: credentialsDecrypted.id, name: credentialsDecrypted.name } },
 	};
-	const workflowData: IWorkflowBase = {
+	const { workflowData, workflow } = harnessWorkflow({
 		id: 'credential-test',
 		name: 'Credential test',
-		active: false,
-		isArchived: false,
-		activeVersionId: null,
-		createdAt: new Date(),
-		updatedAt: new Date(),
 		nodes: [node],
-		connections: {},
-	};
+		nodeTypes: mockNodeTypes,
+	});
 	const additionalData = buildAdditionalData({ credentialsHelper, mode: 'internal', workflowData });
 
 	try {
@@ -142,12 +137,6 @@ export async function testCredential(
 		return { status: 'Error', message: (error as Error).message.toString() };
 	}
 
-	const workflow = new Workflow({
-		nodes: workflowData.nodes,
-		connections: workflowData.connections,
-		active: false,
-		nodeTypes: mockNodeTypes,
-	});
 	const inputData: ITaskDataConnections = { main: [[{ json: {} }]] };
 	const executeData: IExecuteData = { node, data: {}, source: null };
 	const executeFunctions = new ExecuteContext(

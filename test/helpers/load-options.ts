@@ -13,9 +13,7 @@ import type {
 	INodeListSearchResult,
 	INodeParameters,
 	INodePropertyOptions,
-	IWorkflowBase,
 } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
 
 import { buildAdditionalData } from './additional-data';
 import type { ContratPriveCredentials } from './credentials';
@@ -23,6 +21,7 @@ import { CREDENTIAL_ID, CREDENTIAL_NAME, CREDENTIAL_TYPE, HarnessCredentialsHelp
 import { ensureN8nCore } from './environment';
 import type { AnyNodeType } from './node-types';
 import { ACTION_NODE_TYPE, HarnessNodeTypes, fullNodeType } from './node-types';
+import { harnessWorkflow } from './workflow';
 
 export interface DynamicParameterOptions {
 	/** Default `contratPrive`. */
@@ -66,18 +65,7 @@ async function callMethod<T>(
 	if (credentialsByType[CREDENTIAL_TYPE]) {
 		node.credentials = { [CREDENTIAL_TYPE]: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } };
 	}
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-	const workflowData: IWorkflowBase = {
-		id: 'workflow-test',
-		name: 'Harness workflow',
-		active: false,
-		isArchived: false,
-		activeVersionId: null,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		nodes: [node],
-		connections: {},
-	};
+	const { workflowData, workflow } = harnessWorkflow({ nodes: [node], nodeTypes });
 	const additionalData = buildAdditionalData({
 		credentialsHelper: new HarnessCredentialsHelper(credentialsByType),
 		mode: 'internal',

@@ -15,9 +15,8 @@
  * n8n (the active workflow keeps its `Workflow`, whose static data is changed in place). To
  * simulate a restart, pass a JSON copy of the last `savedStaticData` (what the database holds).
  */
-import type { IDataObject, INode, INodeExecutionData, INodeParameters, IWorkflowBase, WorkflowActivateMode } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, INodeParameters, WorkflowActivateMode } from 'n8n-workflow';
 import { PollContext } from 'n8n-core';
-import { Workflow } from 'n8n-workflow';
 
 import { buildAdditionalData } from './additional-data';
 import type { ContratPriveCredentials } from './credentials';
@@ -27,6 +26,7 @@ import { ensureN8nCore, useBinaryDataMode } from './environment';
 import { captureLogs } from './logs';
 import type { AnyNodeType } from './node-types';
 import { HarnessNodeTypes, TRIGGER_NODE_TYPE, fullNodeType } from './node-types';
+import { harnessWorkflow } from './workflow';
 
 export interface RunPollOptions {
 	node: {
@@ -88,26 +88,11 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 		node.credentials = { [CREDENTIAL_TYPE]: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } };
 	}
 
-	const workflowData: IWorkflowBase = {
-		id: 'workflow-test',
-		name: 'Harness workflow',
+	const { workflowData, workflow } = harnessWorkflow({
+		nodes: [node],
 		active: options.mode === 'trigger',
-		isArchived: false,
-		activeVersionId: null,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		nodes: [node],
-		connections: {},
-		settings: { executionOrder: 'v1' },
-	};
-	const workflow = new Workflow({
-		id: workflowData.id,
-		name: workflowData.name,
-		nodes: [node],
-		connections: {},
-		active: workflowData.active,
 		nodeTypes,
-		settings: workflowData.settings,
+		settings: { executionOrder: 'v1' },
 		// Manual executions never save static data: work on a copy.
 		staticData: options.mode === 'manual' ? jsonCopy(staticData) : staticData,
 	});

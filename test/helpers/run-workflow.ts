@@ -15,11 +15,10 @@ import type {
 	INodeParameters,
 	IRun,
 	IRunData,
-	IWorkflowBase,
 	IWorkflowSettings,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, Workflow, createRunExecutionData } from 'n8n-workflow';
+import { NodeConnectionTypes, createRunExecutionData } from 'n8n-workflow';
 
 import { buildAdditionalData } from './additional-data';
 import type { ContratPriveCredentials, CredentialsByType } from './credentials';
@@ -33,6 +32,7 @@ import type { BinaryDataMode } from './environment';
 import { ensureN8nCore, useBinaryDataMode } from './environment';
 import { captureLogs } from './logs';
 import type { AnyNodeType, InputItem } from './node-types';
+import { harnessWorkflow } from './workflow';
 import {
 	ACTION_NODE_TYPE,
 	HarnessNodeTypes,
@@ -226,25 +226,9 @@ export async function runWorkflow(
 	}
 
 	const settings = { ...DEFAULT_SETTINGS, ...options.settings };
-	const workflowData: IWorkflowBase = {
-		id: 'workflow-test',
-		name: 'Harness workflow',
-		active: false,
-		isArchived: false,
-		activeVersionId: null,
-		createdAt: new Date(),
-		updatedAt: new Date(),
+	const { workflowData, workflow } = harnessWorkflow({
 		nodes: workflowNodes,
 		connections: workflowConnections,
-		settings,
-		staticData: options.staticData,
-	};
-	const workflow = new Workflow({
-		id: workflowData.id,
-		name: workflowData.name,
-		nodes: workflowNodes,
-		connections: workflowConnections,
-		active: false,
 		nodeTypes,
 		settings,
 		staticData: options.staticData,

@@ -29,6 +29,9 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import type { INodeParameters } from 'n8n-workflow';
+
+import { createParameters as createWith } from '../fixtures/contracts';
 import { makePdf } from '../fixtures/pdf';
 import { agentScenarios } from './agent/scenarios';
 import { editorScenario } from './editor/editor';
@@ -177,34 +180,8 @@ function assertNoSecret(text: string, where: string): void {
 
 // ------------------------------------------------------------------ scenarios
 
-const ALICE = {
-	firstName: 'Alice',
-	lastName: 'Martin',
-	email: 'alice@example.com',
-	phone: '06 12 34 56 78',
-	deposit: 0,
-};
-
-function parisDate(days: number): string {
-	const d = new Date(Date.now() + days * 86_400_000);
-	return d.toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
-}
-
-function createParameters(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-	return {
-		resource: 'contract',
-		operation: 'create',
-		label: 'Bail meublé - Lyon',
-		language: 'fr',
-		deadline: `${parisDate(30)}T00:00:00`,
-		binaryPropertyName: 'data',
-		signatoriesInput: 'fields',
-		signatories: { signatory: [{ ...ALICE }] },
-		action: 'send',
-		message: 'Merci de signer le bail',
-		...overrides,
-	};
-}
+/** Contract › Create with Alice alone (the fixtures' parameters). */
+const createParameters = (overrides: INodeParameters = {}) => createWith(overrides, 1);
 
 function sha256(data: Buffer): string {
 	return createHash('sha256').update(data).digest('hex');

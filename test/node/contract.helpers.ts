@@ -3,7 +3,6 @@
  * that the node's "today in Paris" and the emulator's agree), the node run through n8n-core's
  * engine over real HTTP, and checks that the API key never leaks.
  */
-import { DateTime } from 'luxon';
 import type { INodeParameters, IRun } from 'n8n-workflow';
 
 import type { EmulatorKit, Reply } from '../helpers/emulator-kit';
@@ -12,34 +11,15 @@ import type { RunNodeResult } from '../helpers/run-workflow';
 import { runNode, stringifySafe } from '../helpers/run-workflow';
 import type { Keys, Platform } from '../fixtures/accounts';
 import { KEYS, SECRETS } from '../fixtures/accounts';
-import { ALICE, ALICE_TYPED, BOB, BOB_TYPED } from '../fixtures/people';
+import { createParameters, parisDate } from '../fixtures/contracts';
+import { ALICE, BOB } from '../fixtures/people';
 import type { FixtureFile } from '../fixtures/pdf';
 import { makePdf, PDF_BASE64_PREFIX, pdfFile } from '../fixtures/pdf';
 
 /** A resource locator value in "By ID" mode (an ID or an expression). */
 export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 
-/** A date `days` from today in Paris, YYYY-MM-DD. */
-export function parisDate(days = 0): string {
-	return DateTime.now().setZone('Europe/Paris').plus({ days }).toISODate() as string;
-}
-
-/** Parameters of a valid Contract › Create. */
-export function createParameters(overrides: INodeParameters = {}): INodeParameters {
-	return {
-		resource: 'contract',
-		operation: 'create',
-		label: 'Bail meublé - Lyon',
-		language: 'fr',
-		deadline: `${parisDate(30)}T00:00:00`,
-		binaryPropertyName: 'data',
-		signatoriesInput: 'fields',
-		signatories: { signatory: [{ ...ALICE_TYPED }, { ...BOB_TYPED }] },
-		action: 'send',
-		message: 'Merci de signer le bail',
-		...overrides,
-	};
-}
+export { createParameters, parisDate };
 
 export interface Item {
 	json: Record<string, any>;

@@ -10,7 +10,14 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { RequestLogEntry } from '../../emulator/store';
 import { EmulatorClient } from '../lib/emulator';
 import { PeakTracker, settledRss } from '../lib/memory';
-import { ALICE, ALICE_TYPED, BOB, BOB_TYPED } from '../../fixtures/people';
+import {
+	CREATE_DEADLINE_DAYS,
+	CREATE_LABEL,
+	CREATE_MESSAGE,
+	createParameters as createWith,
+	parisDate,
+} from '../../fixtures/contracts';
+import { ALICE, BOB } from '../../fixtures/people';
 
 export const MARKER_TYPE = 'bench.marker';
 export const MARKER_NAME = 'Start Measuring';
@@ -143,28 +150,12 @@ export function deadlineIn(days: number): string {
 	return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-export const SIGNATORIES = [ALICE_TYPED, BOB_TYPED];
-/** The same signatories as the node sends them (phones in E.164). */
+/** The signatories of createParameters() as the node sends them (phones in E.164). */
 export const WIRE_SIGNATORIES = [ALICE, BOB];
-export const LABEL = 'Bail meublé - Lyon';
-export const MESSAGE = 'Merci de signer le bail';
 
-/** Contract › Create with `signatories` of SIGNATORIES, sent at once. */
+/** Contract › Create (the fixtures' parameters) with the first `signatories` of Alice and Bob. */
 export function createParameters(signatories = 2): INodeParameters {
-	return {
-		resource: 'contract',
-		operation: 'create',
-		label: LABEL,
-		language: 'fr',
-		deadline: `${deadlineIn(30)}T00:00:00`,
-		binaryPropertyName: 'data',
-		signatoriesInput: 'fields',
-		signatories: {
-			signatory: SIGNATORIES.slice(0, signatories).map((s) => ({ ...s })),
-		},
-		action: 'send',
-		message: MESSAGE,
-	};
+	return createWith({}, signatories);
 }
 
 /** The body Contract › Create sends for `createParameters(signatories)` (keys added by axios). */
@@ -174,10 +165,10 @@ export function createBody(
 	signatories = 2,
 ): Record<string, unknown> {
 	return {
-		contract: { label: LABEL, lang: 'fr', deadline: deadlineIn(30) },
+		contract: { label: CREATE_LABEL, lang: 'fr', deadline: parisDate(CREATE_DEADLINE_DAYS) },
 		mainDocument: { name: fileName, data: base64 },
 		signatories: WIRE_SIGNATORIES.slice(0, signatories),
-		notify: { signatory: true, owner: true, submitMessage: MESSAGE },
+		notify: { signatory: true, owner: true, submitMessage: CREATE_MESSAGE },
 		action: { submit: true },
 	};
 }

@@ -7,6 +7,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { TRIGGER_EVENTS } from '../../../nodes/ContratPrive/trigger/changes';
 import { makePdf } from '../../fixtures/pdf';
 import { runPoll } from '../../helpers';
 import { settledRss } from '../lib/memory';
@@ -39,14 +40,7 @@ export interface TriggerResult {
 	rssAfter: number;
 }
 
-const ALL_EVENTS = [
-	'contractCreated',
-	'contractSent',
-	'signatorySigned',
-	'contractSigned',
-	'contractCancelled',
-	'contractExpired',
-];
+const ALL_EVENTS = [...TRIGGER_EVENTS];
 
 export async function trigger(job: TriggerJob): Promise<TriggerResult> {
 	const sb = emulator(job.url);
@@ -111,7 +105,7 @@ export async function trigger(job: TriggerJob): Promise<TriggerResult> {
 
 function countTracked(staticData: IDataObject): number {
 	for (const value of Object.values(staticData)) {
-		const active = (value as IDataObject | undefined)?.activeContracts;
+		const active = (value as IDataObject | undefined)?.openContracts;
 		if (active && typeof active === 'object') return Object.keys(active).length;
 	}
 	return 0;
