@@ -54,7 +54,7 @@ export class CapturingLogger implements Logger {
 	}
 
 	/** `@n8n/backend-common`'s Logger API: services call `logger.scoped('x')`. */
-	scoped(_scopes: unknown): this {
+	scoped(): this {
 		return this;
 	}
 

@@ -1,7 +1,7 @@
 /**
  * Contract › Get: the contract without base64, documents as n8n binaries, audit log on demand.
  */
-import { makePdf, pdfFile } from '../fixtures/pdf';
+import { makePdf, pdfFile, pdfPages } from '../fixtures/pdf';
 import type { Item } from './contract.helpers';
 import {
 	byId,
@@ -12,7 +12,6 @@ import {
 	leasePdf,
 	useNodeKit,
 } from './contract.helpers';
-import { pdfPages } from '../fixtures/pdf';
 
 const kit = useNodeKit();
 

@@ -11,13 +11,12 @@ import { createHash } from 'node:crypto';
 import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { makePdf, pdfFile } from '../fixtures/pdf';
+import { makePdf, PDF_BASE64_PREFIX, pdfFile, pdfPages } from '../fixtures/pdf';
 import type { HarnessNode } from '../helpers/run-workflow';
 import { runWorkflow } from '../helpers/run-workflow';
 import { DEMO_ACCOUNTS } from '../emulator';
 import { byId, expectNoSecret, useNodeKit } from './contract.helpers';
 import type { Platform } from '../fixtures/accounts';
-import { PDF_BASE64_PREFIX, pdfPages } from '../fixtures/pdf';
 
 const kit = useNodeKit();
 

@@ -29,5 +29,5 @@ export interface Operation<Input> {
 
 /** The operations of a resource, one per name in NodeMap: checked with `satisfies`. */
 export type ResourceOperations<Resource extends keyof NodeMap> = {
-	[Name in NodeMap[Resource]]: Operation<any>;
+	[Name in NodeMap[Resource]]: Operation<unknown>;
 };
