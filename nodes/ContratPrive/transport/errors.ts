@@ -104,8 +104,9 @@ export function readReply(
 ): IDataObject | FailedRequest {
 	if (statusCode >= 200 && statusCode < 300) {
 		// The API never sends the key back; should it ever, it does not reach the output.
-		if (body !== null && typeof body === 'object' && !Array.isArray(body))
+		if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
 			return redact(body as IDataObject, secrets);
+		}
 		const message = `Contrat-Privé sent a reply to ${requestName} that is not JSON`;
 		const description =
 			'The request may or may not have been carried out. Check the contract before trying again.';

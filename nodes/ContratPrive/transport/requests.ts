@@ -96,8 +96,9 @@ function createBody(input: NewContract): IDataObject {
 		notify,
 		action: { submit: input.submit },
 	};
-	if (annexes.length)
+	if (annexes.length) {
 		body.annexes = annexes.map((annex) => ({ name: annex.fileName, data: annex.base64 }));
+	}
 	return body;
 }
 
