@@ -26,8 +26,10 @@ import {
 	logEvent,
 	makeDoc,
 	newId,
+	ownerKey,
 	refreshExpiry,
 } from './store';
+import { quotaState } from './api';
 import {
 	Env,
 	checkCanSign,
@@ -380,4 +382,55 @@ export function seed(env: Env, opts: SeedOptions): { ids: string[] } {
 		ids.push(c.id);
 	}
 	return { ids };
+}
+
+// ---------------------------------------------------------------- quota
+
+export interface QuotaSettings {
+	/** Default: the production demo owner. */
+	apiUser?: string;
+	/** The account's daily limit, as the service sets it on request; default 1,000. */
+	limit?: number;
+	/** Requests already counted today, e.g. spent by other workflows. */
+	used?: number;
+}
+
+/**
+ * Sets a production owner's daily limit and/or today's counter (what other workflows spent);
+ * returns the quota as checkConnexionRequest would report it, without counting a request.
+ */
+export function setQuota(
+	env: Env,
+	settings: QuotaSettings,
+): { limit: number; used: number; remaining: number; resetAt: string } {
+	const apiUser = settings.apiUser ?? 'demo-production-user';
+	const account = env.store.account('production', apiUser);
+	if (!account) throw validationError('apiUser', `no production account ${apiUser}`);
+	const whole = (value: unknown, field: string, min: number) => {
+		if (value === undefined) return undefined;
+		if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+			throw validationError(field, `${field} must be an integer of at least ${min}`);
+		}
+		return value;
+	};
+	const limit = whole(settings.limit, 'limit', 1);
+	const used = whole(settings.used, 'used', 0);
+	const key = ownerKey('production', apiUser);
+	if (limit !== undefined) env.store.quotaLimits.set(key, limit);
+	const state = quotaState(env, account, env.clock.nowMs());
+	if (used !== undefined) state.q.used = used;
+	return {
+		limit: state.limit,
+		used: state.q.used,
+		remaining: Math.max(0, state.limit - state.q.used),
+		resetAt: state.resetAt,
+	};
+}
+
+export function parseQuotaBody(body: JsonObject): QuotaSettings {
+	return {
+		apiUser: optString(prop(body, 'apiUser'), 'apiUser'),
+		limit: prop(body, 'limit') as number | undefined,
+		used: prop(body, 'used') as number | undefined,
+	};
 }
