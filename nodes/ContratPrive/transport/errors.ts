@@ -84,6 +84,12 @@ function parseRetryAfter(value: unknown): number | undefined {
 	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/** The API's `error.code` of a failed request (e.g. CONTRACT_NOT_FOUND); undefined otherwise. */
+export function apiErrorCode(error: unknown): string | undefined {
+	const response = (error as { errorResponse?: { code?: unknown } } | null)?.errorResponse;
+	return typeof response?.code === 'string' ? response.code : undefined;
+}
+
 export function safeMessage(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
@@ -251,13 +257,17 @@ function explain(error: ApiErrorBody): { message: string; description?: string }
 				message: 'SMS limit reached for this signatory',
 				description: `Contrat-Privé sends at most ${MAX_SMS_PER_SIGNATORY} SMS codes per signatory and contract in production.`,
 			};
-		case 'DAILY_QUOTA_EXCEEDED':
+		case 'DAILY_QUOTA_EXCEEDED': {
+			// The account's own limit when the error gives it: the service raises it on request.
+			const limit =
+				typeof error.limit === 'number' ? error.limit.toLocaleString('en-US') : QUOTA_TEXT;
 			return {
-				message: `Daily quota of ${QUOTA_TEXT} production requests reached`,
-				description: `Contrat-Privé production allows ${QUOTA_TEXT} API requests per day; the counter resets at midnight, Paris time${
+				message: `Daily quota of ${limit} production requests reached`,
+				description: `This Contrat-Privé production account allows ${limit} API requests per day; the counter resets at midnight, Paris time${
 					typeof error.resetAt === 'string' ? ` (${error.resetAt})` : ''
-				}. Poll less often or batch work.`,
+				}. Poll less often or batch work; "Keep Requests for Other Workflows" keeps some for signing flows.`,
 			};
+		}
 		case 'UNKNOWN_REQUEST':
 			return {
 				message: 'This URL does not answer like the Contrat-Privé API',

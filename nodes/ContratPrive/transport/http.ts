@@ -90,6 +90,7 @@ export async function send(
 	const read = isReadRequest(requestName);
 	const url = `${baseUrl.url}/${requestName}`;
 	for (;;) {
+		options.budget?.take(requestName, options.itemIndex);
 		const sent = await settle(sendOnce(context, url, requestName, parameters, options, secrets));
 		if ('value' in sent) return sent.value;
 		const rateLimit = rateLimitOf(sent.error);

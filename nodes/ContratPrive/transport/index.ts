@@ -17,3 +17,14 @@ export {
 export { apiRequest, resolveBaseUrl } from './http';
 export type { Delivery } from './errors';
 export { deliveryOf, isTransientFailure, redact } from './errors';
+export { RequestBudget, openBudget, userDailyLimit } from './requestBudget';
+export { RunLookup } from './referenceLookup';
+export type { LookupWay } from './referenceLookup';
+export type { ReferenceMatches } from './referenceListing';
+export {
+	accountOf,
+	forgetEverything,
+	knownContracts,
+	knownDailyLimit,
+	knownListingTotal,
+} from './processMemory';

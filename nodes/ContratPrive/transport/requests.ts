@@ -2,9 +2,16 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { safeMessage } from './errors';
+import { apiErrorCode, safeMessage } from './errors';
 import { apiRequest } from './http';
 import { writeAtMostOnce, writeUnchecked } from './outcomes';
+import {
+	accountOf,
+	forgetContract,
+	knownContracts,
+	rememberContract,
+	withReferenceLock,
+} from './processMemory';
 import type {
 	ConnectionInfo,
 	Contract,
@@ -79,15 +86,17 @@ function createBody(input: NewContract): IDataObject {
  * Without a reference, a failure that leaves the outcome unknown (timeout, dropped connection,
  * server error, unreadable reply) is reported as such and nothing is sent again.
  *
- * With a reference, the contracts with that reference are listed first: with
- * `skipIfReferenceExists` the newest one is read and returned (list + details: two requests, as
- * many as list + create on the first run); otherwise the list is the baseline. After a
- * failure whose outcome is unknown, the reference is looked up again: a contract that was not in
- * the baseline is the one this call created, and is returned; if there is none, the request was
- * not carried out and is sent again (within `options.retry`).
+ * With a reference, no other execution of this n8n process works on the same reference of the
+ * same account meanwhile (processMemory.ts), and the contracts with that reference are found
+ * first: from what this process already created or found (no request), from the run's shared
+ * listing (`options.lookup`), or by a contractListRequest of its own. With
+ * `skipIfReferenceExists` the newest one is read and returned (contractDetailRequest, so that a
+ * re-run outputs the same shape); otherwise they are the baseline. After a failure whose outcome
+ * is unknown, the reference is looked up again: a contract that was not in the baseline is the
+ * one this call created, and is returned; if there is none, the request was not carried out and
+ * is sent again (within `options.retry`).
  *
- * A contract found by reference after a failure comes from contractDetailRequest: it carries
- * document contents, which the caller strips.
+ * A contract read with contractDetailRequest carries document contents, which the caller strips.
  */
 export async function createContractAtMostOnce(
 	this: ContratPriveContext,
@@ -98,43 +107,77 @@ export async function createContractAtMostOnce(
 		itemIndex: options.itemIndex,
 		timeout: options.timeout,
 		retry: options.retry,
+		budget: options.budget,
 	};
 	const reference = input.reference;
 	const body = createBody(input);
-	const created = (response: any): CreateResult => ({
-		contract: response.contract as Contract,
-		alreadyExisted: false,
-	});
 
 	if (!reference) {
-		return created(
-			await writeUnchecked(
-				this,
-				'contractCreateRequest',
-				body,
-				requestOptions,
-				'createUnconfirmed',
-			),
-		);
-	}
-
-	const byReference = async () =>
-		await listContracts.call(
+		const response = await writeUnchecked(
 			this,
-			{ reference },
-			{ offset: 0, limit: MAX_LIST_PAGE_SIZE },
+			'contractCreateRequest',
+			body,
 			requestOptions,
+			'createUnconfirmed',
 		);
-	const details = async (id: string) => await getContract.call(this, id, requestOptions);
-
-	const baseline = await byReference();
-	if (options.skipIfReferenceExists !== false && baseline.contracts.length > 0) {
-		return { contract: await details(baseline.contracts[0].id), alreadyExisted: true };
+		return { contract: response.contract as Contract, alreadyExisted: false };
 	}
-	const known = new Set(baseline.contracts.map((contract) => contract.id));
+	const account = (await accountOf(this)) ?? '';
+	return await withReferenceLock(
+		account,
+		reference,
+		async () =>
+			await createWithReference(this, body, reference, account, options, requestOptions),
+	);
+}
+
+async function createWithReference(
+	context: ContratPriveContext,
+	body: IDataObject,
+	reference: string,
+	account: string,
+	options: CreateOptions,
+	requestOptions: RequestOptions,
+): Promise<CreateResult> {
+	const skipIfExists = options.skipIfReferenceExists !== false;
+	const byReference = async () =>
+		(
+			await listContracts.call(
+				context,
+				{ reference },
+				{ offset: 0, limit: MAX_LIST_PAGE_SIZE },
+				requestOptions,
+			)
+		).contracts.map((contract) => contract.id);
+	const existing = async (id: string): Promise<CreateResult | undefined> => {
+		try {
+			const contract = await getContract.call(context, id, requestOptions);
+			rememberContract(account, reference, contract.id);
+			return { contract, alreadyExisted: true };
+		} catch (error) {
+			// Known to this process but not to the API (an emulator reset): look it up as usual.
+			if (apiErrorCode(error) !== 'CONTRACT_NOT_FOUND') throw error;
+			forgetContract(account, reference, id);
+			return undefined;
+		}
+	};
+
+	if (skipIfExists) {
+		for (const id of knownContracts(account, reference)) {
+			const found = await existing(id);
+			if (found) return found;
+		}
+	}
+	const shared = await options.lookup?.find(reference);
+	const ids = shared && (shared.complete || skipIfExists) ? shared.ids : await byReference();
+	if (skipIfExists && ids.length > 0) {
+		const found = await existing(ids[0]);
+		if (found) return found;
+	}
+	const known = new Set([...ids, ...knownContracts(account, reference)]);
 
 	const result = await writeAtMostOnce<string>(
-		this,
+		context,
 		'contractCreateRequest',
 		body,
 		requestOptions,
@@ -142,7 +185,7 @@ export async function createContractAtMostOnce(
 			lookupFailed: 'createLookupFailed',
 			facts: { reference },
 			readBack: async (cause) => {
-				const found = (await byReference()).contracts.find((contract) => !known.has(contract.id));
+				const found = (await byReference()).find((id) => !known.has(id));
 				if (!found) {
 					return {
 						notDone: 'checked by reference: not created',
@@ -150,15 +193,19 @@ export async function createContractAtMostOnce(
 						facts: { reference },
 					};
 				}
-				this.logger.info(
-					`Contrat-Privé: contractCreateRequest failed (${safeMessage(cause)}), but the contract ${found.id} was created: found by its reference`,
+				context.logger.info(
+					`Contrat-Privé: contractCreateRequest failed (${safeMessage(cause)}), but the contract ${found} was created: found by its reference`,
 				);
-				return { done: found.id };
+				return { done: found };
 			},
 		},
 	);
-	if ('sent' in result) return created(result.sent);
-	return { contract: await details(result.found), alreadyExisted: false };
+	const contract =
+		'sent' in result
+			? (result.sent.contract as Contract)
+			: await getContract.call(context, result.found, requestOptions);
+	rememberContract(account, reference, contract.id);
+	return { contract, alreadyExisted: false };
 }
 
 export async function listContracts(

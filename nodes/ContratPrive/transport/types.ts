@@ -6,6 +6,8 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
+import type { ReferenceMatches } from './referenceListing';
+
 export const CREDENTIAL_TYPE = 'contratPriveApi';
 
 export type ContratPriveContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -197,6 +199,15 @@ export interface RequestOptions {
 	 * See retry.ts.
 	 */
 	retry?: RetryPolicy;
+	/**
+	 * Counts every request before it is sent, retries included, and refuses (throws) one that
+	 * would spend what must stay for other workflows. See requestBudget.ts.
+	 */
+	budget?: RequestCounter;
+}
+
+export interface RequestCounter {
+	take(requestName: RequestName, itemIndex: number | undefined): void;
 }
 
 export interface CreateOptions extends RequestOptions {
@@ -205,6 +216,8 @@ export interface CreateOptions extends RequestOptions {
 	 * newest) instead of creating another one. Default true.
 	 */
 	skipIfReferenceExists?: boolean;
+	/** The run's shared look-up of references (referenceLookup.ts); absent: one per item. */
+	lookup?: { find(reference: string): Promise<ReferenceMatches | undefined> };
 }
 
 /**
