@@ -201,6 +201,11 @@ export function addFault(env: Env, body: JsonObject): { fault: Fault; faults: Fa
 	}
 	const afterV = prop(body, 'after');
 	const after = afterV === undefined ? false : reqBool(afterV, 'after');
+	const skipV = prop(body, 'skip');
+	const skip = skipV === undefined ? 0 : skipV;
+	if (typeof skip !== 'number' || !Number.isInteger(skip) || skip < 0 || skip > 100000) {
+		throw validationError('skip', 'skip must be an integer between 0 and 100000');
+	}
 	const fault: Fault = {
 		id: ++env.store.faultSeq,
 		kind: kind as FaultKind,
@@ -208,6 +213,7 @@ export function addFault(env: Env, body: JsonObject): { fault: Fault; faults: Fa
 		requestName,
 		platform: (platformV as Platform | undefined) ?? null,
 		after,
+		skip,
 	};
 	env.store.faults.push(fault);
 	return { fault: { ...fault }, faults: env.store.faults.map((f) => ({ ...f })) };
@@ -223,6 +229,10 @@ export function takeFault(env: Env, platform: Platform, requestName: string): Fa
 	);
 	if (i === -1) return null;
 	const f = faults[i];
+	if (f.skip > 0) {
+		f.skip -= 1;
+		return null;
+	}
 	f.remaining -= 1;
 	if (f.remaining <= 0) faults.splice(i, 1);
 	return { ...f };

@@ -179,6 +179,8 @@ export interface Fault {
 	requestName: string | null;
 	platform: Platform | null;
 	after: boolean;
+	/** Matching requests let through before the fault applies (e.g. 2: the third page). */
+	skip: number;
 }
 
 // ---------------------------------------------------------------- ids

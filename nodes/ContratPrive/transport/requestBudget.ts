@@ -84,13 +84,14 @@ export async function openBudget(
 	options: RequestOptions = {},
 ): Promise<RequestBudget | undefined> {
 	if (!(reserve > 0)) return undefined;
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	if (credentials.platform === 'sandbox') return undefined;
 	const connection = await checkConnection.call(context, {
 		timeout: options.timeout,
 		retry: options.retry,
 	});
 	const quota = connection.quota;
 	if (connection.platform !== 'production' || !quota) return undefined;
-	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const limit = positiveWhole(quota.limit) ?? userDailyLimit(credentials);
 	const account = await accountOf(context);
 	if (account) rememberDailyLimit(account, limit);
