@@ -62,7 +62,12 @@ export interface Emulator {
 	 * A production owner's daily limit (as the service raises it on request) and/or today's
 	 * counter (requests other workflows spent); also PUT /_control/quota. Counts no request.
 	 */
-	setQuota(settings: QuotaSettings): { limit: number; used: number; remaining: number; resetAt: string };
+	setQuota(settings: QuotaSettings): {
+		limit: number;
+		used: number;
+		remaining: number;
+		resetAt: string;
+	};
 	/** E-mails and SMS sent so far. */
 	outbox(): { emails: readonly Email[]; sms: readonly Sms[] };
 	/** Empties the state (contracts, outbox, faults, quotas, request log); the clock is unchanged. */

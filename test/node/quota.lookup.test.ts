@@ -140,7 +140,9 @@ describe('the way chosen, per run', () => {
 			['B', false],
 			['DUP', true],
 		]);
-		expect(new Set(result.filter((item) => item.reference === 'DUP').map((item) => item.id)).size).toBe(1);
+		expect(
+			new Set(result.filter((item) => item.reference === 'DUP').map((item) => item.id)).size,
+		).toBe(1);
 		expect([requests('contractListRequest'), requests('contractCreateRequest')]).toEqual([1, 3]);
 		expect(requests('contractDetailRequest')).toBe(2);
 		expect((await contractsByReference(kit)).get('DUP')).toHaveLength(1);

@@ -126,8 +126,7 @@ export async function createContractAtMostOnce(
 	return await withReferenceLock(
 		account,
 		reference,
-		async () =>
-			await createWithReference(this, body, reference, account, options, requestOptions),
+		async () => await createWithReference(this, body, reference, account, options, requestOptions),
 	);
 }
 

@@ -135,9 +135,7 @@ export function optionsCollection(
 			...own,
 			...(own.includes(batchingOption) ? [reserveOption] : []),
 			...requestOptionFields(defaultTimeout),
-		].sort((a, b) =>
-			a.displayName.localeCompare(b.displayName),
-		),
+		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 
