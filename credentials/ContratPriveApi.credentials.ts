@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { QUOTA_TEXT } from '../nodes/ContratPrive/transport/types';
+import { DAILY_REQUEST_QUOTA, QUOTA_TEXT } from '../nodes/ContratPrive/transport/types';
 
 const SANDBOX_BASE_URL = 'https://sandbox.contrat-prive.com/api';
 const PRODUCTION_BASE_URL = 'https://www.contrat-prive.com/api';
@@ -104,6 +104,15 @@ export class ContratPriveApi implements ICredentialType {
 			default: '',
 			description: 'The private key of the owner account ("apiKey")',
 			required: true,
+		},
+		{
+			displayName: 'Daily Request Limit',
+			name: 'dailyRequestLimit',
+			type: 'number',
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			default: DAILY_REQUEST_QUOTA,
+			description: `The account's production API requests per day: ${QUOTA_TEXT} unless Contrat-Privé raised it. The nodes use the limit the connection check reports whenever they have it.`,
+			displayOptions: { show: { platform: ['production', 'custom'] } },
 		},
 	];
 

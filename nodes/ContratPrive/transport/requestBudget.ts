@@ -12,7 +12,6 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { classify } from './errors';
-import { accountOf, rememberDailyLimit } from './processMemory';
 import { checkConnection } from './requests';
 import type { ContratPriveContext, RequestCounter, RequestName, RequestOptions } from './types';
 import { CREDENTIAL_TYPE, DAILY_REQUEST_QUOTA } from './types';
@@ -93,8 +92,6 @@ export async function openBudget(
 	const quota = connection.quota;
 	if (connection.platform !== 'production' || !quota) return undefined;
 	const limit = positiveWhole(quota.limit) ?? userDailyLimit(credentials);
-	const account = await accountOf(context);
-	if (account) rememberDailyLimit(account, limit);
 	return new RequestBudget(
 		context,
 		{ limit, used: Number(quota.used) || 0, resetAt: quota.resetAt },

@@ -5,11 +5,13 @@ import { NodeOperationError } from 'n8n-workflow';
 import { apiErrorCode, safeMessage } from './errors';
 import { apiRequest } from './http';
 import { writeAtMostOnce, writeUnchecked } from './outcomes';
+import { settle } from './retry';
 import {
 	accountOf,
 	forgetContract,
 	knownContracts,
 	rememberContract,
+	rememberDailyLimit,
 	withReferenceLock,
 } from './processMemory';
 import type {
@@ -43,6 +45,10 @@ export async function checkConnection(
 			},
 		);
 	}
+	// Every check that reports the account's limit teaches it to the process (the trigger's spacing).
+	const limit = Number(connection.quota?.limit);
+	const account = connection.quota ? await accountOf(this) : undefined;
+	if (account) rememberDailyLimit(account, limit);
 	return connection;
 }
 
@@ -149,16 +155,15 @@ async function createWithReference(
 			)
 		).contracts.map((contract) => contract.id);
 	const existing = async (id: string): Promise<CreateResult | undefined> => {
-		try {
-			const contract = await getContract.call(context, id, requestOptions);
-			rememberContract(account, reference, contract.id);
-			return { contract, alreadyExisted: true };
-		} catch (error) {
-			// Known to this process but not to the API (an emulator reset): look it up as usual.
-			if (apiErrorCode(error) !== 'CONTRACT_NOT_FOUND') throw error;
-			forgetContract(account, reference, id);
-			return undefined;
+		const read = await settle(getContract.call(context, id, requestOptions));
+		if ('value' in read) {
+			rememberContract(account, reference, read.value.id);
+			return { contract: read.value, alreadyExisted: true };
 		}
+		// Known to this process but not to the API (an emulator reset): look it up as usual.
+		if (apiErrorCode(read.error) !== 'CONTRACT_NOT_FOUND') throw read.error;
+		forgetContract(account, reference, id);
+		return undefined;
 	};
 
 	if (skipIfExists) {
