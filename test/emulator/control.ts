@@ -248,6 +248,8 @@ export interface SeedOptions {
 	/** createdAt of the first contract (Date or ISO); the next ones follow one second apart. */
 	createdFrom?: Date | string;
 	label?: string;
+	/** References are `${referencePrefix}-1` (the oldest) … ; default SEED. */
+	referencePrefix?: string;
 }
 
 const SEED_STATUSES: readonly ContractStatus[] = [
@@ -276,6 +278,7 @@ export function parseSeedBody(body: JsonObject): SeedOptions {
 		throw validationError('createdFrom', 'createdFrom must be an ISO 8601 date-time');
 	}
 	const label = optString(prop(body, 'label'), 'label', { max: 200 });
+	const referencePrefix = optString(prop(body, 'referencePrefix'), 'referencePrefix', { max: 200 });
 	return {
 		platform,
 		apiUser,
@@ -283,6 +286,7 @@ export function parseSeedBody(body: JsonObject): SeedOptions {
 		status: status as ContractStatus | undefined,
 		createdFrom,
 		label,
+		referencePrefix,
 	};
 }
 
@@ -323,7 +327,7 @@ export function seed(env: Env, opts: SeedOptions): { ids: string[] } {
 			owner: account.apiUser,
 			label: `${label} #${i + 1}`,
 			lang: 'fr',
-			reference: `SEED-${i + 1}`,
+			reference: `${opts.referencePrefix ?? 'SEED'}-${i + 1}`,
 			status,
 			createdAt,
 			updatedAt: createdAt,
