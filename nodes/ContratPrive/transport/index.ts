@@ -5,18 +5,9 @@
 export * from './types';
 export * from './requests';
 export * from './documents';
-export { OUTCOME_TEXTS } from './outcomes';
-export {
-	backoffDelay,
-	CREATE_TIMEOUT_MS,
-	DEFAULT_RETRY_POLICY,
-	DEFAULT_TIMEOUT_MS,
-	isReadRequest,
-	READ_REQUESTS,
-} from './retry';
-export { apiRequest, resolveBaseUrl } from './http';
-export type { Delivery } from './errors';
-export { deliveryOf, isTransientFailure, redact } from './errors';
+export { backoffDelay, CREATE_TIMEOUT_MS, DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from './retry';
+export { resolveBaseUrl } from './urls';
+export { isTransientFailure, TransientPollError } from './errors';
 export { RequestBudget, openBudget, userDailyLimit } from './requestBudget';
 export { RunLookup } from './referenceLookup';
 export type { LookupWay } from './referenceLookup';

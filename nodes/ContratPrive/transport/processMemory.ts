@@ -10,7 +10,7 @@
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { resolveBaseUrl } from './http';
+import { resolveBaseUrl } from './urls';
 import type { ContratPriveContext } from './types';
 import { CREDENTIAL_TYPE } from './types';
 

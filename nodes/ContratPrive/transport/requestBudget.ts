@@ -3,7 +3,8 @@
  * other workflows (a signing flow where a person waits for an SMS code). The day's usage is read
  * once, when the run starts; then every request of the run is counted before it is sent
  * (parallel ones and retries included), and one that would leave fewer than the reserve is not
- * sent: its item fails with an error that says why and when the quota resets.
+ * sent: its item fails with an error that says why and when the quota resets. The one request
+ * function (request.ts) asks `take` before each request it sends, so nothing escapes the count.
  *
  * Requests of other workflows during the run are not seen: the reserve is what this run
  * leaves, counted from the usage read at its start.
@@ -11,7 +12,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { classify } from './errors';
 import { checkConnection } from './requests';
 import type { ContratPriveContext, RequestCounter, RequestName, RequestOptions } from './types';
 import { CREDENTIAL_TYPE, DAILY_REQUEST_QUOTA } from './types';
@@ -53,7 +53,7 @@ export class RequestBudget implements RequestCounter {
 	private refusal(requestName: RequestName, itemIndex: number | undefined): NodeOperationError {
 		const { limit, resetAt } = this.reading;
 		const who = itemIndex === undefined ? 'The run' : `Item ${itemIndex}`;
-		const error = new NodeOperationError(
+		return new NodeOperationError(
 			this.context.getNode(),
 			`${who}: not sent, to keep ${count(this.reserve)} requests for other workflows`,
 			{
@@ -67,7 +67,6 @@ export class RequestBudget implements RequestCounter {
 				itemIndex,
 			},
 		);
-		return classify(error, 'not-sent', false);
 	}
 }
 

@@ -1,11 +1,12 @@
-/** The 8 requests of the Contrat-Privé API, and the bodies they send. */
+/**
+ * The 8 requests of the Contrat-Privé API: for each, the body it sends and the policy it
+ * declares (a read, a write nothing can check, or a write with its read-back), handed to the
+ * one request function (request.ts).
+ */
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { apiErrorCode, safeMessage } from './errors';
-import { apiRequest } from './http';
-import { writeAtMostOnce, writeUnchecked } from './outcomes';
-import { settle } from './retry';
 import {
 	accountOf,
 	forgetContract,
@@ -14,6 +15,8 @@ import {
 	rememberDailyLimit,
 	withReferenceLock,
 } from './processMemory';
+import type { RequestPolicy } from './request';
+import { READ, request } from './request';
 import type {
 	ConnectionInfo,
 	Contract,
@@ -28,13 +31,21 @@ import type {
 } from './types';
 import { MAX_LIST_PAGE_SIZE } from './types';
 
+type Sent = { contract: Contract };
+
 export async function checkConnection(
 	this: ContratPriveContext,
 	options?: RequestOptions,
 ): Promise<ConnectionInfo> {
-	const connection = await apiRequest.call(this, 'checkConnexionRequest', {}, options);
+	const reply = await request<Partial<ConnectionInfo>>(
+		this,
+		'checkConnexionRequest',
+		{},
+		READ,
+		options,
+	);
 	// Any JSON reply is not a connection: a server that is not the API may answer 200 too.
-	if (connection?.platform !== 'sandbox' && connection?.platform !== 'production') {
+	if (reply.platform !== 'sandbox' && reply.platform !== 'production') {
 		throw new NodeOperationError(
 			this.getNode(),
 			'This URL does not answer like the Contrat-Privé API',
@@ -46,170 +57,10 @@ export async function checkConnection(
 		);
 	}
 	// Every check that reports the account's limit teaches it to the process (the trigger's spacing).
-	const limit = Number(connection.quota?.limit);
+	const connection = reply as ConnectionInfo;
 	const account = connection.quota ? await accountOf(this) : undefined;
-	if (account) rememberDailyLimit(account, limit);
+	if (account) rememberDailyLimit(account, Number(connection.quota?.limit));
 	return connection;
-}
-
-function createBody(input: NewContract): IDataObject {
-	const contract: IDataObject = {
-		label: input.label,
-		lang: input.language,
-		deadline: input.deadline,
-	};
-	if (input.reference) contract.reference = input.reference;
-	if (input.bankAccount) contract.bankAccount = { ...input.bankAccount };
-
-	const notify: IDataObject = { signatory: input.notifySignatories, owner: input.notifyOwner };
-	if (input.submit && input.message) notify.submitMessage = input.message;
-
-	const body: IDataObject = {
-		contract,
-		mainDocument: { name: input.document.fileName, data: input.document.base64 },
-		signatories: input.signatories.map((signatory) => {
-			const wire: IDataObject = {
-				firstName: signatory.firstName,
-				lastName: signatory.lastName,
-				email: signatory.email,
-				phone: signatory.phone,
-			};
-			if (signatory.deposit) wire.deposit = signatory.deposit;
-			return wire;
-		}),
-		notify,
-		action: { submit: input.submit },
-	};
-	if (input.annexes.length) {
-		body.annexes = input.annexes.map((annex) => ({ name: annex.fileName, data: annex.base64 }));
-	}
-	return body;
-}
-
-/**
- * Creates a contract without ever creating it twice.
- *
- * Without a reference, a failure that leaves the outcome unknown (timeout, dropped connection,
- * server error, unreadable reply) is reported as such and nothing is sent again.
- *
- * With a reference, no other execution of this n8n process works on the same reference of the
- * same account meanwhile (processMemory.ts), and the contracts with that reference are found
- * first: from what this process already created or found (no request), from the run's shared
- * listing (`options.lookup`), or by a contractListRequest of its own. With
- * `skipIfReferenceExists` the newest one is read and returned (contractDetailRequest, so that a
- * re-run outputs the same shape); otherwise they are the baseline. After a failure whose outcome
- * is unknown, the reference is looked up again: a contract that was not in the baseline is the
- * one this call created, and is returned; if there is none, the request was not carried out and
- * is sent again (within `options.retry`).
- *
- * A contract read with contractDetailRequest carries document contents, which the caller strips.
- */
-export async function createContractAtMostOnce(
-	this: ContratPriveContext,
-	input: NewContract,
-	options: CreateOptions = {},
-): Promise<CreateResult> {
-	const requestOptions: RequestOptions = {
-		itemIndex: options.itemIndex,
-		timeout: options.timeout,
-		retry: options.retry,
-		budget: options.budget,
-	};
-	const reference = input.reference;
-	const body = createBody(input);
-
-	if (!reference) {
-		const response = await writeUnchecked(
-			this,
-			'contractCreateRequest',
-			body,
-			requestOptions,
-			'createUnconfirmed',
-		);
-		return { contract: response.contract as Contract, alreadyExisted: false };
-	}
-	const account = (await accountOf(this)) ?? '';
-	return await withReferenceLock(
-		account,
-		reference,
-		async () => await createWithReference(this, body, reference, account, options, requestOptions),
-	);
-}
-
-async function createWithReference(
-	context: ContratPriveContext,
-	body: IDataObject,
-	reference: string,
-	account: string,
-	options: CreateOptions,
-	requestOptions: RequestOptions,
-): Promise<CreateResult> {
-	const skipIfExists = options.skipIfReferenceExists !== false;
-	const byReference = async () =>
-		(
-			await listContracts.call(
-				context,
-				{ reference },
-				{ offset: 0, limit: MAX_LIST_PAGE_SIZE },
-				requestOptions,
-			)
-		).contracts.map((contract) => contract.id);
-	const existing = async (id: string): Promise<CreateResult | undefined> => {
-		const read = await settle(getContract.call(context, id, requestOptions));
-		if ('value' in read) {
-			rememberContract(account, reference, read.value.id);
-			return { contract: read.value, alreadyExisted: true };
-		}
-		// Known to this process but not to the API (an emulator reset): look it up as usual.
-		if (apiErrorCode(read.error) !== 'CONTRACT_NOT_FOUND') throw read.error;
-		forgetContract(account, reference, id);
-		return undefined;
-	};
-
-	if (skipIfExists) {
-		for (const id of knownContracts(account, reference)) {
-			const found = await existing(id);
-			if (found) return found;
-		}
-	}
-	const shared = await options.lookup?.find(reference);
-	const ids = shared && (shared.complete || skipIfExists) ? shared.ids : await byReference();
-	if (skipIfExists && ids.length > 0) {
-		const found = await existing(ids[0]);
-		if (found) return found;
-	}
-	const known = new Set([...ids, ...knownContracts(account, reference)]);
-
-	const result = await writeAtMostOnce<string>(
-		context,
-		'contractCreateRequest',
-		body,
-		requestOptions,
-		{
-			lookupFailed: 'createLookupFailed',
-			facts: { reference },
-			readBack: async (cause) => {
-				const found = (await byReference()).find((id) => !known.has(id));
-				if (!found) {
-					return {
-						notDone: 'checked by reference: not created',
-						outcome: 'createNotDone',
-						facts: { reference },
-					};
-				}
-				context.logger.info(
-					`Contrat-Privé: contractCreateRequest failed (${safeMessage(cause)}), but the contract ${found} was created: found by its reference`,
-				);
-				return { done: found };
-			},
-		},
-	);
-	const contract =
-		'sent' in result
-			? (result.sent.contract as Contract)
-			: await getContract.call(context, result.found, requestOptions);
-	rememberContract(account, reference, contract.id);
-	return { contract, alreadyExisted: false };
 }
 
 export async function listContracts(
@@ -218,31 +69,144 @@ export async function listContracts(
 	page: { offset: number; limit: number },
 	options?: RequestOptions,
 ): Promise<ContractList> {
+	const { statuses, createdFrom, createdTo, reference } = filter;
 	const wireFilter: IDataObject = {};
-	if (filter.statuses?.length) wireFilter.status = filter.statuses;
-	if (filter.createdFrom) wireFilter.createdFrom = filter.createdFrom;
-	if (filter.createdTo) wireFilter.createdTo = filter.createdTo;
-	if (filter.reference) wireFilter.reference = filter.reference;
-
+	if (statuses?.length) wireFilter.status = statuses;
+	if (createdFrom) wireFilter.createdFrom = createdFrom;
+	if (createdTo) wireFilter.createdTo = createdTo;
+	if (reference) wireFilter.reference = reference;
 	const body: IDataObject = { offset: page.offset, limit: page.limit };
 	if (Object.keys(wireFilter).length) body.filter = wireFilter;
-	return await apiRequest.call(this, 'contractListRequest', body, options);
+	return await request<ContractList>(this, 'contractListRequest', body, READ, options);
 }
 
+/** The whole contract, with the contents of its documents. */
 export async function getContract(
 	this: ContratPriveContext,
 	contractId: string,
 	options?: RequestOptions,
 ): Promise<Contract> {
-	const response = await apiRequest.call(this, 'contractDetailRequest', { contractId }, options);
-	return response.contract as Contract;
+	const body = { contractId };
+	return (await request<Sent>(this, 'contractDetailRequest', body, READ, options)).contract;
+}
+
+function createBody(input: NewContract): IDataObject {
+	const { label, language, deadline, reference, bankAccount, document, annexes } = input;
+	const contract: IDataObject = { label, lang: language, deadline };
+	if (reference) contract.reference = reference;
+	if (bankAccount) contract.bankAccount = { ...bankAccount };
+	const notify: IDataObject = { signatory: input.notifySignatories, owner: input.notifyOwner };
+	if (input.submit && input.message) notify.submitMessage = input.message;
+	const body: IDataObject = {
+		contract,
+		mainDocument: { name: document.fileName, data: document.base64 },
+		signatories: input.signatories.map(({ firstName, lastName, email, phone, deposit }) =>
+			deposit
+				? { firstName, lastName, email, phone, deposit }
+				: { firstName, lastName, email, phone },
+		),
+		notify,
+		action: { submit: input.submit },
+	};
+	if (annexes.length)
+		body.annexes = annexes.map((annex) => ({ name: annex.fileName, data: annex.base64 }));
+	return body;
 }
 
 /**
- * Cancels a pending contract. With `options.retry`, a failure that leaves the outcome unknown is
- * resolved by reading the contract: cancelled means done; still pending means the request was
- * not carried out, and it is sent again (a second cancel could not do anything more anyway).
- * A contract read back this way carries document contents, which the caller strips.
+ * Creates a contract without ever creating it twice. Without a reference it is a write nothing
+ * can check.
+ *
+ * With a reference, no other execution of this n8n process works on the same reference of the
+ * same account meanwhile (processMemory.ts), and the contracts with that reference are found
+ * first: from what this process already created or found (no request), from the run's shared
+ * listing (`options.lookup`), or by a contractListRequest of its own. With
+ * `skipIfReferenceExists` the newest is read and returned (contractDetailRequest, so that a
+ * re-run outputs the same shape); otherwise they are the baseline, and the read-back after an
+ * unknown outcome looks for a contract of that reference that was not in it.
+ */
+export async function createContractAtMostOnce(
+	this: ContratPriveContext,
+	input: NewContract,
+	options: CreateOptions = {},
+): Promise<CreateResult> {
+	const { skipIfReferenceExists, lookup, ...requestOptions } = options;
+	const { reference } = input;
+	const body = createBody(input);
+	if (!reference) {
+		const policy = { kind: 'write', unconfirmed: 'createUnconfirmed' } as const;
+		const reply = await request<Sent>(this, 'contractCreateRequest', body, policy, requestOptions);
+		return { contract: reply.contract, alreadyExisted: false };
+	}
+	const account = (await accountOf(this)) ?? '';
+	return await withReferenceLock(account, reference, async () => {
+		const skipIfExists = skipIfReferenceExists !== false;
+		const filter = { reference };
+		const page = { offset: 0, limit: MAX_LIST_PAGE_SIZE };
+		const byReference = async () =>
+			(await listContracts.call(this, filter, page, requestOptions)).contracts.map(
+				(contract) => contract.id,
+			);
+		const details = async (id: string) => await getContract.call(this, id, requestOptions);
+		const existing = async (id: string): Promise<CreateResult | undefined> => {
+			let contract: Contract | undefined;
+			let failure: unknown;
+			try {
+				contract = await details(id);
+			} catch (error) {
+				failure = error;
+			}
+			if (!contract) {
+				// Known to this process but not to the API (an emulator reset): look it up as usual.
+				if (apiErrorCode(failure) !== 'CONTRACT_NOT_FOUND') throw failure;
+				forgetContract(account, reference, id);
+				return undefined;
+			}
+			rememberContract(account, reference, contract.id);
+			return { contract, alreadyExisted: true };
+		};
+
+		if (skipIfExists) {
+			for (const id of knownContracts(account, reference)) {
+				const found = await existing(id);
+				if (found) return found;
+			}
+		}
+		const shared = await lookup?.find(reference);
+		const ids = shared && (shared.complete || skipIfExists) ? shared.ids : await byReference();
+		if (skipIfExists && ids.length > 0) {
+			const found = await existing(ids[0]);
+			if (found) return found;
+		}
+		const known = new Set([...ids, ...knownContracts(account, reference)]);
+		const policy: RequestPolicy<Sent> = {
+			kind: 'write with read-back',
+			lookupFailed: 'createLookupFailed',
+			facts: { reference },
+			readBack: async (cause) => {
+				const found = (await byReference()).find((id) => !known.has(id));
+				if (!found) {
+					return {
+						notDone: 'read back: not created',
+						outcome: 'createNotDone',
+						facts: { reference },
+					};
+				}
+				this.logger.info(
+					`Contrat-Privé: contractCreateRequest failed (${safeMessage(cause)}), but the contract ${found} was created: found by its reference`,
+				);
+				return { done: { contract: await details(found) } };
+			},
+		};
+		const reply = await request(this, 'contractCreateRequest', body, policy, requestOptions);
+		rememberContract(account, reference, reply.contract.id);
+		return { contract: reply.contract, alreadyExisted: false };
+	});
+}
+
+/**
+ * Cancels a contract out for signature. Read back: cancelled is done; still pending was not
+ * carried out, and is sent again (a second cancel could not do anything more anyway).
  */
 export async function cancelContract(
 	this: ContratPriveContext,
@@ -250,20 +214,20 @@ export async function cancelContract(
 	reason: string | undefined,
 	options: RequestOptions = {},
 ): Promise<Contract> {
-	const body: IDataObject = { contractId };
-	if (reason) body.reason = reason;
-	const result = await writeAtMostOnce<Contract>(this, 'contractCancelRequest', body, options, {
+	const body: IDataObject = reason ? { contractId, reason } : { contractId };
+	const policy: RequestPolicy<Sent> = {
+		kind: 'write with read-back',
 		lookupFailed: 'cancelLookupFailed',
 		readBack: async () => {
-			const current = await getContract.call(this, contractId, options);
-			if (current.status === 'cancelled') return { done: current };
-			if (current.status === 'pending') {
-				return { notDone: 'checked: still pending', outcome: 'cancelNotDone' };
+			const contract = await getContract.call(this, contractId, options);
+			if (contract.status === 'cancelled') return { done: { contract } };
+			if (contract.status === 'pending') {
+				return { notDone: 'read back: still pending', outcome: 'cancelNotDone' };
 			}
-			return { failed: 'cancelImpossible', facts: { status: current.status } };
+			return { failed: 'cancelImpossible', facts: { status: contract.status } };
 		},
-	});
-	return 'sent' in result ? (result.sent.contract as Contract) : result.found;
+	};
+	return (await request(this, 'contractCancelRequest', body, policy, options)).contract;
 }
 
 export async function sendSms(
@@ -273,7 +237,8 @@ export async function sendSms(
 	options: RequestOptions = {},
 ): Promise<{ signatoryId: string; sent: boolean; remainingSms: number | null }> {
 	const body = { contractId, signatoryId };
-	return await writeUnchecked(this, 'signatorySendSmsRequest', body, options, 'smsUnconfirmed');
+	const policy = { kind: 'write', unconfirmed: 'smsUnconfirmed' } as const;
+	return await request(this, 'signatorySendSmsRequest', body, policy, options);
 }
 
 export async function sendSmsToAll(
@@ -282,19 +247,13 @@ export async function sendSmsToAll(
 	options: RequestOptions = {},
 ): Promise<{ sent: string[]; skipped: Array<{ signatoryId: string; reason: string }> }> {
 	const body = { contractId };
-	return await writeUnchecked(
-		this,
-		'signatorySendAllSmsRequest',
-		body,
-		options,
-		'smsToAllUnconfirmed',
-	);
+	const policy = { kind: 'write', unconfirmed: 'smsToAllUnconfirmed' } as const;
+	return await request(this, 'signatorySendAllSmsRequest', body, policy, options);
 }
 
 /**
- * Signs with an SMS code. With `options.retry`, a failure that leaves the outcome unknown is
- * resolved by reading the contract: a signed signatory means done. Otherwise the code is not sent
- * again, since a wrong code counts against the 5 attempts a signatory has.
+ * Signs with an SMS code. Read back: a signed signatory is done; otherwise the code is not sent
+ * again, since a wrong code counts against the attempts a signatory has.
  */
 export async function signContract(
 	this: ContratPriveContext,
@@ -304,24 +263,26 @@ export async function signContract(
 	options: RequestOptions = {},
 ): Promise<SignResult> {
 	const body = { contractId, signatoryId, code };
-	const result = await writeAtMostOnce<SignResult>(this, 'signatorySignRequest', body, options, {
+	const policy: RequestPolicy<SignResult> = {
+		kind: 'write with read-back',
 		lookupFailed: 'signLookupFailed',
 		readBack: async () => {
-			const current = await getContract.call(this, contractId, options);
-			const signatory = current.signatories?.find((candidate) => candidate.id === signatoryId);
-			if (signatory?.status === 'signed') {
-				return {
-					done: {
-						signatory: { id: signatory.id, status: signatory.status, signedAt: signatory.signedAt },
-						contract: { id: current.id, status: current.status },
-					},
-				};
+			const contract = await getContract.call(this, contractId, options);
+			const signatory = contract.signatories?.find((candidate) => candidate.id === signatoryId);
+			if (signatory?.status !== 'signed') {
+				const state = signatory
+					? ` (${signatory.status}, ${signatory.failedAttempts} failed attempt(s) so far)`
+					: '';
+				return { failed: 'signNotDone', facts: { signatory: state } };
 			}
-			const state = signatory
-				? ` (${signatory.status}, ${signatory.failedAttempts} failed attempt(s) so far)`
-				: '';
-			return { failed: 'signNotDone', facts: { signatory: state } };
+			const { id, status, signedAt } = signatory;
+			return {
+				done: {
+					signatory: { id, status, signedAt },
+					contract: { id: contract.id, status: contract.status },
+				},
+			};
 		},
-	});
-	return 'sent' in result ? (result.sent as SignResult) : result.found;
+	};
+	return await request(this, 'signatorySignRequest', body, policy, options);
 }

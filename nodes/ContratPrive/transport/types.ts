@@ -34,7 +34,7 @@ export type SignatoryStatus = (typeof SIGNATORY_STATUSES)[number];
 export const DAILY_REQUEST_QUOTA = 1000;
 export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 export const MAX_LIST_PAGE_SIZE = 100;
-/** The limits as users read them: "1,000", "20 MB". */
+/** As users read them: "1,000", "20 MB". */
 export const QUOTA_TEXT = DAILY_REQUEST_QUOTA.toLocaleString('en-US');
 export const DOCUMENT_LIMIT_TEXT = `${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`;
 /** SMS codes sent, and wrong codes tried, per signatory and contract on production. */
@@ -51,9 +51,7 @@ export type RequestName =
 	| 'signatorySendAllSmsRequest'
 	| 'signatorySignRequest';
 
-// ---------------------------------------------------------------------------------------------
-// Objects returned by the API
-
+// The objects of the API's replies.
 export interface SignatorySummary {
 	id: string;
 	firstName: string;
@@ -134,9 +132,7 @@ export interface ContractList {
 	contracts: ContractSummary[];
 }
 
-// ---------------------------------------------------------------------------------------------
-// What the operations send
-
+// What the requests take.
 export interface DocumentUpload {
 	fileName: string;
 	base64: string;
@@ -192,12 +188,7 @@ export interface RequestOptions {
 	itemIndex?: number;
 	/** Milliseconds without any data sent or received before a request is given up. */
 	timeout?: number;
-	/**
-	 * Retries of failed requests; none when absent (the behaviour callers had before retries
-	 * existed). Reads are retried after any transient failure; writes only when the request
-	 * provably never reached Contrat-Privé, or after a check showed it was not carried out.
-	 * See retry.ts.
-	 */
+	/** Retries of failed requests, as each request's policy allows (request.ts); none if absent. */
 	retry?: RetryPolicy;
 	/**
 	 * Counts every request before it is sent, retries included, and refuses (throws) one that
@@ -221,9 +212,8 @@ export interface CreateOptions extends RequestOptions {
 }
 
 /**
- * The contract, created now or (`alreadyExisted`) found by its reference. Either way it is the
- * full contract, so that a re-run outputs the same shape as the first run; a contract read with
- * contractDetailRequest carries document contents, which the caller strips.
+ * The contract, created now or (`alreadyExisted`) found by its reference: the same shape either
+ * way. One read with contractDetailRequest carries document contents, which the caller strips.
  */
 export interface CreateResult {
 	contract: Contract;

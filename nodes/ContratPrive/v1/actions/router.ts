@@ -7,7 +7,7 @@ import * as signatory from './signatory/Signatory.resource';
 import { checkFor } from '../helpers/validation';
 import { getOptions, readRequestOptions } from '../helpers/parameters';
 import type { Batching } from '../helpers/batching';
-import { readBatching, runItems } from '../helpers/batching';
+import { readBatching, runInBatches, runInPool } from '../helpers/batching';
 import { readReserve } from '../helpers/reserve';
 import type { RequestOptions } from '../../transport';
 import { openBudget } from '../../transport';
@@ -105,7 +105,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const batching = serialKey ? readBatching(checkFor(this, 0), firstOptions) : SERIAL;
 	const reserve = serialKey ? readReserve(checkFor(this, 0), firstOptions) : 0;
 	const run = await startRun(this, operation, prepared, reserve);
-	await runItems(
+	const runAll = batching.batchInterval > 0 ? runInBatches : runInPool;
+	await runAll(
 		{
 			count: items.length,
 			keyOf: (itemIndex) => {
