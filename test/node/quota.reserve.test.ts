@@ -4,7 +4,8 @@
  * reserve. Every item not sent fails naming itself, the reserve, the usage and the reset; a
  * re-run the next day, with references, finishes the job.
  */
-import { useNodeKit } from './contract.helpers';
+import { INPUT_NODE_NAME, runWorkflow } from '../helpers';
+import { createParameters, useNodeKit } from './contract.helpers';
 import {
 	contractsByReference,
 	counter,
@@ -119,6 +120,42 @@ describe('the reserve', () => {
 		// 991 used, the check makes 992; 3 more may go: the page and 2 creates, then item 2 stops.
 		expect(stopped.error?.message).toBe('Item 2: not sent, to keep 5 requests for other workflows');
 		expect(usedToday()).toBe(995);
+	});
+
+	test('the error output: items sent on the main output, items not sent on the error output', async () => {
+		kit.emulator.setQuota({ used: 990 });
+		const result = await runWorkflow(
+			[
+				{
+					name: 'Create',
+					type: 'contratPrive',
+					parameters: createParameters({
+						additionalFields: { reference: '={{ $json.reference }}' },
+						options: { keepRequests: 5 },
+					}),
+					onError: 'continueErrorOutput',
+				},
+			],
+			[[INPUT_NODE_NAME, 'Create']],
+			{
+				credentials: kit.credentials(PLATFORM),
+				items: await referenceItems(references.slice(0, 6)),
+			},
+		);
+		expect(result.status).toBe('success');
+		// 991 with the check; the page and 3 creates reach 995: one more would leave 4.
+		expect(usedToday()).toBe(995);
+		expect(result.output('Create', 0).map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
+		expect(result.output('Create', 1).map((item) => [item.json.error, item.pairedItem])).toEqual(
+			[3, 4, 5].map((item) => [
+				`Item ${item}: not sent, to keep 5 requests for other workflows`,
+				{ item },
+			]),
+		);
 	});
 
 	test("the account's own limit, as the connection check reports it", async () => {
