@@ -46,7 +46,7 @@ export class ContratPriveApi implements ICredentialType {
 				{
 					name: 'Production',
 					value: 'production',
-					description: `Legally binding signatures, ${QUOTA_TEXT} API requests per day`,
+					description: `Legally binding signatures, ${QUOTA_TEXT} API requests per day unless raised`,
 				},
 				{
 					name: 'Custom URL',
