@@ -162,4 +162,18 @@ describe('the way chosen, per run', () => {
 		expect(stored.get('SEED-140')![0]).toBe(result[1].id);
 		expect(stored.get('FRESH')).toEqual([result[2].id]);
 	});
+
+	test('a contract the process remembers but the API does not know (an emulator reset): looked up and created as usual', async () => {
+		const first = outputs(await createRun(kit, await referenceItems(['GONE'])));
+		kit.emulator.reset();
+		const second = outputs(await createRun(kit, await referenceItems(['GONE'])));
+		expect(second[0]).toMatchObject({ reference: 'GONE', alreadyExisted: false, error: undefined });
+		expect(second[0].id).not.toBe(first[0].id);
+		// Its details (404), its look-up by reference, its create.
+		expect([
+			requests('contractDetailRequest'),
+			requests('contractListRequest'),
+			requests('contractCreateRequest'),
+		]).toEqual([1, 1, 1]);
+	});
 });

@@ -60,7 +60,8 @@ export class RunLookup {
 		const wanted = this.references.size;
 		const knownTotal = knownListingTotal(account);
 		if (wanted < 2 || (knownTotal !== undefined && pagesFor(knownTotal) >= wanted)) {
-			return this.chose('per-item', undefined, `${wanted} reference(s), ${knownTotal} contracts`);
+			const size = knownTotal === undefined ? 'size unknown' : `${knownTotal} contracts`;
+			return this.chose('per-item', undefined, `${wanted} reference(s), ${size}`);
 		}
 
 		const index = new ListingIndex();
@@ -68,7 +69,10 @@ export class RunLookup {
 		if (index.firstTotal !== undefined) rememberListingTotal(account, index.firstTotal);
 		const left = index.pagesLeft;
 		const unresolved = index.unresolved(this.references);
-		if (index.complete || index.pages === 0 || left >= unresolved) {
+		if (index.pages === 0) {
+			return this.chose('per-item', undefined, 'the first page failed');
+		}
+		if (index.complete || left >= unresolved) {
 			return this.chose(
 				index.complete ? 'shared' : 'first-page',
 				index,
