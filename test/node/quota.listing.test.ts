@@ -181,3 +181,33 @@ describe('the fault matrix over the shared listing: 250 contracts (3 pages), 6 r
 		},
 	);
 });
+
+describe("another process creating the run's references meanwhile (a second queue-mode worker)", () => {
+	const references = Array.from({ length: 60 }, (_, n) => `C-${n + 1}`);
+
+	test('alone: the head of the listing is read again after 20 creates, nothing more', async () => {
+		const result = await createRun(kit, await referenceItems(references.slice(0, 50)));
+		expect(result.items.every((item) => !item.json.error && !item.json.alreadyExisted)).toBe(true);
+		// The first page, 50 creates, one read of the head after the 20th.
+		expect(requests('contractListRequest')).toBe(2);
+		expect(requests('contractCreateRequest')).toBe(50);
+	});
+
+	test('the head shows a stranger: every item left looks itself up, none of its references is created twice', async () => {
+		const run = createRun(kit, await referenceItems(references));
+		// Once the run has started creating, "the other worker" creates the last 10 references.
+		while (requests('contractCreateRequest') < 3) await new Promise((r) => setTimeout(r, 5));
+		for (const reference of references.slice(50)) {
+			await createContractViaApi(kit, PLATFORM, { reference });
+		}
+		const result = await run;
+		expect(result.items.map((item) => item.json.error)).toEqual(references.map(() => undefined));
+		expect(result.items.slice(50).every((item) => item.json.alreadyExisted === true)).toBe(true);
+		const stored = await contractsByReference(kit);
+		expect(references.map((reference) => stored.get(reference)?.length)).toEqual(
+			references.map(() => 1),
+		);
+		// The node's creates: 50 (10 were the other's); look-ups per item after the head read.
+		expect(requests('contractCreateRequest')).toBe(50 + 10);
+	});
+});

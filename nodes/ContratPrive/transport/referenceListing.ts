@@ -8,7 +8,7 @@
  * one, as long as reading goes on until the latest `total` is covered. A `total` that shrinks
  * breaks that reasoning: the listing stops there and counts as partial.
  */
-import type { ContractList } from './types';
+import type { ContractList, ContractSummary } from './types';
 import { MAX_LIST_PAGE_SIZE } from './types';
 
 export type ListPage = (offset: number) => Promise<ContractList>;
@@ -82,6 +82,24 @@ export class ListingIndex {
 		const ids = this.byReference.get(reference) ?? [];
 		if (this.complete) return { ids: [...ids], complete: true };
 		return ids.length ? { ids: [...ids], complete: false } : undefined;
+	}
+
+	/**
+	 * Adds the contracts of a new read of the listing's head (its first page) that this index
+	 * has not seen: created since it was read. Returns them, newest first.
+	 */
+	addNewest(contracts: ContractSummary[]): ContractSummary[] {
+		const unseen = contracts.filter((contract) => !this.seen.has(contract.id));
+		for (const contract of [...unseen].reverse()) this.addCreated(contract.reference, contract.id);
+		return unseen;
+	}
+
+	/** A contract created after the listing was read (by this run, or seen at the head). */
+	addCreated(reference: string | null, id: string): void {
+		if (this.seen.has(id)) return;
+		this.seen.add(id);
+		if (!reference) return;
+		this.byReference.set(reference, [id, ...(this.byReference.get(reference) ?? [])]);
 	}
 
 	/** How many of `references` the pages read so far leave to look up. */

@@ -10,8 +10,15 @@
  * pages remain than references the first page left unresolved; otherwise those look themselves
  * up, and the first page still answers the ones it shows. At worst this costs one request more
  * than the per-item way; see the README's Production quota section.
+ *
+ * The listing is the state of the account when the run started. Another n8n process (a second
+ * queue-mode worker) may create the run's references meanwhile: before its creates, the run
+ * reads the listing's head again (the 100 newest contracts), after 20 creates, then 40, 80… (a
+ * handful of requests for 500). When the head shows a contract of one of the run's references
+ * that neither this run nor this process created, or more new contracts than one page holds,
+ * every item left looks its reference up just before its create, as the per-item way does.
  */
-import { knownListingTotal, rememberListingTotal } from './processMemory';
+import { knownContracts, knownListingTotal, rememberListingTotal } from './processMemory';
 import type { ListPage, ReferenceMatches } from './referenceListing';
 import { ListingIndex, readListing } from './referenceListing';
 import { MAX_LIST_PAGE_SIZE } from './types';
@@ -29,6 +36,10 @@ export interface RunLookupSettings {
 
 export const pagesFor = (total: number) => Math.ceil(total / MAX_LIST_PAGE_SIZE);
 
+/** Creates decided on the listing before its head is read again; doubled after each quiet read. */
+const FIRST_HEAD_READ = 20;
+const MAX_HEAD_READ_INTERVAL = 320;
+
 export class RunLookup {
 	private planned?: Promise<ListingIndex | undefined>;
 
@@ -41,13 +52,76 @@ export class RunLookup {
 		this.references = new Set(settings.references);
 	}
 
+	/** Creates decided on the listing since its head was last read, and the next read's due. */
+	private sinceHead = 0;
+
+	private headEvery = FIRST_HEAD_READ;
+
+	private readingHead?: Promise<void>;
+
+	/** References this run decided to create on the listing's word. */
+	private readonly attempted = new Set<string>();
+
+	/** True once another process was seen creating this run's references. */
+	contended = false;
+
 	/**
 	 * What the run's listing tells of a reference; undefined when the item must look it up
 	 * itself. Every item of the run shares one listing, read when the first one asks.
 	 */
 	async find(reference: string): Promise<ReferenceMatches | undefined> {
 		this.planned ??= this.plan();
-		return (await this.planned)?.find(reference);
+		const index = await this.planned;
+		const found = index?.find(reference);
+		// Found, or unknown: nothing to add. Absent: this item is about to create it.
+		if (!index || !found || found.ids.length > 0) return found;
+		if (this.readingHead) {
+			await this.readingHead;
+		} else if (!this.contended && ++this.sinceHead >= this.headEvery) {
+			this.readingHead = this.readHead(index).finally(() => (this.readingHead = undefined));
+			await this.readingHead;
+		}
+		if (this.contended) return undefined;
+		this.attempted.add(reference);
+		return index.find(reference);
+	}
+
+	/** A contract this run created: the listing's head will show it, and it is no stranger. */
+	created(reference: string, contractId: string): void {
+		void this.planned?.then((index) => index?.addCreated(reference, contractId));
+	}
+
+	private async readHead(index: ListingIndex): Promise<void> {
+		const { account, listPage, debug } = this.settings;
+		let strangers: string[];
+		try {
+			const head = await listPage(0);
+			const unseen = index.addNewest(head.contracts ?? []);
+			// Another process's contracts of references this run has still to create. (One this
+			// run is creating may show before its reply: not a stranger, and too late anyway.)
+			strangers = unseen
+				.filter(
+					({ id, reference }) =>
+						reference !== null &&
+						this.references.has(reference) &&
+						!this.attempted.has(reference) &&
+						!knownContracts(account, reference).includes(id),
+				)
+				.map(({ reference }) => reference as string);
+			if (unseen.length >= MAX_LIST_PAGE_SIZE)
+				strangers.push('(more than one page of new contracts)');
+		} catch {
+			strangers = ['(the listing could not be read again)'];
+		}
+		if (strangers.length) {
+			this.contended = true;
+			debug?.(
+				`Contrat-Privé: references of this run created elsewhere meanwhile (${strangers.slice(0, 3).join(', ')}): each item left looks its reference up before its create`,
+			);
+			return;
+		}
+		this.sinceHead = 0;
+		this.headEvery = Math.min(this.headEvery * 2, MAX_HEAD_READ_INTERVAL);
 	}
 
 	/** How many listing pages the run read (0 when it looks up per item). */

@@ -200,6 +200,7 @@ export async function createContractAtMostOnce(
 		};
 		const reply = await request(this, 'contractCreateRequest', body, policy, requestOptions);
 		rememberContract(account, reference, reply.contract.id);
+		lookup?.created?.(reference, reply.contract.id);
 		return { contract: reply.contract, alreadyExisted: false };
 	});
 }

@@ -208,7 +208,11 @@ export interface CreateOptions extends RequestOptions {
 	 */
 	skipIfReferenceExists?: boolean;
 	/** The run's shared look-up of references (referenceLookup.ts); absent: one per item. */
-	lookup?: { find(reference: string): Promise<ReferenceMatches | undefined> };
+	lookup?: {
+		find(reference: string): Promise<ReferenceMatches | undefined>;
+		/** Tells the run's look-up of a contract this item created. */
+		created?(reference: string, contractId: string): void;
+	};
 }
 
 /**
