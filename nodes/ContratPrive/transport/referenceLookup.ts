@@ -45,9 +45,6 @@ export class RunLookup {
 
 	private readonly references: Set<string>;
 
-	/** The way chosen, once the first item asked. */
-	way?: LookupWay;
-
 	constructor(private readonly settings: RunLookupSettings) {
 		this.references = new Set(settings.references);
 	}
@@ -63,7 +60,7 @@ export class RunLookup {
 	private readonly attempted = new Set<string>();
 
 	/** True once another process was seen creating this run's references. */
-	contended = false;
+	private contended = false;
 
 	/**
 	 * What the run's listing tells of a reference; undefined when the item must look it up
@@ -124,11 +121,6 @@ export class RunLookup {
 		this.headEvery = Math.min(this.headEvery * 2, MAX_HEAD_READ_INTERVAL);
 	}
 
-	/** How many listing pages the run read (0 when it looks up per item). */
-	async pagesRead(): Promise<number> {
-		return (await this.planned)?.pages ?? 0;
-	}
-
 	private async plan(): Promise<ListingIndex | undefined> {
 		const { account, listPage } = this.settings;
 		const wanted = this.references.size;
@@ -168,7 +160,6 @@ export class RunLookup {
 		index: ListingIndex | undefined,
 		why: string,
 	): ListingIndex | undefined {
-		this.way = way;
 		this.settings.debug?.(`Contrat-Privé: references looked up ${way} (${why})`);
 		return index;
 	}
