@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { QUOTA_TEXT } from '../nodes/ContratPrive/transport/types';
+import { DAILY_REQUEST_QUOTA, QUOTA_TEXT } from '../nodes/ContratPrive/transport/types';
 import { ACCEPTED_BASE_URL, BASE_URLS } from '../nodes/ContratPrive/transport/urls';
 
 // The transport's rule (resolveBaseUrl) as an expression, on the Base URL trimmed. A refused URL
@@ -46,7 +46,7 @@ export class ContratPriveApi implements ICredentialType {
 				{
 					name: 'Production',
 					value: 'production',
-					description: `Legally binding signatures, ${QUOTA_TEXT} API requests per day`,
+					description: `Legally binding signatures, ${QUOTA_TEXT} API requests per day unless raised`,
 				},
 				{
 					name: 'Custom URL',
@@ -95,6 +95,15 @@ export class ContratPriveApi implements ICredentialType {
 			default: '',
 			description: 'The private key of the owner account ("apiKey")',
 			required: true,
+		},
+		{
+			displayName: 'Daily Request Limit',
+			name: 'dailyRequestLimit',
+			type: 'number',
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			default: DAILY_REQUEST_QUOTA,
+			description: `The account's production API requests per day: ${QUOTA_TEXT} unless Contrat-Privé raised it. The nodes use the limit the connection check reports whenever they have it.`,
+			displayOptions: { show: { platform: ['production', 'custom'] } },
 		},
 	];
 

@@ -41,7 +41,7 @@ export class ContratPriveTrigger implements INodeType {
 		],
 		properties: [
 			{
-				displayName: `Production allows ${QUOTA_TEXT} requests a day, so there the trigger polls at most every ${DEFAULT_PRODUCTION_INTERVAL_MINUTES} minutes (see Options).`,
+				displayName: `Production allows ${QUOTA_TEXT} requests a day unless Contrat-Privé raised the account's limit, so there the trigger polls at most every ${DEFAULT_PRODUCTION_INTERVAL_MINUTES} minutes at that limit, more often at a higher one (see Options).`,
 				name: 'quotaNotice',
 				type: 'notice',
 				default: '',
@@ -131,8 +131,7 @@ export class ContratPriveTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 0, maxValue: 1440 },
 						default: DEFAULT_PRODUCTION_INTERVAL_MINUTES,
-						description:
-							'On production, polls that come sooner than this after the last one are skipped without a request, to save the daily quota',
+						description: `On production, polls that come sooner than this after the last one are skipped without a request, to save the daily quota; when not set, ${DEFAULT_PRODUCTION_INTERVAL_MINUTES} minutes at ${QUOTA_TEXT} requests a day, shorter in proportion to a raised limit`,
 					},
 					{
 						displayName: 'Timeout',

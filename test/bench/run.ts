@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only bulk,trigger,large,scenarios,latency,cold] [--rounds N] [--quick]
+ * `npm run bench [-- --only bulk,trigger,large,scenarios,latency,quota,cold] [--rounds N] [--quick]
  *   [--no-build] [--profile]`
  *
  * Measures the node against raw HTTP and the API-call floor, side by side in one run, on the
@@ -14,12 +14,13 @@ import path from 'node:path';
 import type { Settings } from './benchmarks';
 import { benchBulk, benchColdLoad, benchLarge, benchScenarios, benchTrigger } from './benchmarks';
 import { benchLatency } from './latency';
+import { benchQuota } from './quota';
 import { PROFILE_DIR, enableProfiling } from './lib/child';
 import { ROOT, startEmulatorProcess } from './lib/emulator';
 import type { Row } from './lib/report';
 import { formatTable, machineInfo, markdownTable } from './lib/report';
 
-const BENCHMARKS = ['bulk', 'trigger', 'large', 'scenarios', 'latency', 'cold'] as const;
+const BENCHMARKS = ['bulk', 'trigger', 'large', 'scenarios', 'latency', 'quota', 'cold'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 function option(name: string): string | undefined {
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
 				['large', benchLarge],
 				['scenarios', benchScenarios],
 				['latency', benchLatency],
+				['quota', benchQuota],
 			];
 			for (const [name, bench] of steps) {
 				if (!only.includes(name)) continue;

@@ -6,13 +6,15 @@ import { RESULT_MARK } from './lib/child';
 import type { BulkJob } from './workers/bulk';
 import { bulk } from './workers/bulk';
 import type { LargeJob } from './workers/large';
+import type { QuotaJob } from './workers/quota';
+import { quota } from './workers/quota';
 import { large } from './workers/large';
 import type { ScenarioJob } from './workers/scenarios';
 import { scenarios } from './workers/scenarios';
 import type { TriggerJob } from './workers/trigger';
 import { trigger } from './workers/trigger';
 
-export type Job = BulkJob | TriggerJob | LargeJob | ScenarioJob;
+export type Job = BulkJob | TriggerJob | LargeJob | ScenarioJob | QuotaJob;
 
 async function main(): Promise<void> {
 	const job = JSON.parse(process.argv[2] ?? '{}') as Job;
@@ -29,6 +31,9 @@ async function main(): Promise<void> {
 			break;
 		case 'scenarios':
 			result = await scenarios(job);
+			break;
+		case 'quota':
+			result = await quota(job);
 			break;
 		default:
 			throw new Error(`unknown job ${JSON.stringify(job)}`);

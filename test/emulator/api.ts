@@ -159,7 +159,8 @@ const ok = (body: unknown): ApiResult => ({ status: 200, body });
 
 // ---------------------------------------------------------------- quota
 
-function quotaState(env: Env, account: Account, now: number) {
+/** Today's counter of an owner, its limit (DAILY_QUOTA unless the service changed it) and reset. */
+export function quotaState(env: Env, account: Account, now: number) {
 	const today = parisDate(now);
 	const key = ownerKey(account.platform, account.apiUser);
 	let q = env.store.quotas.get(key);
@@ -167,18 +168,19 @@ function quotaState(env: Env, account: Account, now: number) {
 		q = { day: today, used: 0 };
 		env.store.quotas.set(key, q);
 	}
-	return { q, resetAt: iso(startOfParisDay(addDays(today, 1))) };
+	const limit = env.store.quotaLimits.get(key) ?? DAILY_QUOTA;
+	return { q, limit, resetAt: iso(startOfParisDay(addDays(today, 1))) };
 }
 
 function countQuota(env: Env, account: Account, now: number): void {
 	if (account.platform !== 'production') return;
-	const { q, resetAt } = quotaState(env, account, now);
-	if (q.used >= DAILY_QUOTA) {
+	const { q, limit, resetAt } = quotaState(env, account, now);
+	if (q.used >= limit) {
 		throw new ApiError(
 			429,
 			'DAILY_QUOTA_EXCEEDED',
-			`Daily quota of ${DAILY_QUOTA} requests reached; it resets at midnight Europe/Paris`,
-			{ resetAt, limit: DAILY_QUOTA },
+			`Daily quota of ${limit} requests reached; it resets at midnight Europe/Paris`,
+			{ resetAt, limit },
 		);
 	}
 	q.used += 1;
@@ -224,8 +226,8 @@ const ownerActor = (call: Call) => `owner:${call.owner.apiUser}`;
 function checkConnexion(call: Call) {
 	let quota = null;
 	if (call.platform === 'production') {
-		const { q, resetAt } = quotaState(call.env, call.owner, call.now);
-		quota = { limit: DAILY_QUOTA, used: q.used, remaining: DAILY_QUOTA - q.used, resetAt };
+		const { q, limit, resetAt } = quotaState(call.env, call.owner, call.now);
+		quota = { limit, used: q.used, remaining: Math.max(0, limit - q.used), resetAt };
 	}
 	return {
 		platform: call.platform,

@@ -26,8 +26,10 @@ import {
 	logEvent,
 	makeDoc,
 	newId,
+	ownerKey,
 	refreshExpiry,
 } from './store';
+import { quotaState } from './api';
 import {
 	Env,
 	checkCanSign,
@@ -199,6 +201,11 @@ export function addFault(env: Env, body: JsonObject): { fault: Fault; faults: Fa
 	}
 	const afterV = prop(body, 'after');
 	const after = afterV === undefined ? false : reqBool(afterV, 'after');
+	const skipV = prop(body, 'skip');
+	const skip = skipV === undefined ? 0 : skipV;
+	if (typeof skip !== 'number' || !Number.isInteger(skip) || skip < 0 || skip > 100000) {
+		throw validationError('skip', 'skip must be an integer between 0 and 100000');
+	}
 	const fault: Fault = {
 		id: ++env.store.faultSeq,
 		kind: kind as FaultKind,
@@ -206,6 +213,7 @@ export function addFault(env: Env, body: JsonObject): { fault: Fault; faults: Fa
 		requestName,
 		platform: (platformV as Platform | undefined) ?? null,
 		after,
+		skip,
 	};
 	env.store.faults.push(fault);
 	return { fault: { ...fault }, faults: env.store.faults.map((f) => ({ ...f })) };
@@ -221,6 +229,10 @@ export function takeFault(env: Env, platform: Platform, requestName: string): Fa
 	);
 	if (i === -1) return null;
 	const f = faults[i];
+	if (f.skip > 0) {
+		f.skip -= 1;
+		return null;
+	}
 	f.remaining -= 1;
 	if (f.remaining <= 0) faults.splice(i, 1);
 	return { ...f };
@@ -236,6 +248,8 @@ export interface SeedOptions {
 	/** createdAt of the first contract (Date or ISO); the next ones follow one second apart. */
 	createdFrom?: Date | string;
 	label?: string;
+	/** References are `${referencePrefix}-1` (the oldest) … ; default SEED. */
+	referencePrefix?: string;
 }
 
 const SEED_STATUSES: readonly ContractStatus[] = [
@@ -264,6 +278,7 @@ export function parseSeedBody(body: JsonObject): SeedOptions {
 		throw validationError('createdFrom', 'createdFrom must be an ISO 8601 date-time');
 	}
 	const label = optString(prop(body, 'label'), 'label', { max: 200 });
+	const referencePrefix = optString(prop(body, 'referencePrefix'), 'referencePrefix', { max: 200 });
 	return {
 		platform,
 		apiUser,
@@ -271,6 +286,7 @@ export function parseSeedBody(body: JsonObject): SeedOptions {
 		status: status as ContractStatus | undefined,
 		createdFrom,
 		label,
+		referencePrefix,
 	};
 }
 
@@ -311,7 +327,7 @@ export function seed(env: Env, opts: SeedOptions): { ids: string[] } {
 			owner: account.apiUser,
 			label: `${label} #${i + 1}`,
 			lang: 'fr',
-			reference: `SEED-${i + 1}`,
+			reference: `${opts.referencePrefix ?? 'SEED'}-${i + 1}`,
 			status,
 			createdAt,
 			updatedAt: createdAt,
@@ -380,4 +396,55 @@ export function seed(env: Env, opts: SeedOptions): { ids: string[] } {
 		ids.push(c.id);
 	}
 	return { ids };
+}
+
+// ---------------------------------------------------------------- quota
+
+export interface QuotaSettings {
+	/** Default: the production demo owner. */
+	apiUser?: string;
+	/** The account's daily limit, as the service sets it on request; default 1,000. */
+	limit?: number;
+	/** Requests already counted today, e.g. spent by other workflows. */
+	used?: number;
+}
+
+/**
+ * Sets a production owner's daily limit and/or today's counter (what other workflows spent);
+ * returns the quota as checkConnexionRequest would report it, without counting a request.
+ */
+export function setQuota(
+	env: Env,
+	settings: QuotaSettings,
+): { limit: number; used: number; remaining: number; resetAt: string } {
+	const apiUser = settings.apiUser ?? 'demo-production-user';
+	const account = env.store.account('production', apiUser);
+	if (!account) throw validationError('apiUser', `no production account ${apiUser}`);
+	const whole = (value: unknown, field: string, min: number) => {
+		if (value === undefined) return undefined;
+		if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+			throw validationError(field, `${field} must be an integer of at least ${min}`);
+		}
+		return value;
+	};
+	const limit = whole(settings.limit, 'limit', 1);
+	const used = whole(settings.used, 'used', 0);
+	const key = ownerKey('production', apiUser);
+	if (limit !== undefined) env.store.quotaLimits.set(key, limit);
+	const state = quotaState(env, account, env.clock.nowMs());
+	if (used !== undefined) state.q.used = used;
+	return {
+		limit: state.limit,
+		used: state.q.used,
+		remaining: Math.max(0, state.limit - state.q.used),
+		resetAt: state.resetAt,
+	};
+}
+
+export function parseQuotaBody(body: JsonObject): QuotaSettings {
+	return {
+		apiUser: optString(prop(body, 'apiUser'), 'apiUser'),
+		limit: prop(body, 'limit') as number | undefined,
+		used: prop(body, 'used') as number | undefined,
+	};
 }

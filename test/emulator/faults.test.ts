@@ -106,6 +106,15 @@ describe('faults after processing: the request is processed, the response fails'
 });
 
 describe('fault matching and bookkeeping', () => {
+	it('skip: the fault lets that many matching requests through first (e.g. the third page)', async () => {
+		await fault({ kind: '500', requestName: 'contractListRequest', skip: 2 });
+		const statuses = [];
+		for (let i = 0; i < 4; i++)
+			statuses.push((await kit.sandbox('contractListRequest', {})).status);
+		expect(statuses).toEqual([200, 200, 500, 200]);
+		expect((await fault({ kind: '500', skip: -1 })).status).toBe(400);
+	});
+
 	it('count, requestName filter, listing and order', async () => {
 		const added = await fault({ kind: '503', count: 3, requestName: 'contractListRequest' });
 		expect(added.status).toBe(200);

@@ -8,14 +8,14 @@
 import type { NetworkModel } from './network';
 import type { AddressInfo } from 'net';
 import { VirtualClock } from './clock';
-import { SeedOptions, seed as seedContracts } from './control';
+import { QuotaSettings, SeedOptions, seed as seedContracts, setQuota } from './control';
 import { makeSimplePdf } from './pdf';
 import { createServer } from './server';
 import { DEMO_ACCOUNTS, Email, Platform, RequestLogEntry, Sms, Store } from './store';
 import { Env } from './workflow';
 
 export { DEMO_ACCOUNTS };
-export type { Email, Platform, RequestLogEntry, SeedOptions, Sms };
+export type { Email, Platform, QuotaSettings, RequestLogEntry, SeedOptions, Sms };
 export { SANDBOX_TEST_CARD } from './control';
 export { EXAMPLE_IBAN } from './rules/validation';
 
@@ -58,6 +58,16 @@ export interface Emulator {
 	clock: EmulatorClock;
 	/** Bulk test data: many contracts at once; returns their ids in creation order. */
 	seed(options: SeedOptions): { ids: string[] };
+	/**
+	 * A production owner's daily limit (as the service raises it on request) and/or today's
+	 * counter (requests other workflows spent); also PUT /_control/quota. Counts no request.
+	 */
+	setQuota(settings: QuotaSettings): {
+		limit: number;
+		used: number;
+		remaining: number;
+		resetAt: string;
+	};
 	/** E-mails and SMS sent so far. */
 	outbox(): { emails: readonly Email[]; sms: readonly Sms[] };
 	/** Empties the state (contracts, outbox, faults, quotas, request log); the clock is unchanged. */
@@ -114,6 +124,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 			set: (to) => clock.set(to),
 		},
 		seed: (opts) => seedContracts(env, opts),
+		setQuota: (settings) => setQuota(env, settings),
 		outbox: () => ({ emails: store.emails, sms: store.sms }),
 		reset: () => store.reset(),
 		get internalErrors() {

@@ -105,3 +105,33 @@ describe('production daily quota', () => {
 		expect(kit.emulator.requestCount({ platform: 'sandbox' })).toBe(1006);
 	});
 });
+
+describe('an account limit other than 1,000, and usage by other workflows', () => {
+	it('the connection check reports the account own limit; the request past it gets 429', async () => {
+		const set = await kit.control('PUT', '/quota', { limit: 5, used: 2 });
+		expect(set.body.quota).toMatchObject({ limit: 5, used: 2, remaining: 3 });
+		expect(await quota()).toMatchObject({ limit: 5, used: 3, remaining: 2 });
+		expect((await kit.prod('contractListRequest', {})).status).toBe(200);
+		expect((await kit.prod('contractListRequest', {})).status).toBe(200);
+		const over = await kit.prod('contractListRequest', {});
+		expect(over.status).toBe(429);
+		expect(over.body.error).toMatchObject({ code: 'DAILY_QUOTA_EXCEEDED', limit: 5 });
+		expect(kit.emulator.setQuota({ limit: 3000 })).toMatchObject({ limit: 3000, used: 5 });
+		expect(await quota()).toMatchObject({ limit: 3000, used: 6, remaining: 2994 });
+		expect((await kit.control('PUT', '/quota', { used: -1 })).status).toBe(400);
+	});
+
+	it('contractListRequest: newest first, total of every contract, a created one shifts offsets by one', async () => {
+		kit.emulator.seed({ platform: 'production', apiUser: PRODUCTION_KEYS.apiUser, count: 150 });
+		const first = await kit.prod('contractListRequest', { offset: 0, limit: 100 });
+		expect(first.body.total).toBe(150);
+		expect(first.body.contracts[0].reference).toBe('SEED-150');
+		const made = await createContract(kit, 'production');
+		const second = await kit.prod('contractListRequest', { offset: 100, limit: 100 });
+		expect(second.body.total).toBe(151);
+		// SEED-51 was the last of page 1; it is now the first of page 2: repeated, never skipped.
+		expect(second.body.contracts[0].reference).toBe('SEED-51');
+		expect(second.body.contracts).toHaveLength(51);
+		expect(first.body.contracts.map((c: { id: string }) => c.id)).not.toContain(made.id);
+	});
+});

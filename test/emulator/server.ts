@@ -10,9 +10,11 @@ import {
 	addFault,
 	controlClock,
 	internalView,
+	parseQuotaBody,
 	parseSeedBody,
 	payDeposit,
 	seed,
+	setQuota,
 	signOnWebsite,
 	takeFault,
 	validateDraft,
@@ -414,6 +416,11 @@ export function createServer(env: Env): SandboxServer {
 	app.post(
 		'/_control/seed',
 		control((req) => seed(env, parseSeedBody(controlBody(req)))),
+	);
+	// The production owner's daily limit and today's counter: { apiUser?, limit?, used? }.
+	app.put(
+		'/_control/quota',
+		control((req) => ({ quota: setQuota(env, parseQuotaBody(controlBody(req))) })),
 	);
 	app.get(
 		'/_control/requests',

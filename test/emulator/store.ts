@@ -179,6 +179,8 @@ export interface Fault {
 	requestName: string | null;
 	platform: Platform | null;
 	after: boolean;
+	/** Matching requests let through before the fault applies (e.g. 2: the third page). */
+	skip: number;
 }
 
 // ---------------------------------------------------------------- ids
@@ -210,6 +212,8 @@ export class Store {
 	faultSeq = 0;
 	/** Daily request counter per owner (production). */
 	quotas = new Map<string, { day: string; used: number }>();
+	/** Daily request limits raised (or lowered) for an owner (production); default DAILY_QUOTA. */
+	quotaLimits = new Map<string, number>();
 	readonly requests: RequestLogEntry[] = [];
 	/** Unexpected exceptions turned into 500 INTERNAL_ERROR (each one is a bug). */
 	readonly internalErrors: Error[] = [];
@@ -225,6 +229,7 @@ export class Store {
 		this.sms = [];
 		this.faults = [];
 		this.quotas.clear();
+		this.quotaLimits.clear();
 		this.requests.length = 0;
 		this.internalErrors.length = 0;
 	}

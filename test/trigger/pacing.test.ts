@@ -6,7 +6,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { isPollDue } from '../../nodes/ContratPrive/trigger/pacing';
+import { defaultProductionInterval, isPollDue } from '../../nodes/ContratPrive/trigger/pacing';
 import { runPoll } from '../helpers/poll';
 import { KEYS } from '../fixtures/accounts';
 
@@ -68,5 +68,33 @@ describe('the trigger on production', () => {
 		const state: Record<string, unknown> = {};
 		await poll(state);
 		expect(typeof state.lastPollAt).toBe('string');
+	});
+
+	test("the default follows the account's limit: at 5,000 a day (Daily Request Limit), a poll 4 minutes after the last one runs", async () => {
+		const limited = async (dailyRequestLimit: number, minutesAgo: number) => {
+			const state: Record<string, unknown> = { lastPollAt: ago(minutesAgo * MINUTE) };
+			await runPoll({
+				node: { parameters },
+				credentials: { ...production, dailyRequestLimit } as typeof production,
+				staticData: { 'node:Contrat-Privé Trigger': state } as any,
+				mode: 'trigger',
+			});
+			return Date.parse(state.lastPollAt as string) > Date.now() - MINUTE;
+		};
+		expect(await limited(5000, 4)).toBe(true);
+		expect(await limited(5000, 2)).toBe(false);
+		expect(await limited(1000, 4)).toBe(false);
+	});
+});
+
+describe('defaultProductionInterval', () => {
+	test.each([
+		[1000, 15],
+		[2000, 8],
+		[5000, 3],
+		[500, 30],
+		[100_000, 1],
+	])('%i requests a day: every %i minutes', (limit, minutes) => {
+		expect(defaultProductionInterval(limit)).toBe(minutes);
 	});
 });

@@ -60,6 +60,12 @@ function failedRequest(
 	return Object.assign(error, { failure });
 }
 
+/** The API's `error.code` of a failed request (e.g. CONTRACT_NOT_FOUND); undefined otherwise. */
+export function apiErrorCode(error: unknown): string | undefined {
+	const response = (error as { errorResponse?: { code?: unknown } } | null)?.errorResponse;
+	return typeof response?.code === 'string' ? response.code : undefined;
+}
+
 export function safeMessage(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
@@ -232,12 +238,16 @@ const API_ERROR_TEXTS: Record<string, (error: ApiErrorBody) => ErrorTexts> = {
 		message: 'SMS limit reached for this signatory',
 		description: `Contrat-Privé sends at most ${MAX_SMS_PER_SIGNATORY} SMS codes per signatory and contract in production.`,
 	}),
-	DAILY_QUOTA_EXCEEDED: ({ resetAt }) => ({
-		message: `Daily quota of ${QUOTA_TEXT} production requests reached`,
-		description: `Contrat-Privé production allows ${QUOTA_TEXT} API requests per day; the counter resets at midnight, Paris time${
-			typeof resetAt === 'string' ? ` (${resetAt})` : ''
-		}. Poll less often or batch work.`,
-	}),
+	// The account's own limit when the error gives it: the service raises it on request.
+	DAILY_QUOTA_EXCEEDED: ({ resetAt, limit }) => {
+		const allowed = typeof limit === 'number' ? limit.toLocaleString('en-US') : QUOTA_TEXT;
+		return {
+			message: `Daily quota of ${allowed} production requests reached`,
+			description: `This Contrat-Privé production account allows ${allowed} API requests per day; the counter resets at midnight, Paris time${
+				typeof resetAt === 'string' ? ` (${resetAt})` : ''
+			}. Poll less often or batch work; "Keep Requests for Other Workflows" keeps some for signing flows.`,
+		};
+	},
 	UNKNOWN_REQUEST: ({ message }) => ({
 		message: 'This URL does not answer like the Contrat-Privé API',
 		description: `${message}. Check the credential's platform or base URL.`,

@@ -7,3 +7,14 @@ export * from './requests';
 export * from './documents';
 export { backoffDelay, CREATE_TIMEOUT_MS, DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from './retry';
 export { isTransientFailure, TransientPollError } from './errors';
+export { RequestBudget, openBudget, userDailyLimit } from './requestBudget';
+export { RunLookup } from './referenceLookup';
+export type { LookupWay } from './referenceLookup';
+export type { ReferenceMatches } from './referenceListing';
+export {
+	accountOf,
+	forgetEverything,
+	knownContracts,
+	knownDailyLimit,
+	knownListingTotal,
+} from './processMemory';

@@ -72,6 +72,8 @@ export async function request<Reply = IDataObject>(
 		typeof credentials.apiKey === 'string' && credentials.apiKey ? [credentials.apiKey] : [];
 	const attempts = new Attempts(context, requestName, options.retry);
 	for (;;) {
+		// The reserve counts every request here, and refuses one that would spend it (nothing sent).
+		options.budget?.take(requestName, itemIndex);
 		let error: FailedRequest;
 		try {
 			// Every HTTP request of both nodes is sent here.

@@ -6,7 +6,15 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { safeMessage } from './errors';
+import { apiErrorCode, safeMessage } from './errors';
+import {
+	accountOf,
+	forgetContract,
+	knownContracts,
+	rememberContract,
+	rememberDailyLimit,
+	withReferenceLock,
+} from './processMemory';
 import type { RequestPolicy } from './request';
 import { READ, request } from './request';
 import type {
@@ -48,7 +56,11 @@ export async function checkConnection(
 			},
 		);
 	}
-	return reply as ConnectionInfo;
+	// Every check that reports the account's limit teaches it to the process (the trigger's spacing).
+	const connection = reply as ConnectionInfo;
+	const account = connection.quota ? await accountOf(this) : undefined;
+	if (account) rememberDailyLimit(account, Number(connection.quota?.limit));
+	return connection;
 }
 
 export async function listContracts(
@@ -104,37 +116,76 @@ function createBody(input: NewContract): IDataObject {
 
 /**
  * Creates a contract without ever creating it twice. Without a reference it is a write nothing
- * can read back. With one, the contracts of that reference are listed first: with
- * `skipIfReferenceExists` the newest is read and returned (two requests, as many as list +
- * create); otherwise the list is the baseline, and the read-back after an unknown outcome looks
- * for a contract of that reference that was not in it.
+ * can check.
+ *
+ * With a reference, no other execution of this n8n process works on the same reference of the
+ * same account meanwhile (processMemory.ts), and the contracts with that reference are found
+ * first: from what this process already created or found (no request), from the run's shared
+ * listing (`options.lookup`), or by a contractListRequest of its own. With
+ * `skipIfReferenceExists` the newest is read and returned (contractDetailRequest, so that a
+ * re-run outputs the same shape); otherwise they are the baseline, and the read-back after an
+ * unknown outcome looks for a contract of that reference that was not in it.
  */
 export async function createContractAtMostOnce(
 	this: ContratPriveContext,
 	input: NewContract,
 	options: CreateOptions = {},
 ): Promise<CreateResult> {
-	const { skipIfReferenceExists, ...requestOptions } = options;
+	const { skipIfReferenceExists, lookup, ...requestOptions } = options;
 	const { reference } = input;
-	let policy: RequestPolicy<Sent> = { kind: 'write', unconfirmed: 'createUnconfirmed' };
-	if (reference) {
+	const body = createBody(input);
+	if (!reference) {
+		const policy = { kind: 'write', unconfirmed: 'createUnconfirmed' } as const;
+		const reply = await request<Sent>(this, 'contractCreateRequest', body, policy, requestOptions);
+		return { contract: reply.contract, alreadyExisted: false };
+	}
+	const account = (await accountOf(this)) ?? '';
+	return await withReferenceLock(account, reference, async () => {
+		const skipIfExists = skipIfReferenceExists !== false;
 		const filter = { reference };
 		const page = { offset: 0, limit: MAX_LIST_PAGE_SIZE };
 		const byReference = async () =>
-			(await listContracts.call(this, filter, page, requestOptions)).contracts;
+			(await listContracts.call(this, filter, page, requestOptions)).contracts.map(
+				(contract) => contract.id,
+			);
 		const details = async (id: string) => await getContract.call(this, id, requestOptions);
+		const existing = async (id: string): Promise<CreateResult | undefined> => {
+			let contract: Contract | undefined;
+			let failure: unknown;
+			try {
+				contract = await details(id);
+			} catch (error) {
+				failure = error;
+			}
+			if (!contract) {
+				// Known to this process but not to the API (an emulator reset): look it up as usual.
+				if (apiErrorCode(failure) !== 'CONTRACT_NOT_FOUND') throw failure;
+				forgetContract(account, reference, id);
+				return undefined;
+			}
+			rememberContract(account, reference, contract.id);
+			return { contract, alreadyExisted: true };
+		};
 
-		const baseline = await byReference();
-		if (skipIfReferenceExists !== false && baseline.length > 0) {
-			return { contract: await details(baseline[0].id), alreadyExisted: true };
+		if (skipIfExists) {
+			for (const id of knownContracts(account, reference)) {
+				const found = await existing(id);
+				if (found) return found;
+			}
 		}
-		const known = new Set(baseline.map((contract) => contract.id));
-		policy = {
+		const shared = await lookup?.find(reference);
+		const ids = shared && (shared.complete || skipIfExists) ? shared.ids : await byReference();
+		if (skipIfExists && ids.length > 0) {
+			const found = await existing(ids[0]);
+			if (found) return found;
+		}
+		const known = new Set([...ids, ...knownContracts(account, reference)]);
+		const policy: RequestPolicy<Sent> = {
 			kind: 'write with read-back',
 			lookupFailed: 'createLookupFailed',
 			facts: { reference },
 			readBack: async (cause) => {
-				const found = (await byReference()).find((contract) => !known.has(contract.id));
+				const found = (await byReference()).find((id) => !known.has(id));
 				if (!found) {
 					return {
 						notDone: 'read back: not created',
@@ -143,15 +194,16 @@ export async function createContractAtMostOnce(
 					};
 				}
 				this.logger.info(
-					`Contrat-Privé: contractCreateRequest failed (${safeMessage(cause)}), but the contract ${found.id} was created: found by its reference`,
+					`Contrat-Privé: contractCreateRequest failed (${safeMessage(cause)}), but the contract ${found} was created: found by its reference`,
 				);
-				return { done: { contract: await details(found.id) } };
+				return { done: { contract: await details(found) } };
 			},
 		};
-	}
-	const body = createBody(input);
-	const reply = await request(this, 'contractCreateRequest', body, policy, requestOptions);
-	return { contract: reply.contract, alreadyExisted: false };
+		const reply = await request(this, 'contractCreateRequest', body, policy, requestOptions);
+		rememberContract(account, reference, reply.contract.id);
+		lookup?.created?.(reference, reply.contract.id);
+		return { contract: reply.contract, alreadyExisted: false };
+	});
 }
 
 /**

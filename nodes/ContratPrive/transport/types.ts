@@ -6,6 +6,8 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
+import type { ReferenceMatches } from './referenceListing';
+
 export const CREDENTIAL_TYPE = 'contratPriveApi';
 
 export type ContratPriveContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -192,6 +194,15 @@ export interface RequestOptions {
 	timeout?: number;
 	/** Retries of failed requests, as each request's policy allows (request.ts); none if absent. */
 	retry?: RetryPolicy;
+	/**
+	 * Counts every request before it is sent, retries included, and refuses (throws) one that
+	 * would spend what must stay for other workflows. See requestBudget.ts.
+	 */
+	budget?: RequestCounter;
+}
+
+export interface RequestCounter {
+	take(requestName: RequestName, itemIndex: number | undefined): void;
 }
 
 export interface CreateOptions extends RequestOptions {
@@ -200,6 +211,12 @@ export interface CreateOptions extends RequestOptions {
 	 * newest) instead of creating another one. Default true.
 	 */
 	skipIfReferenceExists?: boolean;
+	/** The run's shared look-up of references (referenceLookup.ts); absent: one per item. */
+	lookup?: {
+		find(reference: string): Promise<ReferenceMatches | undefined>;
+		/** Tells the run's look-up of a contract this item created. */
+		created?(reference: string, contractId: string): void;
+	};
 }
 
 /**

@@ -5,9 +5,27 @@
  */
 import type { IPollFunctions } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../transport';
+import {
+	accountOf,
+	CREDENTIAL_TYPE,
+	DAILY_REQUEST_QUOTA,
+	knownDailyLimit,
+	userDailyLimit,
+} from '../transport';
 
+/** The default spacing at the default limit of 1,000 requests a day: 96 polls, under 10%. */
 export const DEFAULT_PRODUCTION_INTERVAL_MINUTES = 15;
+
+/**
+ * The default spacing for an account's daily limit: the same share of it as 15 minutes of
+ * 1,000 (a raised limit polls more often, never more than once a minute).
+ */
+export function defaultProductionInterval(dailyLimit: number): number {
+	return Math.max(
+		1,
+		Math.ceil((DEFAULT_PRODUCTION_INTERVAL_MINUTES * DAILY_REQUEST_QUOTA) / dailyLimit),
+	);
+}
 
 /** n8n's scheduler may fire a little early; a poll this close to its due time still runs. */
 const EARLY_TOLERANCE_MS = 5_000;
@@ -21,15 +39,22 @@ export function isPollDue(lastPollAt: unknown, now: number, intervalMinutes: num
 
 /**
  * On production, takes the turn of this poll (remembering when it ran) or refuses it when the
- * last poll ran less than `intervalMinutes` ago. Other platforms have no quota: always due.
+ * last poll ran less than the interval ago: the one chosen in the options, else the default for
+ * the account's daily limit. Other platforms have no quota: always due.
  */
 export async function takePollTurn(
 	context: IPollFunctions,
 	staticData: Record<string, unknown>,
-	intervalMinutes: number,
+	chosenInterval: number | undefined,
 ): Promise<boolean> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	if (credentials.platform !== 'production') return true;
+	// The account's own limit when this process saw a connection check report it, else the
+	// credential's Daily Request Limit.
+	const account = await accountOf(context);
+	const intervalMinutes =
+		chosenInterval ??
+		defaultProductionInterval((account && knownDailyLimit(account)) || userDailyLimit(credentials));
 	const now = Date.now();
 	if (!isPollDue(staticData.lastPollAt, now, intervalMinutes)) {
 		context.logger.debug(

@@ -4,7 +4,6 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { EmitConfig, TriggerEvent } from './changes';
 import { TRIGGER_EVENTS } from './changes';
-import { DEFAULT_PRODUCTION_INTERVAL_MINUTES } from './pacing';
 
 /**
  * Timeouts are milliseconds in both nodes, as in n8n's HTTP Request node: one unit for users to
@@ -19,7 +18,8 @@ export const V1_DEFAULT_TIMEOUT_SECONDS = DEFAULT_POLL_TIMEOUT_MS / 1000;
 
 export interface PollSettings extends EmitConfig {
 	timeoutMs: number;
-	productionIntervalMinutes: number;
+	/** Undefined when the option is not set: the default follows the account's daily limit. */
+	productionIntervalMinutes?: number;
 }
 
 export function readSettings(context: IPollFunctions): PollSettings {
@@ -34,7 +34,8 @@ export function readSettings(context: IPollFunctions): PollSettings {
 	const filters = (context.getNodeParameter('filters', {}) ?? {}) as IDataObject;
 	const options = (context.getNodeParameter('options', {}) ?? {}) as IDataObject;
 	const timeoutMs = readTimeoutMs(options);
-	const interval = Number(options.productionInterval ?? DEFAULT_PRODUCTION_INTERVAL_MINUTES);
+	const interval =
+		options.productionInterval === undefined ? undefined : Number(options.productionInterval);
 	return {
 		events: new Set(selected),
 		filters: {
@@ -44,7 +45,7 @@ export function readSettings(context: IPollFunctions): PollSettings {
 		downloadSignedDocument: options.downloadSignedDocument === true,
 		timeoutMs,
 		productionIntervalMinutes:
-			Number.isFinite(interval) && interval >= 0 ? interval : DEFAULT_PRODUCTION_INTERVAL_MINUTES,
+			interval !== undefined && Number.isFinite(interval) && interval >= 0 ? interval : undefined,
 	};
 }
 

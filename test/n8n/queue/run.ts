@@ -504,29 +504,42 @@ const scenarios: Scenario[] = [
 		},
 	},
 	{
-		name: 'race: the same references sent by two executions at the same moment (measured)',
+		name: 'race: the same references sent by two executions at the same moment, on 1 worker and on 2 (measured)',
 		async run(ctx) {
-			const [batch] = await insertEmployees(ctx, 'DUP', BATCH, 201);
-			const createsBefore = creates(ctx);
-			const { executions: runs } = await runBatches(ctx, [batch, batch], 300_000);
-			await assertAllSucceeded(ctx, runs);
-			const created = creates(ctx) - createsBefore;
-			assert.ok(created >= BATCH && created <= 2 * BATCH, `${created} contracts created`);
-			assert.equal(
-				await siNumber(
-					ctx,
-					"SELECT count(*) FROM employees WHERE id LIKE 'DUP-%' AND contract_id IS NULL",
-				),
-				0,
-				'every row has a contract ID',
-			);
-			return {
-				references: BATCH,
-				executions: 2,
-				contractsCreated: created,
-				referencesSentTwice: created - BATCH,
-				duplicateRate: Math.round(((created - BATCH) / BATCH) * 100) / 100,
+			const alive = () => ctx.cluster.workers.filter((w) => w.alive());
+			while (alive().length < 2) await ctx.cluster.startWorker();
+			const race = async (prefix: string, firstBatch: number) => {
+				const [batch] = await insertEmployees(ctx, prefix, BATCH, firstBatch);
+				const createsBefore = creates(ctx);
+				const { executions: runs } = await runBatches(ctx, [batch, batch], 300_000);
+				await assertAllSucceeded(ctx, runs);
+				const created = creates(ctx) - createsBefore;
+				assert.ok(created >= BATCH && created <= 2 * BATCH, `${created} contracts created`);
+				assert.equal(
+					await siNumber(
+						ctx,
+						`SELECT count(*) FROM employees WHERE id LIKE '${prefix}-%' AND contract_id IS NULL`,
+					),
+					0,
+					'every row has a contract ID',
+				);
+				return {
+					references: BATCH,
+					executions: 2,
+					contractsCreated: created,
+					referencesSentTwice: created - BATCH,
+					duplicateRate: Math.round(((created - BATCH) / BATCH) * 100) / 100,
+				};
 			};
+			// One worker: both executions run in one n8n process, whose lock per reference holds.
+			const [, second] = alive();
+			await second.stop();
+			const oneWorker = await race('DUP1', 201);
+			assert.equal(oneWorker.contractsCreated, BATCH, 'one worker: one contract per reference');
+			// Two workers: each process has its own lock; what remains is measured.
+			await ctx.cluster.startWorker();
+			const twoWorkers = await race('DUP2', 202);
+			return { oneWorker, twoWorkers };
 		},
 	},
 	{

@@ -12,6 +12,7 @@ import {
 	MAX_BATCH_INTERVAL_MS,
 	MAX_PARALLEL_REQUESTS,
 } from '../helpers/batching';
+import { reserveOption } from '../helpers/reserve';
 
 export const contractLocator: INodeProperties = {
 	displayName: 'Contract',
@@ -129,9 +130,12 @@ export function optionsCollection(
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...own, ...requestOptionFields(defaultTimeout)].sort((a, b) =>
-			a.displayName.localeCompare(b.displayName),
-		),
+		// The reserve goes with Batching: the operations that may send many requests in a run.
+		options: [
+			...own,
+			...(own.includes(batchingOption) ? [reserveOption] : []),
+			...requestOptionFields(defaultTimeout),
+		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 

@@ -1,10 +1,17 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { RequestOptions } from '../../transport';
+import type { CreateOptions, RequestOptions } from '../../transport';
 import type { NodeMap } from './node.type';
 
-/** The timeout and retry policy of an item, read by the router, with the item's index. */
-export type ItemRequest = RequestOptions & { itemIndex: number };
+/**
+ * The timeout and retry policy of an item, read by the router, with the item's index; and what
+ * the run's items share: the reserve's budget, the run's look-up of references (`shareRun`).
+ */
+export type ItemRequest = RequestOptions & { itemIndex: number } & RunShared;
+
+export interface RunShared {
+	lookup?: CreateOptions['lookup'];
+}
 
 /**
  * One operation of the node. `prepare` reads and validates an item's parameters without any
@@ -19,6 +26,11 @@ export interface Operation<Input> {
 	 * are still sent one after the other, in input order.
 	 */
 	serialKey?(input: Input): string | undefined;
+	/**
+	 * Once per run, after every item was checked and before any is sent: what the items'
+	 * requests share. `request` is the first valid item's, without its index.
+	 */
+	shareRun?(this: IExecuteFunctions, inputs: Input[], request: RequestOptions): Promise<RunShared>;
 	prepare(this: IExecuteFunctions, itemIndex: number): Promise<Input>;
 	execute(
 		this: IExecuteFunctions,

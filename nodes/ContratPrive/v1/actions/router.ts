@@ -8,6 +8,9 @@ import { validatorFor } from '../helpers/validation';
 import { getOptions, readRequestOptions } from '../helpers/parameters';
 import type { Batching } from '../helpers/batching';
 import { readBatching, runInBatches, runInPool } from '../helpers/batching';
+import { readReserve } from '../helpers/reserve';
+import type { RequestOptions } from '../../transport';
+import { openBudget } from '../../transport';
 import type { ContratPriveType, NodeMap } from './node.type';
 import type { ItemRequest, Operation } from './operation';
 
@@ -75,7 +78,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const item = prepared[itemIndex];
 		try {
 			if ('error' in item) throw item.error;
-			const results = await operation.execute.call(this, item.input, item.request);
+			if ('error' in run) throw run.error;
+			const results = await operation.execute.call(this, item.input, {
+				...item.request,
+				...run.shared,
+			});
 			outputs[itemIndex] = results.map((result) => ({
 				...result,
 				pairedItem: { item: itemIndex },
@@ -99,13 +106,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	};
 
 	const serialKey = operation.serialKey;
+	const firstOptions =
+		serialKey && items.length ? getOptions(this, 0, operation.description) : {};
 	const batching = serialKey
-		? readBatching(
-				validatorFor(this, 0),
-				items.length ? getOptions(this, 0, operation.description) : {},
-				operation.description,
-			)
+		? readBatching(validatorFor(this, 0), firstOptions, operation.description)
 		: SERIAL;
+	const reserve = serialKey
+		? readReserve(validatorFor(this, 0), firstOptions, operation.description)
+		: 0;
+	const run = await startRun(this, operation, prepared, reserve);
 	const runAll = batching.batchInterval > 0 ? runInBatches : runInPool;
 	await runAll(
 		{
@@ -123,6 +132,35 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (stopError) throw asNodeError(this, stopError.error, stopError.itemIndex);
 	const returnData = outputs.flat();
 	return [returnData];
+}
+
+/**
+ * What the items of a run share, once every item was checked: the reserve's budget (one request
+ * reads the day's usage) and the operation's own (`shareRun`). An error here is every item's.
+ */
+async function startRun(
+	context: IExecuteFunctions,
+	operation: Operation<unknown>,
+	prepared: Prepared[],
+	reserve: number,
+): Promise<{ shared: Partial<ItemRequest> } | { error: Error }> {
+	const valid = prepared.filter(
+		(item): item is { input: unknown; request: ItemRequest } => 'input' in item,
+	);
+	if (!valid.length) return { shared: {} };
+	const { timeout, retry } = valid[0].request;
+	const request: RequestOptions = { timeout, retry };
+	try {
+		const budget = await openBudget(context, reserve, request);
+		const own = await operation.shareRun?.call(
+			context,
+			valid.map((item) => item.input),
+			{ ...request, budget },
+		);
+		return { shared: { ...own, budget } };
+	} catch (error) {
+		return { error: error as Error };
+	}
 }
 
 /** The option n8n adds to Resource and Operation of nodes whose credential can sign requests. */
