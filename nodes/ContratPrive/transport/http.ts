@@ -18,6 +18,8 @@ import {
 	safeMessage,
 	secretsOf,
 } from './errors';
+import type { BodyObject } from './body-stream';
+import { JsonBodyStream, hasDocuments } from './body-stream';
 import { Attempts, isReadRequest, settle } from './retry';
 import type { ContratPriveContext, Platform, RequestName, RequestOptions } from './types';
 import { CREDENTIAL_TYPE } from './types';
@@ -119,6 +121,13 @@ async function sendOnce(
 		ignoreHttpStatusErrors: true,
 		timeout: options.timeout,
 	};
+	if (hasDocuments(parameters)) {
+		// Documents are streamed from n8n's binary data, a new stream for every attempt. Redirects
+		// are not followed: following them would keep every byte sent in memory, to send it again.
+		request.body = new JsonBodyStream(parameters as BodyObject) as unknown as IDataObject;
+		request.headers = { 'content-type': 'application/json' };
+		request.disableFollowRedirect = true;
+	}
 
 	let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 	try {

@@ -5,6 +5,7 @@
 export * from './types';
 export * from './requests';
 export * from './documents';
+export { DocumentBytes } from './body-stream';
 export { OUTCOME_TEXTS } from './outcomes';
 export {
 	backoffDelay,

@@ -39,6 +39,7 @@ export async function checkConnection(
 	return connection;
 }
 
+/** The body of contractCreateRequest; its documents are streamed as it is sent (body-stream.ts). */
 function createBody(input: NewContract): IDataObject {
 	const contract: IDataObject = {
 		label: input.label,
@@ -53,7 +54,7 @@ function createBody(input: NewContract): IDataObject {
 
 	const body: IDataObject = {
 		contract,
-		mainDocument: { name: input.document.fileName, data: input.document.base64 },
+		mainDocument: { name: input.document.fileName, data: input.document.content },
 		signatories: input.signatories.map((signatory) => {
 			const wire: IDataObject = {
 				firstName: signatory.firstName,
@@ -68,7 +69,7 @@ function createBody(input: NewContract): IDataObject {
 		action: { submit: input.submit },
 	};
 	if (input.annexes.length) {
-		body.annexes = input.annexes.map((annex) => ({ name: annex.fileName, data: annex.base64 }));
+		body.annexes = input.annexes.map((annex) => ({ name: annex.fileName, data: annex.content }));
 	}
 	return body;
 }

@@ -6,6 +6,8 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
+import type { DocumentBytes } from './body-stream';
+
 export const CREDENTIAL_TYPE = 'contratPriveApi';
 
 export type ContratPriveContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -140,6 +142,12 @@ export interface DocumentUpload {
 	base64: string;
 }
 
+/** A document to send: its bytes are read (afresh for each attempt) as the request is written. */
+export interface DocumentToSend {
+	fileName: string;
+	content: DocumentBytes;
+}
+
 export interface NewSignatory {
 	firstName: string;
 	lastName: string;
@@ -157,8 +165,8 @@ export interface NewContract {
 	deadline: string;
 	reference?: string;
 	bankAccount?: { iban: string; bic?: string; holder: string };
-	document: DocumentUpload;
-	annexes: DocumentUpload[];
+	document: DocumentToSend;
+	annexes: DocumentToSend[];
 	signatories: NewSignatory[];
 	notifySignatories: boolean;
 	notifyOwner: boolean;

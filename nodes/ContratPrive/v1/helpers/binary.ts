@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import type { DocumentUpload } from '../../transport';
-import { DOCUMENT_LIMIT_TEXT, MAX_DOCUMENT_BYTES } from '../../transport';
+import type { DocumentToSend } from '../../transport';
+import { DOCUMENT_LIMIT_TEXT, DocumentBytes, MAX_DOCUMENT_BYTES } from '../../transport';
 import type { Check } from './validation';
 import { show } from './validation';
 
@@ -199,14 +199,25 @@ function tooLarge(check: Check, field: string, property: string, fileName: strin
 	);
 }
 
-/** The bytes of a PDF checked by `checkPdfBinary`, as the transport sends them. */
-export async function readPdfBinary(
+/**
+ * A PDF checked by `checkPdfBinary`, as the transport sends it: its bytes are read a chunk at a
+ * time from n8n's binary data (whatever its mode) while the request is written, afresh for every
+ * attempt, and never held whole.
+ */
+export function pdfToSend(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	pdf: PdfBinary,
-): Promise<DocumentUpload> {
-	const buffer = await context.helpers.getBinaryDataBuffer(itemIndex, pdf.property);
-	return { fileName: pdf.fileName, base64: buffer.toString('base64') };
+): DocumentToSend {
+	const content = new DocumentBytes(() =>
+		binaryChunks(
+			context,
+			itemIndex,
+			pdf.property,
+			context.helpers.assertBinaryData(itemIndex, pdf.property),
+		),
+	);
+	return { fileName: pdf.fileName, content };
 }
 
 /** Binary property names given as "annex1, annex2" (or a list, from an expression). */
