@@ -162,7 +162,9 @@ export class JsonBodyStream extends Readable {
 	}
 
 	private opening(fields: Array<[string, string]>): string {
-		const members = fields.map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)}`);
+		const members = fields.map(
+			([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)}`,
+		);
 		// The object's own text starts with "{"; the fields go right after it.
 		return `{${members.join(',')}${members.length ? ',' : ''}`;
 	}

@@ -18,8 +18,11 @@ import {
 	safeMessage,
 	secretsOf,
 } from './errors';
+import type { Readable } from 'node:stream';
+
 import type { BodyObject } from './body-stream';
 import { JsonBodyStream, hasDocuments } from './body-stream';
+import { readReply } from './reply-read';
 import { Attempts, isReadRequest, settle } from './retry';
 import type { ContratPriveContext, Platform, RequestName, RequestOptions } from './types';
 import { CREDENTIAL_TYPE } from './types';
@@ -128,6 +131,8 @@ async function sendOnce(
 		request.headers = { 'content-type': 'application/json' };
 		request.disableFollowRedirect = true;
 	}
+	const openContent = options.streamReply?.();
+	if (openContent) request.encoding = 'stream';
 
 	let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 	try {
@@ -140,8 +145,17 @@ async function sendOnce(
 		throw networkError(context, requestName, error, options.itemIndex, secrets);
 	}
 
-	const body = response.body;
-	if (response.statusCode >= 200 && response.statusCode < 300) {
+	const ok = response.statusCode >= 200 && response.statusCode < 300;
+	const body = openContent
+		? await readReply(
+				context,
+				requestName,
+				response.body as Readable,
+				ok ? openContent : undefined,
+				options,
+			)
+		: response.body;
+	if (ok) {
 		if (body === null || typeof body !== 'object' || Array.isArray(body)) {
 			const error = new NodeApiError(
 				context.getNode(),

@@ -6,6 +6,8 @@ export * from './types';
 export * from './requests';
 export * from './documents';
 export { DocumentBytes } from './body-stream';
+export type { DocumentKind, DownloadedDocuments } from './downloads';
+export { getContractDocuments } from './downloads';
 export { OUTCOME_TEXTS } from './outcomes';
 export {
 	backoffDelay,

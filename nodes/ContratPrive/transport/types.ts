@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { DocumentBytes } from './body-stream';
+import type { OpenContent } from './reply-stream';
 
 export const CREDENTIAL_TYPE = 'contratPriveApi';
 
@@ -205,6 +206,11 @@ export interface RequestOptions {
 	 * See retry.ts.
 	 */
 	retry?: RetryPolicy;
+	/**
+	 * Read the reply as it arrives: called once per attempt, it returns where each document
+	 * `content` of that attempt's reply goes (see reply-stream.ts).
+	 */
+	streamReply?: () => OpenContent;
 }
 
 export interface CreateOptions extends RequestOptions {
