@@ -1,19 +1,26 @@
 /**
- * A JSON request body written as it is read, so that a document never sits whole in memory:
+ * A JSON request body written as it is sent, so that a document never sits whole in memory:
  * the opening (keys, label, signatories...), then each document base64-encoded a chunk at a
  * time from wherever its bytes are, then the closing.
  *
+ * It is handed to n8n's request helper as a Blob (its size, type and `stream()`, which is what
+ * axios reads of a Blob: it sends `size` as Content-Length and the stream's chunks as they come).
+ * n8n's rules for community nodes forbid Node's stream module, so this is how a body is streamed.
+ *
  * The API keys travel inside the body (wire-contract.md), and the credential puts them there:
  * n8n's generic `authenticate` sets each of its `body` properties on the request's body object
- * (`body[key] = value`). On a `JsonBodyStream` those properties are taken off the object when
- * the first byte is read and written at the top of the JSON; they are never kept on the object
- * that a failed request's error may carry.
+ * (`body[key] = value`). Those properties are taken off the object when the request reads its
+ * size, and written at the top of the JSON; they are never kept on the object that a failed
+ * request's error may carry.
  */
-import { Readable } from 'node:stream';
 
 /** Where a document's bytes are read from; `open` is called afresh for every attempt. */
 export class DocumentBytes {
-	constructor(readonly open: () => AsyncIterable<Buffer>) {}
+	constructor(
+		readonly open: () => AsyncIterable<Buffer>,
+		/** Its size, checked before it is sent: the body's Content-Length counts on it. */
+		readonly bytes: number,
+	) {}
 }
 
 /** A JSON value whose strings may be documents, written as their base64. */
@@ -75,7 +82,9 @@ const BASE64_PIECE_BYTES = 3 * 64 * 1024;
 async function* base64String(document: DocumentBytes): AsyncGenerator<Buffer> {
 	yield Buffer.from('"');
 	let carry = Buffer.alloc(0);
+	let read = 0;
 	for await (const chunk of document.open()) {
+		read += chunk.length;
 		const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
 		const whole = bytes.length - (bytes.length % 3);
 		for (let offset = 0; offset < whole; offset += BASE64_PIECE_BYTES) {
@@ -84,89 +93,84 @@ async function* base64String(document: DocumentBytes): AsyncGenerator<Buffer> {
 		}
 		carry = Buffer.from(bytes.subarray(whole));
 	}
+	if (read !== document.bytes) {
+		// The body's length was announced: a document that changed since it was checked cannot be sent.
+		throw new Error(
+			`the document has ${read} bytes, not the ${document.bytes} checked before sending`,
+		);
+	}
 	yield Buffer.from(`${carry.length ? carry.toString('base64') : ''}"`, 'latin1');
 }
 
-/** A body stream's credential fields: string properties set on it after it was made. */
-function takeCredentialFields(body: object, known: Set<string>): Array<[string, string]> {
-	const fields: Array<[string, string]> = [];
-	const record = body as Record<string, unknown>;
-	for (const key of Object.keys(record)) {
-		if (known.has(key) || key.startsWith('_') || typeof record[key] !== 'string') continue;
-		fields.push([key, record[key] as string]);
-		delete record[key];
-	}
-	return fields;
-}
+/** The length of a document's quoted base64: 4 characters per 3 bytes (rounded up), and quotes. */
+const base64Length = (bytes: number) => 4 * Math.ceil(bytes / 3) + 2;
 
 /**
- * The request body of one attempt. Make a new one for every attempt: each opens its documents
- * afresh. The top-level `object` is written after the credential's fields.
+ * The request body of one attempt, as a Blob. Make a new one for every attempt: each reads its
+ * documents afresh. The top-level `object` is written after the credential's fields.
  */
-export class JsonBodyStream extends Readable {
+export class JsonBody {
+	/** Own and enumerable, as a body object needs to be sent at all (n8n drops empty ones). */
+	readonly type = 'application/json';
+
 	readonly #known: Set<string>;
 
 	readonly #segments: Array<string | DocumentBytes>;
 
-	#chunks: AsyncGenerator<Buffer> | undefined;
-
-	#credentialFields: Array<[string, string]> = [];
-
-	#reading = false;
+	#credentialFields: Array<[string, string]> | undefined;
 
 	constructor(object: BodyObject) {
-		super({ highWaterMark: 64 * 1024 });
 		const out: Array<string | DocumentBytes> = [];
 		segments(object, out);
 		this.#segments = out;
 		this.#known = new Set(Object.keys(this));
 	}
 
-	override _read(): void {
-		if (this.#reading) return;
-		if (!this.#chunks) {
-			this.#credentialFields = takeCredentialFields(this, this.#known);
-			this.#chunks = this.chunks();
+	get [Symbol.toStringTag](): string {
+		return 'Blob';
+	}
+
+	/** The length in bytes of the body written: its Content-Length. */
+	get size(): number {
+		const opening = this.opening();
+		// The opening replaces the object's "{"; an empty object drops the opening's last comma.
+		let length =
+			Buffer.byteLength(opening) -
+			1 -
+			(this.#segments[0] === '{}' && opening.endsWith(',') ? 1 : 0);
+		for (const segment of this.#segments) {
+			length +=
+				typeof segment === 'string' ? Buffer.byteLength(segment) : base64Length(segment.bytes);
 		}
-		this.#reading = true;
-		void this.pump();
+		return length;
 	}
 
-	override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-		const chunks = this.#chunks;
-		this.#chunks = undefined;
-		// Closes the document being read (its file or database stream) once its read in progress ends.
-		if (chunks) chunks.return(undefined).catch(() => undefined);
-		callback(error);
+	/** The body's bytes, a chunk at a time; each call reads the documents afresh. */
+	stream(): AsyncGenerator<Buffer> {
+		return this.chunks();
 	}
 
-	/** Pushes chunks until the consumer has enough, or the body is done. */
-	private async pump(): Promise<void> {
-		try {
-			for (;;) {
-				const chunks = this.#chunks;
-				if (!chunks || this.destroyed) return;
-				const next = await chunks.next();
-				if (this.destroyed) return;
-				if (next.done) {
-					this.push(null);
-					return;
-				}
-				if (!this.push(next.value)) return;
+	/** The credential's fields: string properties set on this object after it was made. */
+	private fields(): Array<[string, string]> {
+		if (!this.#credentialFields) {
+			const fields: Array<[string, string]> = [];
+			const record = this as unknown as Record<string, unknown>;
+			for (const key of Object.keys(record)) {
+				if (this.#known.has(key) || typeof record[key] !== 'string') continue;
+				fields.push([key, record[key] as string]);
+				delete record[key];
 			}
-		} catch (error) {
-			this.destroy(error as Error);
-		} finally {
-			this.#reading = false;
+			this.#credentialFields = fields;
 		}
+		return this.#credentialFields;
 	}
 
-	private opening(fields: Array<[string, string]>): string {
-		const members = fields.map(
-			([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)}`,
+	/** "{" and the credential's fields, each followed by a comma. */
+	private opening(): string {
+		const members = this.fields().map(
+			([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)},`,
 		);
-		// The object's own text starts with "{"; the fields go right after it.
-		return `{${members.join(',')}${members.length ? ',' : ''}`;
+		return `{${members.join('')}`;
 	}
 
 	private async *chunks(): AsyncGenerator<Buffer> {
@@ -177,9 +181,9 @@ export class JsonBodyStream extends Readable {
 			}
 			let text = segment;
 			if (index === 0) {
-				const opening = this.opening(this.#credentialFields);
-				// An empty object stays "{}": no comma after the last credential field.
-				text = text === '{}' ? `${opening.replace(/,$/, '')}}` : opening + text.slice(1);
+				// The object's own "{" is replaced by the opening; an empty object keeps no comma.
+				text =
+					text === '{}' ? `${this.opening().replace(/,$/, '')}}` : this.opening() + text.slice(1);
 			}
 			yield Buffer.from(text);
 		}

@@ -3,11 +3,11 @@
  * each `content` (base64) is decoded a chunk at a time into `prepareBinaryData`, and is never
  * held whole. Documents not asked for are decoded and dropped.
  */
-import { PassThrough } from 'node:stream';
 import type { IBinaryData, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 
+import { ByteFeed } from './byte-feed';
 import { apiRequest } from './http';
-import type { ContentSink, JsonPath } from './reply-stream';
+import type { ContentSink, JsonPath, OpenContent } from './reply-stream';
 import type { Contract, RequestOptions } from './types';
 
 /** The contexts that store binary data. */
@@ -40,51 +40,38 @@ const DROP: ContentSink = {
 	abort: () => {},
 };
 
+/** For replies whose documents nobody needs: each is checked and dropped as it arrives. */
+export const dropDocuments = (): OpenContent => (path) => (documentAt(path) ? DROP : undefined);
+
 /**
- * A sink into n8n's binary data: `prepareBinaryData` reads a stream while the reply is decoded
- * into it. Aborted, the stream fails, so n8n never completes the binary and no item gets it.
+ * A sink into n8n's binary data: `prepareBinaryData` reads the document's bytes while the reply
+ * is decoded into them. Aborted, the feed fails, so n8n never completes the binary and no item
+ * gets it (n8n's filesystem store also deletes what it had written).
  */
 function binarySink(
 	context: StoringContext,
 	fileName: string,
 	stored: (binary: IBinaryData) => void,
 ): ContentSink {
-	const stream = new PassThrough({ highWaterMark: 256 * 1024 });
-	let failed: Error | undefined;
-	const storing = context.helpers.prepareBinaryData(stream, fileName, 'application/pdf').then(
-		(binary) => {
-			stored(binary);
-		},
-		(error: unknown) => {
-			failed = error instanceof Error ? error : new Error(String(error));
-		},
-	);
-	const check = () => {
-		if (failed) throw failed;
-	};
+	const feed = new ByteFeed();
+	let failed: unknown;
+	const storing = context.helpers
+		.prepareBinaryData(
+			feed as unknown as Parameters<StoringContext['helpers']['prepareBinaryData']>[0],
+			fileName,
+			'application/pdf',
+		)
+		.then(stored, (error: unknown) => {
+			failed = error;
+		});
 	return {
-		write: async (bytes) => {
-			check();
-			if (stream.write(bytes)) return;
-			// Waits until n8n has taken what was written, or until storing failed.
-			await new Promise<void>((resolve) => {
-				const done = () => {
-					stream.off('drain', done);
-					resolve();
-				};
-				stream.once('drain', done);
-				void storing.then(done);
-			});
-			check();
-		},
+		write: async (bytes) => await feed.write(bytes),
 		end: async () => {
-			stream.end();
+			feed.end();
 			await storing;
-			check();
+			if (failed !== undefined) throw failed;
 		},
-		abort: (error) => {
-			stream.destroy(error);
-		},
+		abort: (error) => feed.fail(error),
 	};
 }
 

@@ -18,11 +18,10 @@ import {
 	safeMessage,
 	secretsOf,
 } from './errors';
-import type { Readable } from 'node:stream';
-
 import type { BodyObject } from './body-stream';
-import { JsonBodyStream, hasDocuments } from './body-stream';
-import { readReply } from './reply-read';
+import { JsonBody, hasDocuments } from './body-stream';
+import type { ReplyBody } from './reply-read';
+import { readStreamedReply } from './reply-read';
 import { Attempts, isReadRequest, settle } from './retry';
 import type { ContratPriveContext, Platform, RequestName, RequestOptions } from './types';
 import { CREDENTIAL_TYPE } from './types';
@@ -125,9 +124,9 @@ async function sendOnce(
 		timeout: options.timeout,
 	};
 	if (hasDocuments(parameters)) {
-		// Documents are streamed from n8n's binary data, a new stream for every attempt. Redirects
+		// Documents are streamed from n8n's binary data, read afresh for every attempt. Redirects
 		// are not followed: following them would keep every byte sent in memory, to send it again.
-		request.body = new JsonBodyStream(parameters as BodyObject) as unknown as IDataObject;
+		request.body = new JsonBody(parameters as BodyObject) as unknown as IDataObject;
 		request.headers = { 'content-type': 'application/json' };
 		request.disableFollowRedirect = true;
 	}
@@ -147,10 +146,10 @@ async function sendOnce(
 
 	const ok = response.statusCode >= 200 && response.statusCode < 300;
 	const body = openContent
-		? await readReply(
+		? await readStreamedReply(
 				context,
 				requestName,
-				response.body as Readable,
+				response.body as ReplyBody,
 				ok ? openContent : undefined,
 				options,
 			)

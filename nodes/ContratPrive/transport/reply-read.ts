@@ -2,14 +2,19 @@
  * Reading a reply that n8n's request helper hands over as a stream (`encoding: 'stream'`), and
  * the errors of a reply that breaks off, stalls or is not JSON.
  */
-import type { Readable } from 'node:stream';
 import type { JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, sleepWithAbort } from 'n8n-workflow';
 
 import { classify } from './errors';
 import type { OpenContent } from './reply-stream';
 import { ReplyError, parseJsonReply } from './reply-stream';
 import type { ContratPriveContext, RequestName, RequestOptions } from './types';
+
+/** The reply's body as n8n's helper hands it over with `encoding: 'stream'`. */
+export interface ReplyBody extends AsyncIterable<unknown> {
+	destroy(error?: Error): unknown;
+	destroyed?: boolean;
+}
 
 /** An error answer is small; more than this is not read. */
 const MAX_ERROR_BYTES = 1024 * 1024;
@@ -19,31 +24,43 @@ class StalledReply extends Error {
 	readonly code = 'ETIMEDOUT';
 }
 
-/** The bytes of `stream`; it is destroyed when no byte arrives for `timeout` ms. */
-async function* chunksOf(stream: Readable, timeout: number | undefined): AsyncGenerator<Buffer> {
-	let timer: NodeJS.Timeout | undefined;
-	const arm = () => {
-		if (timeout === undefined) return;
-		clearTimeout(timer);
-		timer = setTimeout(
-			() => stream.destroy(new StalledReply(`no data for ${timeout} ms`)),
-			timeout,
-		);
-	};
+/** `promise`, or a StalledReply when it takes longer than `timeout` ms. */
+async function within<T>(promise: Promise<T>, timeout: number): Promise<T> {
+	const controller = new AbortController();
+	// The promise may still fail once the reply is given up: that is expected, not unhandled.
+	promise.catch(() => undefined);
+	const stalled = sleepWithAbort(timeout, controller.signal).then(
+		() => Promise.reject(new StalledReply(`no data for ${timeout} ms`)),
+		() => new Promise<never>(() => undefined),
+	);
 	try {
-		arm();
-		for await (const chunk of stream) {
-			arm();
+		return await Promise.race([promise, stalled]);
+	} finally {
+		controller.abort();
+	}
+}
+
+/**
+ * The bytes of the reply. When no byte arrives for `timeout` ms it is given up: n8n's helper
+ * times a request out until its reply starts, not while a streamed reply arrives.
+ */
+async function* chunksOf(stream: ReplyBody, timeout: number | undefined): AsyncGenerator<Buffer> {
+	const chunks = stream[Symbol.asyncIterator]();
+	try {
+		for (;;) {
+			const next =
+				timeout === undefined ? await chunks.next() : await within(chunks.next(), timeout);
+			if (next.done) return;
+			const chunk = next.value;
 			yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
 		}
 	} finally {
-		clearTimeout(timer);
 		if (!stream.destroyed) stream.destroy();
 	}
 }
 
 /** An error answer: its JSON, or its text when it is not JSON (as n8n's helper gives it). */
-async function readErrorBody(stream: Readable, timeout: number | undefined): Promise<unknown> {
+async function readErrorBody(stream: ReplyBody, timeout: number | undefined): Promise<unknown> {
 	const pieces: Buffer[] = [];
 	let length = 0;
 	for await (const chunk of chunksOf(stream, timeout)) {
@@ -63,19 +80,22 @@ async function readErrorBody(stream: Readable, timeout: number | undefined): Pro
  * The reply of a request sent with `encoding: 'stream'`: parsed as it arrives, with documents
  * going where `openContent` says; an error answer (no `openContent`) is read whole.
  */
-export async function readReply(
+export async function readStreamedReply(
 	context: ContratPriveContext,
 	requestName: RequestName,
-	stream: Readable,
+	stream: ReplyBody,
 	openContent: OpenContent | undefined,
 	options: RequestOptions,
 ): Promise<unknown> {
-	try {
-		if (!openContent) return await readErrorBody(stream, options.timeout);
-		return await parseJsonReply(chunksOf(stream, options.timeout), openContent);
-	} catch (error) {
-		throw replyError(context, requestName, error, options.itemIndex);
-	}
+	const reading = openContent
+		? parseJsonReply(chunksOf(stream, options.timeout), openContent)
+		: readErrorBody(stream, options.timeout);
+	const read = await reading.then(
+		(value) => ({ value }),
+		(error: unknown) => ({ error }),
+	);
+	if ('error' in read) throw replyError(context, requestName, read.error, options.itemIndex);
+	return read.value;
 }
 
 function replyError(

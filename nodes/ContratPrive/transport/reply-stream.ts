@@ -112,12 +112,22 @@ export async function parseJsonReply(
 	openContent: OpenContent,
 ): Promise<unknown> {
 	const parser = new ReplyParser(openContent);
-	try {
+	const read = async () => {
 		for await (const chunk of chunks) await parser.add(chunk);
 		return parser.finish();
-	} catch (error) {
+	};
+	return await read().catch(async (error: unknown) => {
 		parser.abort(error instanceof Error ? error : new Error(String(error)));
-		throw error;
+		return await Promise.reject(error);
+	});
+}
+
+/** JSON.parse's value of `text`, or undefined when it is not JSON. */
+function parsed(text: string): { value: unknown } | undefined {
+	try {
+		return { value: JSON.parse(text) as unknown };
+	} catch {
+		return undefined;
 	}
 }
 
@@ -288,12 +298,9 @@ class ReplyParser {
 	private endString(): void {
 		const raw = Buffer.concat(this.pieces).toString('utf8');
 		this.pieces = [];
-		let text: string;
-		try {
-			text = JSON.parse(`"${raw}"`) as string;
-		} catch {
-			throw new ReplyError('the reply is not valid JSON (a string is malformed)', false);
-		}
+		const string = parsed(`"${raw}"`);
+		if (!string) throw new ReplyError('the reply is not valid JSON (a string is malformed)', false);
+		const text = string.value as string;
 		const top = this.top;
 		if (top?.kind === 'object' && top.key === undefined) {
 			top.key = text;
@@ -385,13 +392,10 @@ class ReplyParser {
 	private endLiteral(): void {
 		const text = Buffer.concat(this.pieces).toString('latin1');
 		this.pieces = [];
-		let value: unknown;
-		try {
-			value = JSON.parse(text);
-		} catch {
+		const literal = parsed(text);
+		if (!literal)
 			throw new ReplyError(`the reply is not valid JSON ("${text.slice(0, 20)}")`, false);
-		}
-		this.setValue(value);
+		this.setValue(literal.value);
 	}
 
 	private childPath(): JsonPath {

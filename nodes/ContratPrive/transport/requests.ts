@@ -2,6 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { dropDocuments } from './downloads';
 import { safeMessage } from './errors';
 import { apiRequest } from './http';
 import { writeAtMostOnce, writeUnchecked } from './outcomes';
@@ -87,8 +88,8 @@ function createBody(input: NewContract): IDataObject {
  * the baseline is the one this call created, and is returned; if there is none, the request was
  * not carried out and is sent again (within `options.retry`).
  *
- * A contract found by reference after a failure comes from contractDetailRequest: it carries
- * document contents, which the caller strips.
+ * A contract found by reference after a failure comes from contractDetailRequest, read without
+ * its document contents.
  */
 export async function createContractAtMostOnce(
 	this: ContratPriveContext,
@@ -184,7 +185,13 @@ export async function getContract(
 	contractId: string,
 	options?: RequestOptions,
 ): Promise<Contract> {
-	const response = await apiRequest.call(this, 'contractDetailRequest', { contractId }, options);
+	// Its documents are dropped as they arrive: callers that want them use getContractDocuments.
+	const response = await apiRequest.call(
+		this,
+		'contractDetailRequest',
+		{ contractId },
+		{ ...options, streamReply: dropDocuments },
+	);
 	return response.contract as Contract;
 }
 
@@ -192,7 +199,7 @@ export async function getContract(
  * Cancels a pending contract. With `options.retry`, a failure that leaves the outcome unknown is
  * resolved by reading the contract: cancelled means done; still pending means the request was
  * not carried out, and it is sent again (a second cancel could not do anything more anyway).
- * A contract read back this way carries document contents, which the caller strips.
+ * A contract read back this way comes without its document contents.
  */
 export async function cancelContract(
 	this: ContratPriveContext,

@@ -138,11 +138,6 @@ export interface ContractList {
 // ---------------------------------------------------------------------------------------------
 // What the operations send
 
-export interface DocumentUpload {
-	fileName: string;
-	base64: string;
-}
-
 /** A document to send: its bytes are read (afresh for each attempt) as the request is written. */
 export interface DocumentToSend {
 	fileName: string;
@@ -223,8 +218,8 @@ export interface CreateOptions extends RequestOptions {
 
 /**
  * The contract, created now or (`alreadyExisted`) found by its reference. Either way it is the
- * full contract, so that a re-run outputs the same shape as the first run; a contract read with
- * contractDetailRequest carries document contents, which the caller strips.
+ * full contract, so that a re-run outputs the same shape as the first run; one read with
+ * contractDetailRequest comes without its document contents.
  */
 export interface CreateResult {
 	contract: Contract;
@@ -234,13 +229,6 @@ export interface CreateResult {
 export interface SignResult {
 	signatory: { id: string; status: SignatoryStatus; signedAt: string | null };
 	contract: { id: string; status: ContractStatus };
-}
-
-export interface ContractDocuments {
-	original?: DocumentUpload;
-	/** Present once every signatory has signed. */
-	signed?: DocumentUpload;
-	annexes: DocumentUpload[];
 }
 
 export interface ApiErrorBody {

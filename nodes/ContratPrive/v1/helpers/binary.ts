@@ -10,6 +10,8 @@ export interface PdfBinary {
 	/** Binary property name on the input item */
 	property: string;
 	fileName: string;
+	/** Its size, as read when it was checked. */
+	bytes: number;
 }
 
 const MB = 1024 * 1024;
@@ -188,7 +190,7 @@ export async function checkPdfBinary(
 			'The file was probably cut off while being downloaded or uploaded. Read it again from its source.',
 		);
 	}
-	return { property, fileName };
+	return { property, fileName, bytes: shape.bytes };
 }
 
 function tooLarge(check: Check, field: string, property: string, fileName: string, bytes: number) {
@@ -216,6 +218,7 @@ export function pdfToSend(
 			pdf.property,
 			context.helpers.assertBinaryData(itemIndex, pdf.property),
 		),
+		pdf.bytes,
 	);
 	return { fileName: pdf.fileName, content };
 }
