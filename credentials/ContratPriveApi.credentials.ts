@@ -6,22 +6,13 @@ import type {
 } from 'n8n-workflow';
 
 import { QUOTA_TEXT } from '../nodes/ContratPrive/transport/types';
+import { ACCEPTED_BASE_URL, BASE_URLS } from '../nodes/ContratPrive/transport/urls';
 
-const SANDBOX_BASE_URL = 'https://sandbox.contrat-prive.com/api';
-const PRODUCTION_BASE_URL = 'https://www.contrat-prive.com/api';
-
-// The rule of the node's transport (resolveBaseUrl), as an expression: the Base URL trimmed,
-// https:// on any host or http:// on a loopback host, scheme and host in any case. A refused
-// URL is replaced by a reserved host that cannot resolve, so the test never sends the keys there.
+// The transport's rule (resolveBaseUrl) as an expression, on the Base URL trimmed. A refused URL
+// is replaced by a reserved host that cannot resolve, so the test never sends the keys there.
 const CUSTOM_BASE_URL = "String($credentials.baseUrl || '').trim()";
-const CUSTOM_BASE_URL_ALLOWED = `(/^https:\\/\\//i.test(${CUSTOM_BASE_URL}) || /^http:\\/\\/(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$)/i.test(${CUSTOM_BASE_URL}))`;
+const CUSTOM_BASE_URL_ALLOWED = `/${ACCEPTED_BASE_URL.replace(/\//g, '\\/')}/.test(${CUSTOM_BASE_URL})`;
 const REFUSED_BASE_URL = 'https://base-url-must-use-https-or-a-loopback-host.invalid';
-
-/** `text` matched in any letter case, for the editor's regex conditions (which take no flags). */
-const anyCase = (text: string) =>
-	[...text].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
-/** The same rule again, as the editor's displayOptions regex: the URLs the node accepts. */
-const ACCEPTED_BASE_URL = `^\\s*(${anyCase('https')}://|${anyCase('http')}://(${anyCase('localhost')}|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(/|\\s*$))`;
 
 export class ContratPriveApi implements ICredentialType {
 	name = 'contratPriveApi';
@@ -120,7 +111,7 @@ export class ContratPriveApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: `={{ $credentials.platform === 'production' ? '${PRODUCTION_BASE_URL}' : $credentials.platform === 'custom' ? (${CUSTOM_BASE_URL_ALLOWED} ? ${CUSTOM_BASE_URL}.replace(/\\/+$/, '') : '${REFUSED_BASE_URL}') : '${SANDBOX_BASE_URL}' }}`,
+			baseURL: `={{ $credentials.platform === 'production' ? '${BASE_URLS.production}' : $credentials.platform === 'custom' ? (${CUSTOM_BASE_URL_ALLOWED} ? ${CUSTOM_BASE_URL}.replace(/\\/+$/, '') : '${REFUSED_BASE_URL}') : '${BASE_URLS.sandbox}' }}`,
 			url: '/checkConnexionRequest',
 			method: 'POST',
 			body: {},

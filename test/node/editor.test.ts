@@ -1,13 +1,12 @@
 /**
  * What the editor shows before anything runs, computed with n8n-workflow's own NodeHelpers as the
- * editor does: parameter issues flagged on the canvas, and the credential form's notices.
+ * editor does: parameter issues flagged on the canvas. The credential form's Base URL notice is
+ * tested in test/unit/base-url.test.ts.
  */
 import type { INode, INodeParameters } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { ContratPriveApi } from '../../credentials/ContratPriveApi.credentials';
 import { ContratPrive } from '../../nodes/ContratPrive/ContratPrive.node';
-import { resolveBaseUrl } from '../../nodes/ContratPrive/transport';
 
 const description = new ContratPrive().nodeVersions[1].description;
 
@@ -83,36 +82,5 @@ describe('Create on the canvas', () => {
 		const names = (language.options as Array<{ name: string }>).map((o) => o.name);
 		expect(names).toEqual([...names].sort());
 		expect(language.default).toBe('fr');
-	});
-});
-
-describe('credential form: the refused Base URL notice', () => {
-	const credential = new ContratPriveApi();
-	const notice = credential.properties.find((p) => p.name === 'baseUrlRefusedNotice')!;
-	const shown = (values: INodeParameters) =>
-		NodeHelpers.displayParameter(values, notice, null, null);
-
-	test.each([
-		'https://api.example.com/api',
-		'HTTPS://API.EXAMPLE.COM',
-		'http://127.0.0.1:8787/sandbox/api',
-		'http://localhost:8787',
-		'http://LocalHost/api',
-		'http://[::1]:8787/api',
-		'http://example.com/api',
-		'http://10.0.0.5/api',
-		'http://localhost.example.com/api',
-		'ftp://127.0.0.1/api',
-		'127.0.0.1:8787',
-		' https://api.example.com ',
-	])('%s: shown exactly when the node refuses it', (baseUrl) => {
-		const refused = 'problem' in resolveBaseUrl({ platform: 'custom', baseUrl });
-		expect(shown({ platform: 'custom', baseUrl })).toBe(refused);
-	});
-
-	test('not shown while the field is empty or an expression, nor on the other platforms', () => {
-		expect(shown({ platform: 'custom', baseUrl: '' })).toBe(false);
-		expect(shown({ platform: 'custom', baseUrl: '={{ $vars.url }}' })).toBe(false);
-		expect(shown({ platform: 'production', baseUrl: 'http://example.com' })).toBe(false);
 	});
 });

@@ -6,7 +6,7 @@
 import type { IBinaryData, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 
 import { ByteFeed } from './byte-feed';
-import { apiRequest } from './http';
+import { READ, request } from './request';
 import type { ContentSink, JsonPath, OpenContent } from './reply-stream';
 import type { Contract, RequestOptions } from './types';
 
@@ -90,10 +90,11 @@ export async function getContractDocuments(
 		documents: { annexes: [] } as DownloadedDocuments,
 		annexes: [] as Array<IBinaryData | undefined>,
 	};
-	const response = await apiRequest.call(
+	const response = await request<{ contract: Contract }>(
 		this,
 		'contractDetailRequest',
 		{ contractId },
+		READ,
 		{
 			...options,
 			streamReply: () => {
@@ -116,7 +117,7 @@ export async function getContractDocuments(
 			},
 		},
 	);
-	const contract = response.contract as Contract;
+	const { contract } = response;
 	const { documents, annexes } = attempt;
 	documents.annexes = annexes.filter((binary): binary is IBinaryData => binary !== undefined);
 	nameDocuments(contract, documents, annexes);

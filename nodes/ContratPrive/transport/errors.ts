@@ -1,7 +1,6 @@
 /**
- * Errors of the transport: how far a failed request got (its delivery), whether trying again
- * may help (the one transient rule of both nodes), and the texts users read. API keys are
- * redacted from everything here.
+ * The failure policy of both nodes: the class of a failed request (how far it got, whether
+ * trying again may help), and the errors users read. API keys are redacted from all of them.
  */
 import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
@@ -10,7 +9,7 @@ import type { ApiErrorBody, ContratPriveContext, RequestName } from './types';
 import { DOCUMENT_LIMIT_TEXT, MAX_CODE_ATTEMPTS, MAX_SMS_PER_SIGNATORY, QUOTA_TEXT } from './types';
 
 /**
- * What the client knows about a failed request.
+ * How far a failed request got.
  * - `not-sent`: it never reached Contrat-Privé (e.g. connection refused); sending it again is safe.
  * - `unknown`: it may have been carried out (timeout, dropped connection, 5xx, unreadable reply).
  * - `rejected`: Contrat-Privé answered with an error (4xx); by the wire contract a rejected
@@ -18,86 +17,51 @@ import { DOCUMENT_LIMIT_TEXT, MAX_CODE_ATTEMPTS, MAX_SMS_PER_SIGNATORY, QUOTA_TE
  */
 export type Delivery = 'not-sent' | 'unknown' | 'rejected';
 
-interface FailureInfo {
+/** The class of a failure: the `failure` field of every error of a request. */
+export interface Failure {
 	delivery: Delivery;
 	/** Whether trying again later may succeed. */
 	transient: boolean;
+	/** A rate limit (a 429 that is not one of the API's own codes): the server's Retry-After. */
+	rateLimit?: { retryAfterMs?: number };
 }
 
-const failures = new WeakMap<object, FailureInfo>();
+export type FailedRequest = NodeApiError & { failure: Failure };
 
-export function classify<T extends object>(error: T, delivery: Delivery, transient: boolean): T {
-	failures.set(error, { delivery, transient });
-	return error;
-}
-
-/** How far a request failed by the transport got; undefined for other errors. */
-export function deliveryOf(error: unknown): Delivery | undefined {
-	return typeof error === 'object' && error !== null ? failures.get(error)?.delivery : undefined;
-}
+/** A poll of the trigger that may succeed next time though no request failed (a PDF not ready). */
+export class TransientPollError extends NodeOperationError {}
 
 /**
- * Whether a request failed by the transport may succeed if tried again later: the one rule of
- * both nodes (the action node's retries, the trigger's quiet polls). Server errors, timeouts,
- * dropped connections and unreadable replies are transient; answers refusing the request, an
- * unknown host, a refused certificate and a cancelled execution are not.
+ * Whether trying again later may succeed: the one rule of both nodes (the action node's
+ * retries, the trigger's quiet polls). Server errors, timeouts, dropped connections and
+ * unreadable replies are transient; answers refusing the request, an unknown host, a refused
+ * certificate and a cancelled execution are not.
  */
 export function isTransientFailure(error: unknown): boolean {
-	return typeof error === 'object' && error !== null
-		? failures.get(error)?.transient === true
-		: false;
+	const failure = (error as Partial<FailedRequest> | null | undefined)?.failure;
+	return error instanceof TransientPollError || failure?.transient === true;
 }
 
-/** The API's own 429 codes: final answers, unlike a rate limit (see rateLimitOf). */
-const FINAL_429_CODES = ['SMS_LIMIT_REACHED', 'DAILY_QUOTA_EXCEEDED'];
-
-const rateLimits = new WeakMap<object, { retryAfterMs?: number }>();
-
-/**
- * A 429 that is not one of the API's own codes is a rate limit: the request was not carried
- * out, and may be sent again (a write too) after the server's Retry-After.
- */
-export function asRateLimit<T extends object>(
-	error: T,
-	code: unknown,
-	retryAfter: unknown,
-): T | undefined {
-	if (typeof code === 'string' && FINAL_429_CODES.includes(code)) return undefined;
-	rateLimits.set(error, { retryAfterMs: parseRetryAfter(retryAfter) });
-	return classify(error, 'not-sent', true);
+/** The failure class as the debug log prints it, e.g. "unknown, transient". */
+export function describeFailure({ delivery, transient, rateLimit }: Failure): string {
+	return `${delivery}, ${rateLimit ? 'rate limit' : transient ? 'transient' : 'final'}`;
 }
 
-/** The rate limit of an error: its Retry-After in ms when the server gave one. */
-export function rateLimitOf(error: unknown): { retryAfterMs?: number } | undefined {
-	return typeof error === 'object' && error !== null ? rateLimits.get(error) : undefined;
-}
-
-/** Retry-After: seconds, or an HTTP date. */
-function parseRetryAfter(value: unknown): number | undefined {
-	const text = Array.isArray(value) ? value[0] : value;
-	if (typeof text !== 'string' && typeof text !== 'number') return undefined;
-	const seconds = Number(text);
-	if (String(text).trim() !== '' && Number.isFinite(seconds) && seconds >= 0) {
-		return Math.round(seconds * 1000);
-	}
-	const date = Date.parse(String(text));
-	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+/** A NodeApiError with exactly these texts (it swaps some for generic ones) and its class. */
+function failedRequest(
+	context: ContratPriveContext,
+	details: JsonObject,
+	texts: { message: string; description?: string; httpCode?: string; itemIndex?: number },
+	failure: Failure,
+): FailedRequest {
+	const error = new NodeApiError(context.getNode(), details, texts);
+	error.message = texts.message;
+	if (texts.description !== undefined) error.description = texts.description;
+	return Object.assign(error, { failure });
 }
 
 export function safeMessage(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
-}
-
-export function addDescription(error: unknown, text: string): void {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.description = [error.description, text].filter(Boolean).join(' ');
-	}
-}
-
-/** The API key of the credential: it must never appear in an error. */
-export function secretsOf(credentials: IDataObject): string[] {
-	const key = credentials.apiKey;
-	return typeof key === 'string' && key.length > 0 ? [key] : [];
 }
 
 const SECRET_FIELD = /^api_?key$/i;
@@ -106,45 +70,57 @@ const SECRET_FIELD = /^api_?key$/i;
 export function redact<T>(value: T, secrets: string[]): T {
 	if (typeof value === 'string') {
 		let text: string = value;
-		for (const secret of secrets) {
-			if (text.includes(secret)) text = text.split(secret).join('[redacted]');
-		}
+		for (const secret of secrets) text = text.split(secret).join('[redacted]');
 		return text as T;
 	}
 	if (Array.isArray(value)) return value.map((entry) => redact(entry, secrets)) as T;
 	if (value !== null && typeof value === 'object') {
 		const copy: Record<string, unknown> = {};
 		for (const [key, entry] of Object.entries(value)) {
-			if (SECRET_FIELD.test(key)) continue;
-			copy[key] = redact(entry, secrets);
+			if (!SECRET_FIELD.test(key)) copy[key] = redact(entry, secrets);
 		}
 		return copy as T;
 	}
 	return value;
 }
 
-function readErrorBody(body: unknown): ApiErrorBody | undefined {
-	if (body && typeof body === 'object' && 'error' in body) {
-		const error = (body as { error: unknown }).error;
-		if (error && typeof error === 'object' && typeof (error as ApiErrorBody).code === 'string') {
-			return error as ApiErrorBody;
-		}
-	}
-	return undefined;
+/** What the HTTP helper returns with `returnFullResponse`. */
+export interface HttpResponse {
+	statusCode: number;
+	body: unknown;
+	headers?: Record<string, unknown>;
 }
 
-export function apiError(
+/**
+ * The reply of a request: its JSON object (redacted) on a 2xx, otherwise the classed error. A
+ * 2xx that is not a JSON object, or a 5xx, may have been carried out; a 4xx was not.
+ */
+export function readReply(
 	context: ContratPriveContext,
 	requestName: RequestName,
-	statusCode: number,
-	body: unknown,
+	{ statusCode, body, headers }: HttpResponse,
 	itemIndex: number | undefined,
 	secrets: string[],
-): NodeApiError {
-	const parsed = readErrorBody(body);
+): IDataObject | FailedRequest {
+	if (statusCode >= 200 && statusCode < 300) {
+		// The API never sends the key back; should it ever, it does not reach the output.
+		if (body !== null && typeof body === 'object' && !Array.isArray(body))
+			return redact(body as IDataObject, secrets);
+		const message = `Contrat-Privé sent a reply to ${requestName} that is not JSON`;
+		const description =
+			'The request may or may not have been carried out. Check the contract before trying again.';
+		const details = { code: 'MALFORMED_RESPONSE', requestName };
+		return failedRequest(
+			context,
+			details,
+			{ message, description, itemIndex },
+			{ delivery: 'unknown', transient: true },
+		);
+	}
+	const sent = (body as { error?: Partial<ApiErrorBody> } | null)?.error;
 	const error = redact(
-		parsed
-			? { ...parsed, message: String(parsed.message ?? '') }
+		typeof sent?.code === 'string'
+			? { ...sent, code: sent.code, message: String(sent.message ?? '') }
 			: {
 					code: statusCode >= 500 ? 'INTERNAL_ERROR' : 'HTTP_ERROR',
 					message: `HTTP ${statusCode}`,
@@ -155,122 +131,127 @@ export function apiError(
 	const notTheApi =
 		(statusCode === 404 || statusCode === 405) &&
 		!['CONTRACT_NOT_FOUND', 'SIGNATORY_NOT_FOUND', 'UNKNOWN_REQUEST'].includes(error.code);
-	const { message, description } = explain(
+	const texts = explain(
 		notTheApi
 			? { ...error, code: 'UNKNOWN_REQUEST', message: `HTTP ${statusCode} for ${requestName}` }
 			: error,
 	);
-	// Only the parsed error object goes into the NodeApiError: the request (and its apiKey) never does.
-	const details: JsonObject = {
-		...(error as JsonObject),
-		httpCode: String(statusCode),
-		requestName,
-	};
-	return new NodeApiError(context.getNode(), details, {
-		message: redact(message, secrets),
-		description: description === undefined ? undefined : redact(description, secrets),
-		httpCode: String(statusCode),
-		itemIndex,
-	});
+	const httpCode = String(statusCode);
+	const serverFault = statusCode >= 500;
+	const final429 = ['SMS_LIMIT_REACHED', 'DAILY_QUOTA_EXCEEDED'].includes(error.code);
+	const failure: Failure =
+		statusCode === 429 && !final429
+			? {
+					delivery: 'not-sent',
+					transient: true,
+					rateLimit: { retryAfterMs: retryAfterMs(headers?.['retry-after']) },
+				}
+			: { delivery: serverFault ? 'unknown' : 'rejected', transient: serverFault };
+	// Only the API's error object goes into the error: the request (and its apiKey) never does.
+	return failedRequest(
+		context,
+		{ ...(error as JsonObject), httpCode, requestName },
+		{ ...redact(texts, secrets), httpCode, itemIndex },
+		failure,
+	);
 }
 
-function explain(error: ApiErrorBody): { message: string; description?: string } {
-	const apiMessage = error.message;
-	switch (error.code) {
-		case 'VALIDATION_ERROR':
-			return {
-				message: error.field
-					? `Contrat-Privé rejected "${error.field}": ${apiMessage}`
-					: `Contrat-Privé rejected the request: ${apiMessage}`,
-			};
-		case 'INVALID_BANK_ACCOUNT':
-			return { message: `Invalid bank account: ${apiMessage}` };
-		case 'INVALID_CREDENTIALS':
-			return {
-				message: 'Contrat-Privé does not know this API key pair',
-				description:
-					'Copy API User and API Key again from your Contrat-Privé owner account into the credential.',
-			};
-		case 'WRONG_PLATFORM':
-			return {
-				message: 'These keys belong to the other platform',
-				description: `A Contrat-Privé key pair works on one platform only${
-					typeof error.platform === 'string' ? `; these keys are ${error.platform} keys` : ''
-				}. Change the credential's platform, or use the keys of this platform.`,
-			};
-		case 'CONTRACT_NOT_FOUND':
-			return {
-				message: 'Contract not found',
-				description: `${apiMessage}. The ID may be wrong, or the contract belongs to another owner account.`,
-			};
-		case 'SIGNATORY_NOT_FOUND':
-			return {
-				message: 'Signatory not found on this contract',
-				description: apiMessage,
-			};
-		case 'INVALID_STATE':
-			return { message: `Not possible in the contract's current state: ${apiMessage}` };
-		case 'PAYLOAD_TOO_LARGE':
-			if (error.field === 'body') {
-				return {
+/** Retry-After: seconds, or an HTTP date. */
+function retryAfterMs(value: unknown): number | undefined {
+	const text = String(Array.isArray(value) ? value[0] : (value ?? '')).trim();
+	const seconds = Number(text);
+	if (text !== '' && Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+	const date = Date.parse(text);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+type ErrorTexts = { message: string; description?: string };
+
+/** What users read for each error code of the API (`message` is the API's own text). */
+const API_ERROR_TEXTS: Record<string, (error: ApiErrorBody) => ErrorTexts> = {
+	VALIDATION_ERROR: ({ field, message }) => ({
+		message: field
+			? `Contrat-Privé rejected "${field}": ${message}`
+			: `Contrat-Privé rejected the request: ${message}`,
+	}),
+	INVALID_BANK_ACCOUNT: ({ message }) => ({ message: `Invalid bank account: ${message}` }),
+	INVALID_CREDENTIALS: () => ({
+		message: 'Contrat-Privé does not know this API key pair',
+		description:
+			'Copy API User and API Key again from your Contrat-Privé owner account into the credential.',
+	}),
+	WRONG_PLATFORM: ({ platform }) => ({
+		message: 'These keys belong to the other platform',
+		description: `A Contrat-Privé key pair works on one platform only${
+			typeof platform === 'string' ? `; these keys are ${platform} keys` : ''
+		}. Change the credential's platform, or use the keys of this platform.`,
+	}),
+	CONTRACT_NOT_FOUND: ({ message }) => ({
+		message: 'Contract not found',
+		description: `${message}. The ID may be wrong, or the contract belongs to another owner account.`,
+	}),
+	SIGNATORY_NOT_FOUND: ({ message }) => ({
+		message: 'Signatory not found on this contract',
+		description: message,
+	}),
+	INVALID_STATE: ({ message }) => ({
+		message: `Not possible in the contract's current state: ${message}`,
+	}),
+	PAYLOAD_TOO_LARGE: ({ field, message }) =>
+		field === 'body'
+			? {
 					message: 'The documents together are too large for Contrat-Privé',
-					description: `${apiMessage}. Each document may be at most ${DOCUMENT_LIMIT_TEXT}, but the whole request has a limit too: send fewer or smaller annexes.`,
-				};
-			}
-			return {
-				message: 'A document is too large for Contrat-Privé',
-				description: `${apiMessage}. Each document may be at most ${DOCUMENT_LIMIT_TEXT}.`,
-			};
-		case 'INVALID_SMS_CODE': {
-			// remainingAttempts is null on the sandbox only, where no SMS is sent.
-			const remaining = error.remainingAttempts;
-			let description: string;
-			if (typeof remaining !== 'number') {
-				description = 'On the sandbox no SMS is sent and the code is always 0000.';
-			} else if (remaining <= 0) {
-				description = `No attempt left: the signatory is now locked after ${MAX_CODE_ATTEMPTS} wrong codes and can no longer sign this contract.`;
-			} else {
-				description = `${remaining} attempt(s) left before the signatory is locked.`;
-			}
-			return { message: 'Wrong SMS code', description };
-		}
-		case 'DEPOSIT_PAYMENT_REQUIRED':
-			return {
-				message: 'The signatory must pay the deposit on contrat-prive.com before signing',
-				description: `Deposits cannot be paid through the API. Send the signatory this payment link, then sign again: ${String(
-					error.paymentUrl ?? '(no link given)',
-				)}`,
-			};
-		case 'SIGNATORY_LOCKED':
-			return {
-				message: `This signatory is locked after ${MAX_CODE_ATTEMPTS} wrong SMS codes`,
-				description: `Contrat-Privé allows at most ${MAX_CODE_ATTEMPTS} failed signature attempts per signatory and contract.`,
-			};
-		case 'SMS_LIMIT_REACHED':
-			return {
-				message: 'SMS limit reached for this signatory',
-				description: `Contrat-Privé sends at most ${MAX_SMS_PER_SIGNATORY} SMS codes per signatory and contract in production.`,
-			};
-		case 'DAILY_QUOTA_EXCEEDED':
-			return {
-				message: `Daily quota of ${QUOTA_TEXT} production requests reached`,
-				description: `Contrat-Privé production allows ${QUOTA_TEXT} API requests per day; the counter resets at midnight, Paris time${
-					typeof error.resetAt === 'string' ? ` (${error.resetAt})` : ''
-				}. Poll less often or batch work.`,
-			};
-		case 'UNKNOWN_REQUEST':
-			return {
-				message: 'This URL does not answer like the Contrat-Privé API',
-				description: `${apiMessage}. Check the credential's platform or base URL.`,
-			};
-		case 'INTERNAL_ERROR':
-			return {
-				message: 'Contrat-Privé had a server error',
-				description: `${apiMessage}. This is usually temporary.`,
-			};
-		default:
-			return { message: `Contrat-Privé error ${error.code}: ${apiMessage}` };
-	}
+					description: `${message}. Each document may be at most ${DOCUMENT_LIMIT_TEXT}, but the whole request has a limit too: send fewer or smaller annexes.`,
+				}
+			: {
+					message: 'A document is too large for Contrat-Privé',
+					description: `${message}. Each document may be at most ${DOCUMENT_LIMIT_TEXT}.`,
+				},
+	// remainingAttempts is null on the sandbox only, where no SMS is sent.
+	INVALID_SMS_CODE: ({ remainingAttempts: left }) => ({
+		message: 'Wrong SMS code',
+		description:
+			typeof left !== 'number'
+				? 'On the sandbox no SMS is sent and the code is always 0000.'
+				: left <= 0
+					? `No attempt left: the signatory is now locked after ${MAX_CODE_ATTEMPTS} wrong codes and can no longer sign this contract.`
+					: `${left} attempt(s) left before the signatory is locked.`,
+	}),
+	DEPOSIT_PAYMENT_REQUIRED: ({ paymentUrl }) => ({
+		message: 'The signatory must pay the deposit on contrat-prive.com before signing',
+		description: `Deposits cannot be paid through the API. Send the signatory this payment link, then sign again: ${String(
+			paymentUrl ?? '(no link given)',
+		)}`,
+	}),
+	SIGNATORY_LOCKED: () => ({
+		message: `This signatory is locked after ${MAX_CODE_ATTEMPTS} wrong SMS codes`,
+		description: `Contrat-Privé allows at most ${MAX_CODE_ATTEMPTS} failed signature attempts per signatory and contract.`,
+	}),
+	SMS_LIMIT_REACHED: () => ({
+		message: 'SMS limit reached for this signatory',
+		description: `Contrat-Privé sends at most ${MAX_SMS_PER_SIGNATORY} SMS codes per signatory and contract in production.`,
+	}),
+	DAILY_QUOTA_EXCEEDED: ({ resetAt }) => ({
+		message: `Daily quota of ${QUOTA_TEXT} production requests reached`,
+		description: `Contrat-Privé production allows ${QUOTA_TEXT} API requests per day; the counter resets at midnight, Paris time${
+			typeof resetAt === 'string' ? ` (${resetAt})` : ''
+		}. Poll less often or batch work.`,
+	}),
+	UNKNOWN_REQUEST: ({ message }) => ({
+		message: 'This URL does not answer like the Contrat-Privé API',
+		description: `${message}. Check the credential's platform or base URL.`,
+	}),
+	INTERNAL_ERROR: ({ message }) => ({
+		message: 'Contrat-Privé had a server error',
+		description: `${message}. This is usually temporary.`,
+	}),
+};
+
+function explain(error: ApiErrorBody): ErrorTexts {
+	const texts = Object.hasOwn(API_ERROR_TEXTS, error.code)
+		? API_ERROR_TEXTS[error.code]
+		: undefined;
+	return texts ? texts(error) : { message: `Contrat-Privé error ${error.code}: ${error.message}` };
 }
 
 /** Connection errors raised before any byte of the request was sent. */
@@ -306,41 +287,55 @@ function networkCode(error: unknown): { code?: string; timedOut: boolean } {
 	return { code, timedOut };
 }
 
+/** The error of an HTTP call that got no answer, classed by its error code. */
 export function networkError(
 	context: ContratPriveContext,
 	requestName: RequestName,
 	error: unknown,
 	itemIndex: number | undefined,
 	secrets: string[],
-): NodeApiError {
+): FailedRequest {
 	const { code = 'NETWORK_ERROR', timedOut } = networkCode(error);
 	const final = NOT_SENT_FINAL_CODES.has(code) || TLS_CODE.test(code);
 	const notSent = NOT_SENT_CODES.has(code) || final;
 	const cancelled = CANCELLED_CODES.has(code);
-	let message: string;
-	let description: string;
+	let message = `Could not reach Contrat-Privé (${code})`;
+	let description = `The connection broke before Contrat-Privé answered ${requestName}. Check the network and the credential's base URL, then try again.`;
 	if (timedOut) {
 		message = `Contrat-Privé did not answer ${requestName} in time`;
 		description =
 			"The timeout is set in the node's options (Timeout). Check the network and the credential's base URL, then try again.";
 	} else if (notSent) {
-		message = `Could not reach Contrat-Privé (${code})`;
 		description = "Nothing was sent. Check the network and the credential's base URL.";
 	} else if (cancelled) {
 		message = `The request ${requestName} was cancelled`;
 		description = 'The execution was stopped while waiting for Contrat-Privé.';
-	} else {
-		message = `Could not reach Contrat-Privé (${code})`;
-		description = `The connection broke before Contrat-Privé answered ${requestName}. Check the network and the credential's base URL, then try again.`;
 	}
-	const apiError = new NodeApiError(
-		context.getNode(),
-		{ code: timedOut ? 'TIMEOUT' : code, requestName } as JsonObject,
-		{ message, description, itemIndex },
-	);
-	// NodeApiError swaps messages of known connection codes for generic ones: keep ours.
-	apiError.message = redact(message, secrets);
-	apiError.description = redact(description, secrets);
-	if (notSent) return classify(apiError, 'not-sent', !final);
-	return classify(apiError, 'unknown', !cancelled);
+	const details = { code: timedOut ? 'TIMEOUT' : code, requestName };
+	const texts = { ...redact({ message, description }, secrets), itemIndex };
+	const failure: Failure = notSent
+		? { delivery: 'not-sent', transient: !final }
+		: { delivery: 'unknown', transient: !cancelled };
+	return failedRequest(context, details, texts, failure);
+}
+
+/**
+ * The error of a write whose outcome is unknown or was read back: the HTTP code of the failure,
+ * what is known (`known`), what to do (`advice`), and the attempts when there were several.
+ */
+export function outcomeError(
+	context: ContratPriveContext,
+	cause: FailedRequest,
+	requestName: RequestName,
+	itemIndex: number | undefined,
+	{ message, known, advice }: { message: string; known: string; advice: string },
+	attempts?: string,
+): FailedRequest {
+	const description = [`${cause.message}.`.replace(/\.\.$/, '.'), known, advice, attempts]
+		.filter(Boolean)
+		.join(' ');
+	const details = { code: 'OUTCOME_UNKNOWN', message, requestName };
+	const httpCode = cause.httpCode ?? undefined;
+	const failure: Failure = { delivery: 'unknown', transient: cause.failure.transient };
+	return failedRequest(context, details, { message, description, httpCode, itemIndex }, failure);
 }

@@ -8,15 +8,6 @@ export * from './documents';
 export { DocumentBytes } from './body-stream';
 export type { DocumentKind, DownloadedDocuments } from './downloads';
 export { getContractDocuments } from './downloads';
-export { OUTCOME_TEXTS } from './outcomes';
-export {
-	backoffDelay,
-	CREATE_TIMEOUT_MS,
-	DEFAULT_RETRY_POLICY,
-	DEFAULT_TIMEOUT_MS,
-	isReadRequest,
-	READ_REQUESTS,
-} from './retry';
-export { apiRequest, resolveBaseUrl } from './http';
-export type { Delivery } from './errors';
-export { deliveryOf, isTransientFailure, redact } from './errors';
+export { backoffDelay, CREATE_TIMEOUT_MS, DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from './retry';
+export { resolveBaseUrl } from './urls';
+export { isTransientFailure, TransientPollError } from './errors';

@@ -1,15 +1,7 @@
 /**
- * Writes whose outcome is uncertain. A write that fails after it may have reached Contrat-Privé
- * (timeout, dropped connection, server error, unreadable reply) is never simply sent again: it
- * is read back first, when a read can tell, and the error says what is known and what to do.
+ * The texts of a write whose outcome is uncertain (see the write policies in request.ts): what is
+ * known, and what to do, for each situation.
  */
-import type { IDataObject, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
-
-import { classify, deliveryOf, isTransientFailure, safeMessage } from './errors';
-import { send } from './http';
-import { Attempts, settle } from './retry';
-import type { ContratPriveContext, RequestName, RequestOptions } from './types';
 import { MAX_CODE_ATTEMPTS, MAX_SMS_PER_SIGNATORY } from './types';
 
 /** What the texts below may mention. */
@@ -97,103 +89,11 @@ export const OUTCOME_TEXTS = {
 
 export type Outcome = keyof typeof OUTCOME_TEXTS;
 
-/** What reading back after an uncertain write found. */
-export type ReadBack<T> =
-	/** The write was carried out: its result. */
-	| { done: T }
-	/** It was not carried out, and sending it again is safe; `outcome` when no retry is left. */
-	| { notDone: string; outcome: Outcome; facts?: OutcomeFacts }
-	/** It was not carried out, and sending it again cannot help. */
-	| { failed: Outcome; facts?: OutcomeFacts };
-
-export type UncertainWrite<T> =
-	/** No read can tell: the outcome reported when the write may have been carried out. */
-	| { unconfirmed: Outcome }
-	/** A read that tells; `lookupFailed` is reported when that read fails too. */
-	| {
-			readBack: (cause: unknown) => Promise<ReadBack<T>>;
-			lookupFailed: Outcome;
-			facts?: OutcomeFacts;
-	  };
-
-/**
- * Sends a write at most once in effect. With `options.retry`, a failure that leaves the outcome
- * unknown is read back: a write found done returns `{ found }`; one found not done is sent
- * again within the retry policy. Without `options.retry`, any failure is thrown as it is.
- */
-export async function writeAtMostOnce<T>(
-	context: ContratPriveContext,
-	requestName: RequestName,
-	body: IDataObject,
-	options: RequestOptions,
-	write: UncertainWrite<T>,
-): Promise<{ sent: any } | { found: T }> {
-	const attempts = new Attempts(context, requestName, options.retry);
-	for (;;) {
-		const sent = await settle(send(context, requestName, body, options, attempts));
-		if ('value' in sent) return { sent: sent.value };
-		const cause = sent.error;
-		if (!options.retry || deliveryOf(cause) !== 'unknown') throw cause;
-		const fail = (outcome: Outcome, facts: OutcomeFacts = {}, tried?: Attempts) =>
-			outcomeError(context, cause, requestName, options, OUTCOME_TEXTS[outcome], facts, tried);
-
-		if ('unconfirmed' in write) throw fail(write.unconfirmed);
-		const check = await settle(write.readBack(cause));
-		if ('error' in check) {
-			throw fail(write.lookupFailed, { ...write.facts, lookupError: safeMessage(check.error) });
-		}
-		const found = check.value;
-		if ('done' in found) return { found: found.done };
-		if ('failed' in found) throw fail(found.failed, found.facts);
-		if (!(await attempts.next(`${safeMessage(cause)}; ${found.notDone}`))) {
-			throw fail(found.outcome, found.facts, attempts);
-		}
-	}
-}
-
-/** A write that no read can check (an SMS sent): sent once, reported unconfirmed if uncertain. */
-export async function writeUnchecked(
-	context: ContratPriveContext,
-	requestName: RequestName,
-	body: IDataObject,
-	options: RequestOptions,
-	unconfirmed: Outcome,
-): Promise<any> {
-	const result = await writeAtMostOnce<never>(context, requestName, body, options, { unconfirmed });
-	return 'sent' in result ? result.sent : result.found;
-}
-
-/**
- * The error for a write whose outcome is unknown or was checked: it keeps the HTTP code of the
- * failure, says what is known, and what to do.
- */
-function outcomeError(
-	context: ContratPriveContext,
-	cause: unknown,
-	requestName: RequestName,
-	options: RequestOptions,
-	text: OutcomeText,
-	facts: OutcomeFacts,
-	attempts: Attempts | undefined,
-): NodeApiError {
-	const causeError = cause as Partial<NodeApiError> & { message?: string };
-	const description = [
-		`${safeMessage(cause)}.`.replace(/\.\.$/, '.'),
-		text.known(facts),
-		text.advice(facts),
-		attempts && attempts.count > 1 ? attempts.summary() : '',
-	]
-		.filter(Boolean)
-		.join(' ');
-	const details: JsonObject = { code: 'OUTCOME_UNKNOWN', message: text.message, requestName };
-	const error = new NodeApiError(context.getNode(), details, {
-		message: text.message,
-		description,
-		httpCode: causeError.httpCode ?? undefined,
-		itemIndex: options.itemIndex,
-	});
-	// NodeApiError swaps messages of known connection codes for generic ones: keep ours.
-	error.message = text.message;
-	error.description = description;
-	return classify(error, 'unknown', isTransientFailure(cause));
+/** The text of an outcome, with the facts filled in. */
+export function outcomeText(
+	outcome: Outcome,
+	facts: OutcomeFacts = {},
+): { message: string; known: string; advice: string } {
+	const text: OutcomeText = OUTCOME_TEXTS[outcome];
+	return { message: text.message, known: text.known(facts), advice: text.advice(facts) };
 }

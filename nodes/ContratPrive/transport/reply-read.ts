@@ -5,10 +5,10 @@
 import type { JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleepWithAbort } from 'n8n-workflow';
 
-import { classify } from './errors';
+import type { FailedRequest, HttpResponse } from './errors';
 import type { OpenContent } from './reply-stream';
 import { ReplyError, parseJsonReply } from './reply-stream';
-import type { ContratPriveContext, RequestName, RequestOptions } from './types';
+import type { ContratPriveContext, RequestName } from './types';
 
 /** The reply's body as n8n's helper hands it over with `encoding: 'stream'`. */
 export interface ReplyBody extends AsyncIterable<unknown> {
@@ -77,25 +77,29 @@ async function readErrorBody(stream: ReplyBody, timeout: number | undefined): Pr
 }
 
 /**
- * The reply of a request sent with `encoding: 'stream'`: parsed as it arrives, with documents
- * going where `openContent` says; an error answer (no `openContent`) is read whole.
+ * The reply of a request sent with `encoding: 'stream'`, with its body read: a 2xx parsed as it
+ * arrives, documents going where `openContent` says; an error answer read whole. A reply that
+ * breaks off, stalls for `timeout` ms or is not JSON is a failure whose outcome is unknown.
  */
 export async function readStreamedReply(
 	context: ContratPriveContext,
 	requestName: RequestName,
-	stream: ReplyBody,
-	openContent: OpenContent | undefined,
-	options: RequestOptions,
-): Promise<unknown> {
-	const reading = openContent
-		? parseJsonReply(chunksOf(stream, options.timeout), openContent)
-		: readErrorBody(stream, options.timeout);
+	response: HttpResponse,
+	openContent: OpenContent,
+	itemIndex: number | undefined,
+	timeout: number | undefined,
+): Promise<HttpResponse | FailedRequest> {
+	const stream = response.body as ReplyBody;
+	const ok = response.statusCode >= 200 && response.statusCode < 300;
+	const reading = ok
+		? parseJsonReply(chunksOf(stream, timeout), openContent)
+		: readErrorBody(stream, timeout);
 	const read = await reading.then(
-		(value) => ({ value }),
+		(body) => ({ body }),
 		(error: unknown) => ({ error }),
 	);
-	if ('error' in read) throw replyError(context, requestName, read.error, options.itemIndex);
-	return read.value;
+	if ('error' in read) return replyError(context, requestName, read.error, itemIndex);
+	return { ...response, body: read.body };
 }
 
 function replyError(
@@ -103,11 +107,12 @@ function replyError(
 	requestName: RequestName,
 	error: unknown,
 	itemIndex: number | undefined,
-): Error {
+): FailedRequest {
 	const kept = 'No document of this reply was kept.';
 	let code: string;
 	let message: string;
 	let description: string;
+	let final = false;
 	if (error instanceof ReplyError && !error.cutOff) {
 		code = 'MALFORMED_RESPONSE';
 		message = `Contrat-Privé sent a reply to ${requestName} that is not JSON`;
@@ -121,8 +126,11 @@ function replyError(
 		message = `Contrat-Privé's reply to ${requestName} broke off before it was complete`;
 		description = `The connection closed while the reply was arriving (${(error as Error).message}). ${kept} Check the network, then try again.`;
 	} else {
-		// Storing a document failed (n8n's binary data): not a fault of the connection.
-		return error instanceof Error ? error : new Error(String(error));
+		// Storing a document in n8n's binary data failed: trying again will not help.
+		code = 'DOCUMENT_NOT_STORED';
+		message = `A document of Contrat-Privé's reply to ${requestName} could not be stored`;
+		description = `n8n could not store it in its binary data (${String((error as Error)?.message ?? error)}). ${kept}`;
+		final = true;
 	}
 	const apiError = new NodeApiError(context.getNode(), { code, requestName } as JsonObject, {
 		message,
@@ -131,7 +139,7 @@ function replyError(
 	});
 	apiError.message = message;
 	apiError.description = description;
-	return classify(apiError, 'unknown', true);
+	return Object.assign(apiError, { failure: { delivery: 'unknown' as const, transient: !final } });
 }
 
 /** An error of the socket or of the HTTP stream, as Node names them. */

@@ -1,11 +1,15 @@
-/** The 8 requests of the Contrat-Privé API, and the bodies they send. */
+/**
+ * The 8 requests of the Contrat-Privé API: for each, the body it sends and the policy it
+ * declares (a read, a write nothing can check, or a write with its read-back), handed to the
+ * one request function (request.ts).
+ */
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { dropDocuments } from './downloads';
 import { safeMessage } from './errors';
-import { apiRequest } from './http';
-import { writeAtMostOnce, writeUnchecked } from './outcomes';
+import type { RequestPolicy } from './request';
+import { READ, request } from './request';
 import type {
 	ConnectionInfo,
 	Contract,
@@ -20,13 +24,21 @@ import type {
 } from './types';
 import { MAX_LIST_PAGE_SIZE } from './types';
 
+type Sent = { contract: Contract };
+
 export async function checkConnection(
 	this: ContratPriveContext,
 	options?: RequestOptions,
 ): Promise<ConnectionInfo> {
-	const connection = await apiRequest.call(this, 'checkConnexionRequest', {}, options);
+	const reply = await request<Partial<ConnectionInfo>>(
+		this,
+		'checkConnexionRequest',
+		{},
+		READ,
+		options,
+	);
 	// Any JSON reply is not a connection: a server that is not the API may answer 200 too.
-	if (connection?.platform !== 'sandbox' && connection?.platform !== 'production') {
+	if (reply.platform !== 'sandbox' && reply.platform !== 'production') {
 		throw new NodeOperationError(
 			this.getNode(),
 			'This URL does not answer like the Contrat-Privé API',
@@ -37,130 +49,7 @@ export async function checkConnection(
 			},
 		);
 	}
-	return connection;
-}
-
-/** The body of contractCreateRequest; its documents are streamed as it is sent (body-stream.ts). */
-function createBody(input: NewContract): IDataObject {
-	const contract: IDataObject = {
-		label: input.label,
-		lang: input.language,
-		deadline: input.deadline,
-	};
-	if (input.reference) contract.reference = input.reference;
-	if (input.bankAccount) contract.bankAccount = { ...input.bankAccount };
-
-	const notify: IDataObject = { signatory: input.notifySignatories, owner: input.notifyOwner };
-	if (input.submit && input.message) notify.submitMessage = input.message;
-
-	const body: IDataObject = {
-		contract,
-		mainDocument: { name: input.document.fileName, data: input.document.content },
-		signatories: input.signatories.map((signatory) => {
-			const wire: IDataObject = {
-				firstName: signatory.firstName,
-				lastName: signatory.lastName,
-				email: signatory.email,
-				phone: signatory.phone,
-			};
-			if (signatory.deposit) wire.deposit = signatory.deposit;
-			return wire;
-		}),
-		notify,
-		action: { submit: input.submit },
-	};
-	if (input.annexes.length) {
-		body.annexes = input.annexes.map((annex) => ({ name: annex.fileName, data: annex.content }));
-	}
-	return body;
-}
-
-/**
- * Creates a contract without ever creating it twice.
- *
- * Without a reference, a failure that leaves the outcome unknown (timeout, dropped connection,
- * server error, unreadable reply) is reported as such and nothing is sent again.
- *
- * With a reference, the contracts with that reference are listed first: with
- * `skipIfReferenceExists` the newest one is read and returned (list + details: two requests, as
- * many as list + create on the first run); otherwise the list is the baseline. After a
- * failure whose outcome is unknown, the reference is looked up again: a contract that was not in
- * the baseline is the one this call created, and is returned; if there is none, the request was
- * not carried out and is sent again (within `options.retry`).
- *
- * A contract found by reference after a failure comes from contractDetailRequest, read without
- * its document contents.
- */
-export async function createContractAtMostOnce(
-	this: ContratPriveContext,
-	input: NewContract,
-	options: CreateOptions = {},
-): Promise<CreateResult> {
-	const requestOptions: RequestOptions = {
-		itemIndex: options.itemIndex,
-		timeout: options.timeout,
-		retry: options.retry,
-	};
-	const reference = input.reference;
-	const body = createBody(input);
-	const created = (response: any): CreateResult => ({
-		contract: response.contract as Contract,
-		alreadyExisted: false,
-	});
-
-	if (!reference) {
-		return created(
-			await writeUnchecked(
-				this,
-				'contractCreateRequest',
-				body,
-				requestOptions,
-				'createUnconfirmed',
-			),
-		);
-	}
-
-	const byReference = async () =>
-		await listContracts.call(
-			this,
-			{ reference },
-			{ offset: 0, limit: MAX_LIST_PAGE_SIZE },
-			requestOptions,
-		);
-	const details = async (id: string) => await getContract.call(this, id, requestOptions);
-
-	const baseline = await byReference();
-	if (options.skipIfReferenceExists !== false && baseline.contracts.length > 0) {
-		return { contract: await details(baseline.contracts[0].id), alreadyExisted: true };
-	}
-	const known = new Set(baseline.contracts.map((contract) => contract.id));
-
-	const result = await writeAtMostOnce<string>(
-		this,
-		'contractCreateRequest',
-		body,
-		requestOptions,
-		{
-			lookupFailed: 'createLookupFailed',
-			facts: { reference },
-			readBack: async (cause) => {
-				const found = (await byReference()).contracts.find((contract) => !known.has(contract.id));
-				if (!found) {
-					return {
-						notDone: 'checked by reference: not created',
-						outcome: 'createNotDone',
-						facts: { reference },
-					};
-				}
-				this.logger.info(
-					`Contrat-Privé: contractCreateRequest failed (${safeMessage(cause)}), but the contract ${found.id} was created: found by its reference`,
-				);
-				return { done: found.id };
-			},
-		},
-	);
-	if ('sent' in result) return created(result.sent);
-	return { contract: await details(result.found), alreadyExisted: false };
+	return reply as ConnectionInfo;
 }
 
 export async function listContracts(
@@ -169,37 +58,113 @@ export async function listContracts(
 	page: { offset: number; limit: number },
 	options?: RequestOptions,
 ): Promise<ContractList> {
+	const { statuses, createdFrom, createdTo, reference } = filter;
 	const wireFilter: IDataObject = {};
-	if (filter.statuses?.length) wireFilter.status = filter.statuses;
-	if (filter.createdFrom) wireFilter.createdFrom = filter.createdFrom;
-	if (filter.createdTo) wireFilter.createdTo = filter.createdTo;
-	if (filter.reference) wireFilter.reference = filter.reference;
-
+	if (statuses?.length) wireFilter.status = statuses;
+	if (createdFrom) wireFilter.createdFrom = createdFrom;
+	if (createdTo) wireFilter.createdTo = createdTo;
+	if (reference) wireFilter.reference = reference;
 	const body: IDataObject = { offset: page.offset, limit: page.limit };
 	if (Object.keys(wireFilter).length) body.filter = wireFilter;
-	return await apiRequest.call(this, 'contractListRequest', body, options);
+	return await request<ContractList>(this, 'contractListRequest', body, READ, options);
 }
 
+/**
+ * The whole contract, without the contents of its documents: they are dropped as the reply
+ * arrives (getContractDocuments, in downloads.ts, keeps them).
+ */
 export async function getContract(
 	this: ContratPriveContext,
 	contractId: string,
 	options?: RequestOptions,
 ): Promise<Contract> {
-	// Its documents are dropped as they arrive: callers that want them use getContractDocuments.
-	const response = await apiRequest.call(
-		this,
-		'contractDetailRequest',
-		{ contractId },
-		{ ...options, streamReply: dropDocuments },
-	);
-	return response.contract as Contract;
+	const body = { contractId };
+	const streamed = { ...options, streamReply: dropDocuments };
+	return (await request<Sent>(this, 'contractDetailRequest', body, READ, streamed)).contract;
+}
+
+function createBody(input: NewContract): IDataObject {
+	const { label, language, deadline, reference, bankAccount, document, annexes } = input;
+	const contract: IDataObject = { label, lang: language, deadline };
+	if (reference) contract.reference = reference;
+	if (bankAccount) contract.bankAccount = { ...bankAccount };
+	const notify: IDataObject = { signatory: input.notifySignatories, owner: input.notifyOwner };
+	if (input.submit && input.message) notify.submitMessage = input.message;
+	const body: IDataObject = {
+		contract,
+		// The documents' bytes are read and base64-encoded as the request is sent (body-stream.ts).
+		mainDocument: { name: document.fileName, data: document.content as unknown as IDataObject },
+		signatories: input.signatories.map(({ firstName, lastName, email, phone, deposit }) =>
+			deposit
+				? { firstName, lastName, email, phone, deposit }
+				: { firstName, lastName, email, phone },
+		),
+		notify,
+		action: { submit: input.submit },
+	};
+	if (annexes.length)
+		body.annexes = annexes.map((annex) => ({
+			name: annex.fileName,
+			data: annex.content as unknown as IDataObject,
+		}));
+	return body;
 }
 
 /**
- * Cancels a pending contract. With `options.retry`, a failure that leaves the outcome unknown is
- * resolved by reading the contract: cancelled means done; still pending means the request was
- * not carried out, and it is sent again (a second cancel could not do anything more anyway).
- * A contract read back this way comes without its document contents.
+ * Creates a contract without ever creating it twice. Without a reference it is a write nothing
+ * can check. With one, the contracts of that reference are listed first: with
+ * `skipIfReferenceExists` the newest is read and returned (two requests, as many as list +
+ * create); otherwise the list is the baseline, and the read-back after an unknown outcome looks
+ * for a contract of that reference that was not in it.
+ */
+export async function createContractAtMostOnce(
+	this: ContratPriveContext,
+	input: NewContract,
+	options: CreateOptions = {},
+): Promise<CreateResult> {
+	const { skipIfReferenceExists, ...requestOptions } = options;
+	const { reference } = input;
+	let policy: RequestPolicy<Sent> = { kind: 'write', unconfirmed: 'createUnconfirmed' };
+	if (reference) {
+		const filter = { reference };
+		const page = { offset: 0, limit: MAX_LIST_PAGE_SIZE };
+		const byReference = async () =>
+			(await listContracts.call(this, filter, page, requestOptions)).contracts;
+		const details = async (id: string) => await getContract.call(this, id, requestOptions);
+
+		const baseline = await byReference();
+		if (skipIfReferenceExists !== false && baseline.length > 0) {
+			return { contract: await details(baseline[0].id), alreadyExisted: true };
+		}
+		const known = new Set(baseline.map((contract) => contract.id));
+		policy = {
+			kind: 'write with read-back',
+			lookupFailed: 'createLookupFailed',
+			facts: { reference },
+			readBack: async (cause) => {
+				const found = (await byReference()).find((contract) => !known.has(contract.id));
+				if (!found) {
+					return {
+						notDone: 'read back: not created',
+						outcome: 'createNotDone',
+						facts: { reference },
+					};
+				}
+				this.logger.info(
+					`Contrat-Privé: contractCreateRequest failed (${safeMessage(cause)}), but the contract ${found.id} was created: found by its reference`,
+				);
+				return { done: { contract: await details(found.id) } };
+			},
+		};
+	}
+	const body = createBody(input);
+	const reply = await request(this, 'contractCreateRequest', body, policy, requestOptions);
+	return { contract: reply.contract, alreadyExisted: false };
+}
+
+/**
+ * Cancels a contract out for signature. Read back: cancelled is done; still pending was not
+ * carried out, and is sent again (a second cancel could not do anything more anyway).
  */
 export async function cancelContract(
 	this: ContratPriveContext,
@@ -207,20 +172,20 @@ export async function cancelContract(
 	reason: string | undefined,
 	options: RequestOptions = {},
 ): Promise<Contract> {
-	const body: IDataObject = { contractId };
-	if (reason) body.reason = reason;
-	const result = await writeAtMostOnce<Contract>(this, 'contractCancelRequest', body, options, {
+	const body: IDataObject = reason ? { contractId, reason } : { contractId };
+	const policy: RequestPolicy<Sent> = {
+		kind: 'write with read-back',
 		lookupFailed: 'cancelLookupFailed',
 		readBack: async () => {
-			const current = await getContract.call(this, contractId, options);
-			if (current.status === 'cancelled') return { done: current };
-			if (current.status === 'pending') {
-				return { notDone: 'checked: still pending', outcome: 'cancelNotDone' };
+			const contract = await getContract.call(this, contractId, options);
+			if (contract.status === 'cancelled') return { done: { contract } };
+			if (contract.status === 'pending') {
+				return { notDone: 'read back: still pending', outcome: 'cancelNotDone' };
 			}
-			return { failed: 'cancelImpossible', facts: { status: current.status } };
+			return { failed: 'cancelImpossible', facts: { status: contract.status } };
 		},
-	});
-	return 'sent' in result ? (result.sent.contract as Contract) : result.found;
+	};
+	return (await request(this, 'contractCancelRequest', body, policy, options)).contract;
 }
 
 export async function sendSms(
@@ -230,7 +195,8 @@ export async function sendSms(
 	options: RequestOptions = {},
 ): Promise<{ signatoryId: string; sent: boolean; remainingSms: number | null }> {
 	const body = { contractId, signatoryId };
-	return await writeUnchecked(this, 'signatorySendSmsRequest', body, options, 'smsUnconfirmed');
+	const policy = { kind: 'write', unconfirmed: 'smsUnconfirmed' } as const;
+	return await request(this, 'signatorySendSmsRequest', body, policy, options);
 }
 
 export async function sendSmsToAll(
@@ -239,19 +205,13 @@ export async function sendSmsToAll(
 	options: RequestOptions = {},
 ): Promise<{ sent: string[]; skipped: Array<{ signatoryId: string; reason: string }> }> {
 	const body = { contractId };
-	return await writeUnchecked(
-		this,
-		'signatorySendAllSmsRequest',
-		body,
-		options,
-		'smsToAllUnconfirmed',
-	);
+	const policy = { kind: 'write', unconfirmed: 'smsToAllUnconfirmed' } as const;
+	return await request(this, 'signatorySendAllSmsRequest', body, policy, options);
 }
 
 /**
- * Signs with an SMS code. With `options.retry`, a failure that leaves the outcome unknown is
- * resolved by reading the contract: a signed signatory means done. Otherwise the code is not sent
- * again, since a wrong code counts against the 5 attempts a signatory has.
+ * Signs with an SMS code. Read back: a signed signatory is done; otherwise the code is not sent
+ * again, since a wrong code counts against the attempts a signatory has.
  */
 export async function signContract(
 	this: ContratPriveContext,
@@ -261,24 +221,26 @@ export async function signContract(
 	options: RequestOptions = {},
 ): Promise<SignResult> {
 	const body = { contractId, signatoryId, code };
-	const result = await writeAtMostOnce<SignResult>(this, 'signatorySignRequest', body, options, {
+	const policy: RequestPolicy<SignResult> = {
+		kind: 'write with read-back',
 		lookupFailed: 'signLookupFailed',
 		readBack: async () => {
-			const current = await getContract.call(this, contractId, options);
-			const signatory = current.signatories?.find((candidate) => candidate.id === signatoryId);
-			if (signatory?.status === 'signed') {
-				return {
-					done: {
-						signatory: { id: signatory.id, status: signatory.status, signedAt: signatory.signedAt },
-						contract: { id: current.id, status: current.status },
-					},
-				};
+			const contract = await getContract.call(this, contractId, options);
+			const signatory = contract.signatories?.find((candidate) => candidate.id === signatoryId);
+			if (signatory?.status !== 'signed') {
+				const state = signatory
+					? ` (${signatory.status}, ${signatory.failedAttempts} failed attempt(s) so far)`
+					: '';
+				return { failed: 'signNotDone', facts: { signatory: state } };
 			}
-			const state = signatory
-				? ` (${signatory.status}, ${signatory.failedAttempts} failed attempt(s) so far)`
-				: '';
-			return { failed: 'signNotDone', facts: { signatory: state } };
+			const { id, status, signedAt } = signatory;
+			return {
+				done: {
+					signatory: { id, status, signedAt },
+					contract: { id: contract.id, status: contract.status },
+				},
+			};
 		},
-	});
-	return 'sent' in result ? (result.sent as SignResult) : result.found;
+	};
+	return await request(this, 'signatorySignRequest', body, policy, options);
 }

@@ -1,7 +1,6 @@
 /**
- * Timeouts and retries. Reads are sent again after any transient failure; writes only when they
- * provably never reached Contrat-Privé, or after a read-back showed they were not carried out
- * (see outcomes.ts).
+ * Timeouts, and the attempts of one request: how long to wait before the next one, and whether
+ * the retry policy allows it. Which failures are sent again is the request's policy (request.ts).
  */
 import { randomInt, sleepWithAbort } from 'n8n-workflow';
 
@@ -19,17 +18,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxTotalTime: 30_000,
 };
 
-/** The requests that change nothing: they may be sent again after any transient failure. */
-export const READ_REQUESTS: readonly RequestName[] = [
-	'checkConnexionRequest',
-	'contractListRequest',
-	'contractDetailRequest',
-];
-
-export function isReadRequest(requestName: RequestName): boolean {
-	return READ_REQUESTS.includes(requestName);
-}
-
 /** Exponential backoff with "equal jitter": half the wait is fixed, half random. */
 export function backoffDelay(policy: RetryPolicy, retry: number): number {
 	const exponential = Math.min(policy.maxDelay, policy.initialDelay * 2 ** retry);
@@ -38,10 +26,9 @@ export function backoffDelay(policy: RetryPolicy, retry: number): number {
 	return half + (spread > 0 ? randomInt(0, spread + 1) : 0);
 }
 
+/** The attempts of one request under a retry policy (without one: a single attempt). */
 export class Attempts {
 	private retries = 0;
-
-	private waited = 0;
 
 	private rateLimited = 0;
 
@@ -57,37 +44,23 @@ export class Attempts {
 		return this.retries + 1;
 	}
 
-	/** Waits before the next attempt; false when the policy allows none. */
+	/** Waits before the next attempt after a failure; false when the policy allows none. */
 	async next(reason: string): Promise<boolean> {
 		const policy = this.policy;
 		if (!policy || this.retries >= policy.maxRetries) return false;
 		const delay = backoffDelay(policy, this.retries);
-		if (Date.now() - this.started + delay > policy.maxTotalTime) return false;
+		const attempt = `attempt ${this.retries + 2} of ${policy.maxRetries + 1}`;
+		if (!(await this.wait(delay, `failed (${reason}); ${attempt}`))) return false;
 		this.retries += 1;
-		this.waited += delay;
-		this.context.logger.debug(
-			`Contrat-Privé: ${this.requestName} failed (${reason}); attempt ${this.retries + 1} of ${
-				policy.maxRetries + 1
-			} in ${delay} ms`,
-		);
-		await this.wait(delay);
 		return true;
 	}
 
-	/**
-	 * Waits as a rate limit (HTTP 429) asks, within the policy's time limit; false when it cannot.
-	 * A rate limit is not a failure: it does not count against Max Retries.
-	 */
+	/** Waits as a rate limit asks: not a failure, so it does not count against Max Retries. */
 	async afterRateLimit(retryAfterMs: number | undefined): Promise<boolean> {
-		const policy = this.policy;
-		if (!policy) return false;
-		const delay = retryAfterMs ?? backoffDelay(policy, this.rateLimited);
-		if (Date.now() - this.started + delay > policy.maxTotalTime) return false;
+		if (!this.policy) return false;
+		const delay = retryAfterMs ?? backoffDelay(this.policy, this.rateLimited);
+		if (!(await this.wait(delay, 'rate-limited (HTTP 429); sent again'))) return false;
 		this.rateLimited += 1;
-		this.context.logger.debug(
-			`Contrat-Privé: ${this.requestName} rate-limited (HTTP 429); sent again in ${delay} ms`,
-		);
-		await this.wait(delay);
 		return true;
 	}
 
@@ -96,21 +69,15 @@ export class Attempts {
 		return `Tried ${this.count} times in ${seconds} s.`;
 	}
 
-	/** Sleeps `delay` ms, ended early when the execution is cancelled. */
-	private async wait(delay: number): Promise<void> {
-		const signal =
+	/** Sleeps `delay` ms (less when the execution is cancelled), unless past the time limit. */
+	private async wait(delay: number, what: string): Promise<boolean> {
+		if (!this.policy || Date.now() - this.started + delay > this.policy.maxTotalTime) return false;
+		this.context.logger.debug(`Contrat-Privé: ${this.requestName} ${what} in ${delay} ms`);
+		const cancel =
 			'getExecutionCancelSignal' in this.context
 				? this.context.getExecutionCancelSignal()
 				: undefined;
-		await sleepWithAbort(delay, signal);
-	}
-}
-
-/** A promise's outcome as a value, so that an error can be inspected before it is thrown on. */
-export async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
-	try {
-		return { value: await promise };
-	} catch (error) {
-		return { error };
+		await sleepWithAbort(delay, cancel);
+		return true;
 	}
 }

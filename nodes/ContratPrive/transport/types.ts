@@ -35,7 +35,7 @@ export type SignatoryStatus = (typeof SIGNATORY_STATUSES)[number];
 export const DAILY_REQUEST_QUOTA = 1000;
 export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 export const MAX_LIST_PAGE_SIZE = 100;
-/** The limits as users read them: "1,000", "20 MB". */
+/** As users read them: "1,000", "20 MB". */
 export const QUOTA_TEXT = DAILY_REQUEST_QUOTA.toLocaleString('en-US');
 export const DOCUMENT_LIMIT_TEXT = `${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`;
 /** SMS codes sent, and wrong codes tried, per signatory and contract on production. */
@@ -52,9 +52,7 @@ export type RequestName =
 	| 'signatorySendAllSmsRequest'
 	| 'signatorySignRequest';
 
-// ---------------------------------------------------------------------------------------------
-// Objects returned by the API
-
+// The objects of the API's replies.
 export interface SignatorySummary {
 	id: string;
 	firstName: string;
@@ -135,8 +133,7 @@ export interface ContractList {
 	contracts: ContractSummary[];
 }
 
-// ---------------------------------------------------------------------------------------------
-// What the operations send
+// What the requests take.
 
 /** A document to send: its bytes are read (afresh for each attempt) as the request is written. */
 export interface DocumentToSend {
@@ -194,12 +191,7 @@ export interface RequestOptions {
 	itemIndex?: number;
 	/** Milliseconds without any data sent or received before a request is given up. */
 	timeout?: number;
-	/**
-	 * Retries of failed requests; none when absent (the behaviour callers had before retries
-	 * existed). Reads are retried after any transient failure; writes only when the request
-	 * provably never reached Contrat-Privé, or after a check showed it was not carried out.
-	 * See retry.ts.
-	 */
+	/** Retries of failed requests, as each request's policy allows (request.ts); none if absent. */
 	retry?: RetryPolicy;
 	/**
 	 * Read the reply as it arrives: called once per attempt, it returns where each document
@@ -217,9 +209,8 @@ export interface CreateOptions extends RequestOptions {
 }
 
 /**
- * The contract, created now or (`alreadyExisted`) found by its reference. Either way it is the
- * full contract, so that a re-run outputs the same shape as the first run; one read with
- * contractDetailRequest comes without its document contents.
+ * The contract, created now or (`alreadyExisted`) found by its reference: the same shape either
+ * way. One read with contractDetailRequest comes without its document contents.
  */
 export interface CreateResult {
 	contract: Contract;

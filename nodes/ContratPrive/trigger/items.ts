@@ -1,16 +1,13 @@
 /** The items the trigger emits: one per event, with the signed PDF when it is asked for. */
 import type { IBinaryKeyData, IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import { TransientPollError } from '../transport';
 import type { ContractChange, ContractEvent } from './changes';
 import type { Reader } from './reader';
 import { observedSignatory } from './reader';
 import type { PollSettings } from './settings';
 
 export const SIGNED_DOCUMENT_PROPERTY = 'signedDocument';
-
-/** A poll failure worth retrying at the next poll rather than reporting at once. */
-export class TransientPollError extends NodeOperationError {}
 
 export async function toItem(
 	context: IPollFunctions,

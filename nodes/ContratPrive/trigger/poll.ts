@@ -34,7 +34,7 @@ import {
 	selectedEvents,
 	trackContract,
 } from './changes';
-import { toItem, TransientPollError } from './items';
+import { toItem } from './items';
 import { takePollTurn } from './pacing';
 import { Reader } from './reader';
 import { fetchSample } from './sample';
@@ -92,7 +92,7 @@ function afterFailure(
 	staticData: Record<string, unknown>,
 	failure: unknown,
 ): Error | undefined {
-	if (!isTransient(failure)) {
+	if (!isTransientFailure(failure)) {
 		return failure instanceof Error
 			? failure
 			: new NodeOperationError(context.getNode(), String(failure));
@@ -113,15 +113,6 @@ function afterFailure(
 		.filter(Boolean)
 		.join(' ');
 	return error;
-}
-
-/**
- * A poll failure worth retrying at the next poll: the transport's one transient rule (server
- * errors, timeouts, dropped connections, unreadable replies; not an unknown host or a refused
- * certificate), or a signed contract whose PDF is not there yet.
- */
-export function isTransient(error: unknown): boolean {
-	return error instanceof TransientPollError || isTransientFailure(error);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import * as signatory from './signatory/Signatory.resource';
 import { checkFor } from '../helpers/validation';
 import { getOptions, readRequestOptions } from '../helpers/parameters';
 import type { Batching } from '../helpers/batching';
-import { readBatching, runItems } from '../helpers/batching';
+import { readBatching, runInBatches, runInPool } from '../helpers/batching';
 import type { ContratPriveType, NodeMap } from './node.type';
 import type { ItemRequest, Operation } from './operation';
 
@@ -97,7 +97,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const batching = serialKey
 		? readBatching(checkFor(this, 0), items.length ? getOptions(this, 0) : {})
 		: SERIAL;
-	await runItems(
+	const runAll = batching.batchInterval > 0 ? runInBatches : runInPool;
+	await runAll(
 		{
 			count: items.length,
 			keyOf: (itemIndex) => {

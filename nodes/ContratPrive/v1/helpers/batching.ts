@@ -61,17 +61,14 @@ export interface ItemRuns {
 }
 
 /**
- * Runs every item: at most `parallelRequests` at once, a new one as soon as one ends; with a
- * `batchInterval`, in batches of `parallelRequests` with that wait between batches instead. Runs
- * already started when `shouldStop` turns true are awaited.
+ * A rolling pool: at most `parallelRequests` runs in flight, a new one as soon as one ends, the
+ * next index in input order whose key is free. Runs already started when `shouldStop` turns true
+ * are awaited.
  */
-export async function runItems(items: ItemRuns, batching: Batching): Promise<void> {
-	if (batching.batchInterval > 0) await runInBatches(items, batching);
-	else await runInPool(items, batching.parallelRequests);
-}
-
-/** A rolling pool: `limit` runs in flight, the next index in input order whose key is free. */
-async function runInPool(items: ItemRuns, limit: number): Promise<void> {
+export async function runInPool(
+	items: ItemRuns,
+	{ parallelRequests: limit }: Batching,
+): Promise<void> {
 	const { count, keyOf, run, shouldStop } = items;
 	let next = 0;
 	let running = 0;
@@ -128,7 +125,7 @@ async function runInPool(items: ItemRuns, limit: number): Promise<void> {
 }
 
 /** Batches of `parallelRequests`, `batchInterval` between them (n8n's HTTP Request node). */
-async function runInBatches(items: ItemRuns, batching: Batching): Promise<void> {
+export async function runInBatches(items: ItemRuns, batching: Batching): Promise<void> {
 	const { count, keyOf, run, shouldStop, signal } = items;
 	const { parallelRequests, batchInterval } = batching;
 	for (let start = 0; start < count; start += parallelRequests) {
