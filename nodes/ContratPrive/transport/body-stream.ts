@@ -75,8 +75,11 @@ function segments(value: BodyValue | undefined, out: Array<string | DocumentByte
 	}
 }
 
-/** Bytes read from a document at a time are turned into base64 in pieces of about this size. */
-const BASE64_PIECE_BYTES = 3 * 64 * 1024;
+/**
+ * Bytes turned into base64 at a time: small pieces, so that their strings are short-lived young
+ * objects that the garbage collector reclaims soon, with the chunks they came from.
+ */
+const BASE64_PIECE_BYTES = 3 * 16 * 1024;
 
 /** The base64 of a document's bytes, quoted, a piece at a time; a remainder of 1-2 bytes waits. */
 async function* base64String(document: DocumentBytes): AsyncGenerator<Buffer> {
@@ -85,13 +88,21 @@ async function* base64String(document: DocumentBytes): AsyncGenerator<Buffer> {
 	let read = 0;
 	for await (const chunk of document.open()) {
 		read += chunk.length;
-		const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-		const whole = bytes.length - (bytes.length % 3);
-		for (let offset = 0; offset < whole; offset += BASE64_PIECE_BYTES) {
-			const end = Math.min(whole, offset + BASE64_PIECE_BYTES);
-			yield Buffer.from(bytes.subarray(offset, end).toString('base64'), 'latin1');
+		let start = 0;
+		if (carry.length) {
+			// The bytes left from the last chunk, completed from this one (never a copy of it all).
+			start = Math.min(chunk.length, 3 - carry.length);
+			carry = Buffer.concat([carry, chunk.subarray(0, start)]);
+			if (carry.length < 3) continue;
+			yield Buffer.from(carry.toString('base64'), 'latin1');
+			carry = Buffer.alloc(0);
 		}
-		carry = Buffer.from(bytes.subarray(whole));
+		const whole = start + (chunk.length - start) - ((chunk.length - start) % 3);
+		for (let offset = start; offset < whole; offset += BASE64_PIECE_BYTES) {
+			const end = Math.min(whole, offset + BASE64_PIECE_BYTES);
+			yield Buffer.from(chunk.subarray(offset, end).toString('base64'), 'latin1');
+		}
+		carry = Buffer.from(chunk.subarray(whole));
 	}
 	if (read !== document.bytes) {
 		// The body's length was announced: a document that changed since it was checked cannot be sent.

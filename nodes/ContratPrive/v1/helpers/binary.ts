@@ -28,7 +28,7 @@ const PDF_HEADER = '%PDF-';
  * Bytes read at a time when a PDF is checked, so that checking never holds a whole file; a
  * multiple of 3, so that it is a whole number of base64 characters.
  */
-const CHECK_CHUNK_BYTES = 3 * 64 * 1024;
+const CHECK_CHUNK_BYTES = 3 * 21 * 1024;
 
 /** space, tab, CR, LF, FF, NUL */
 const isPdfWhitespace = (byte: number) =>
@@ -56,9 +56,12 @@ class PdfShape {
 		if (this.head.length < PDF_HEADER.length) {
 			this.head += chunk.subarray(0, PDF_HEADER.length - this.head.length).toString('latin1');
 		}
-		const joined = Buffer.concat([this.carry, chunk]);
-		const found = joined.lastIndexOf(EOF_MARKER);
-		if (found !== -1) this.marker = this.bytes - this.carry.length + found;
+		// Only the edge between chunks is copied (a marker cut in two), never the whole chunk.
+		const edge = Buffer.concat([this.carry, chunk.subarray(0, EOF_MARKER.length - 1)]);
+		const inChunk = chunk.lastIndexOf(EOF_MARKER);
+		const inEdge = edge.lastIndexOf(EOF_MARKER);
+		if (inChunk !== -1) this.marker = this.bytes + inChunk;
+		else if (inEdge !== -1) this.marker = this.bytes - this.carry.length + inEdge;
 		for (let index = chunk.length - 1; index >= 0; index--) {
 			if (!isPdfWhitespace(chunk[index])) {
 				this.lastNonWhitespace = this.bytes + index;
@@ -66,7 +69,8 @@ class PdfShape {
 			}
 		}
 		this.bytes += chunk.length;
-		this.carry = Buffer.from(joined.subarray(Math.max(0, joined.length - (EOF_MARKER.length - 1))));
+		const tail = chunk.length >= EOF_MARKER.length - 1 ? chunk : edge;
+		this.carry = Buffer.from(tail.subarray(Math.max(0, tail.length - (EOF_MARKER.length - 1))));
 	}
 
 	get startsLikePdf(): boolean {
@@ -211,13 +215,14 @@ export function pdfToSend(
 	itemIndex: number,
 	pdf: PdfBinary,
 ): DocumentToSend {
-	const content = new DocumentBytes(() =>
-		binaryChunks(
-			context,
-			itemIndex,
-			pdf.property,
-			context.helpers.assertBinaryData(itemIndex, pdf.property),
-		),
+	const content = new DocumentBytes(
+		() =>
+			binaryChunks(
+				context,
+				itemIndex,
+				pdf.property,
+				context.helpers.assertBinaryData(itemIndex, pdf.property),
+			),
 		pdf.bytes,
 	);
 	return { fileName: pdf.fileName, content };
