@@ -77,8 +77,12 @@ async function parse(bytes: Buffer, cuts: number[]) {
 describe('parseJsonReply on replies of the emulator', () => {
 	const kit = useApiKit();
 
+	/** Fetched once: the tests only read the texts. */
+	let fetched: Promise<Array<[string, Buffer]>> | undefined;
+	const replies = async () => await (fetched ??= fetchReplies());
+
 	/** Contract details with a main document and two annexes, and variants of their JSON text. */
-	async function replies(): Promise<Array<[string, Buffer]>> {
+	async function fetchReplies(): Promise<Array<[string, Buffer]>> {
 		const pdf = async (size: number) => (await makePdfOfSize(size)).toString('base64');
 		const contract = await createContract(kit, 'sandbox', {
 			contract: { label: 'Bail meublé – “Lyon” 🏠', reference: 'é/\\"' },

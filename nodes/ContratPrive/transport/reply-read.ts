@@ -3,7 +3,7 @@
  * the errors of a reply that breaks off, stalls or is not JSON.
  */
 import type { JsonObject } from 'n8n-workflow';
-import { NodeApiError, sleepWithAbort } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { FailedRequest, HttpResponse } from './errors';
 import type { OpenContent } from './reply-stream';
@@ -24,37 +24,33 @@ class StalledReply extends Error {
 	readonly code = 'ETIMEDOUT';
 }
 
-/** `promise`, or a StalledReply when it takes longer than `timeout` ms. */
-async function within<T>(promise: Promise<T>, timeout: number): Promise<T> {
-	const controller = new AbortController();
-	// The promise may still fail once the reply is given up: that is expected, not unhandled.
-	promise.catch(() => undefined);
-	const stalled = sleepWithAbort(timeout, controller.signal).then(
-		() => Promise.reject(new StalledReply(`no data for ${timeout} ms`)),
-		() => new Promise<never>(() => undefined),
-	);
-	try {
-		return await Promise.race([promise, stalled]);
-	} finally {
-		controller.abort();
-	}
-}
-
 /**
  * The bytes of the reply. When no byte arrives for `timeout` ms it is given up: n8n's helper
- * times a request out until its reply starts, not while a streamed reply arrives.
+ * times a request out until its reply starts, not while a streamed reply arrives. The watch
+ * wakes at most once a second (n8n's `sleep`: its cancellable sleep is not in every n8n).
  */
 async function* chunksOf(stream: ReplyBody, timeout: number | undefined): AsyncGenerator<Buffer> {
-	const chunks = stream[Symbol.asyncIterator]();
+	let last = Date.now();
+	let done = false;
+	const watch = async (limit: number) => {
+		while (!done) {
+			await sleep(Math.min(limit, 1000));
+			if (!done && Date.now() - last > limit) {
+				stream.destroy(new StalledReply(`no data for ${limit} ms`));
+				return;
+			}
+		}
+	};
+	if (timeout !== undefined) void watch(timeout);
 	try {
-		for (;;) {
-			const next =
-				timeout === undefined ? await chunks.next() : await within(chunks.next(), timeout);
-			if (next.done) return;
-			const chunk = next.value;
+		for await (const chunk of stream) {
+			last = Date.now();
 			yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+			// Time spent storing what was read is not the reply stalling.
+			last = Date.now();
 		}
 	} finally {
+		done = true;
 		if (!stream.destroyed) stream.destroy();
 	}
 }
