@@ -32,19 +32,38 @@ class StalledReply extends Error {
 async function* chunksOf(stream: ReplyBody, timeout: number | undefined): AsyncGenerator<Buffer> {
 	let last = Date.now();
 	let done = false;
+	let stalled: StalledReply | undefined;
 	const watch = async (limit: number) => {
 		while (!done) {
 			await sleep(Math.min(limit, 1000));
 			if (!done && Date.now() - last > limit) {
-				stream.destroy(new StalledReply(`no data for ${limit} ms`));
+				stalled = new StalledReply(`no data for ${limit} ms`);
+				stream.destroy(stalled);
 				return;
 			}
 		}
 	};
 	if (timeout !== undefined) void watch(timeout);
+	const chunks = stream[Symbol.asyncIterator]();
 	try {
-		for await (const chunk of stream) {
+		for (;;) {
+			// A stream that fails after no data for the whole timeout stalled, whoever closed it
+			// (this watch, or the socket's own timeout): it is reported as such.
+			const idleFor = (limit: number) => Date.now() - last >= limit;
+			const next = await chunks.next().then(
+				(result) => result,
+				(error: unknown) => ({
+					failed:
+						stalled ??
+						(timeout !== undefined && idleFor(timeout)
+							? new StalledReply(`no data for ${timeout} ms`)
+							: error),
+				}),
+			);
+			if ('failed' in next) throw next.failed;
+			if (next.done) return;
 			last = Date.now();
+			const chunk = next.value;
 			yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
 			// Time spent storing what was read is not the reply stalling.
 			last = Date.now();
