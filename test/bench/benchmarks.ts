@@ -8,6 +8,7 @@ import path from 'node:path';
 import { runWorker } from './lib/child';
 import type { EmulatorClient } from './lib/emulator';
 import { ROOT } from './lib/emulator';
+import { baselineDir } from './lib/baseline';
 import { toMB } from './lib/memory';
 import { makePdf, signablePdfOfSize } from '../fixtures/pdf';
 import type { Row } from './lib/report';
@@ -255,22 +256,42 @@ export async function benchTrigger(sb: EmulatorClient, settings: Settings) {
 export async function benchLarge(sb: EmulatorClient, settings: Settings) {
 	const rows: Row[] = [];
 	const data: Record<string, unknown> = {};
-	type Variant = { name: string; variant: 'node' | 'raw'; binaryMode: 'filesystem' | 'default' };
+	type Variant = {
+		name: string;
+		variant: LargeJob['variant'];
+		binaryMode: 'filesystem' | 'default';
+	};
+	const NODE = 'node (filesystem)';
+	const TODAY = "today's node (filesystem)";
 	const variants: Variant[] = [
-		{ name: 'node (filesystem)', variant: 'node', binaryMode: 'filesystem' },
+		{ name: NODE, variant: 'node', binaryMode: 'filesystem' },
 		{ name: 'node (default)', variant: 'node', binaryMode: 'default' },
+		{ name: TODAY, variant: 'today', binaryMode: 'filesystem' },
+		{ name: "today's node (default)", variant: 'today', binaryMode: 'default' },
 		{ name: 'raw axios', variant: 'raw', binaryMode: 'filesystem' },
 	];
+	const baseline = baselineDir();
+	// 20 MB: one document (get: the original and the signed PDF); 100 MB: the main document and
+	// 4 annexes of 20 MB each (get: those 5, not signed).
+	const cases = [
+		{ op: 'create', annexes: 0, variants },
+		{ op: 'get', annexes: 0, variants },
+		{ op: 'create', annexes: 4, variants: variants.filter((v) => v.binaryMode === 'filesystem') },
+		{ op: 'get', annexes: 4, variants: variants.filter((v) => v.binaryMode === 'filesystem') },
+	] as const;
 
-	for (const op of ['create', 'get'] as const) {
+	for (const { op, annexes, variants: caseVariants } of cases) {
 		let ids: { contractId?: string; warmUpContractId?: string } = {};
 		if (op === 'get') {
 			await sb.reset();
 			const big = await signablePdfOfSize(settings.largeSize);
-			const contract = (
-				await sb.api('contractCreateRequest', createBody('large.pdf', big.toString('base64'), 1))
-			).contract;
-			await sb.signAll(contract.id);
+			const body = createBody('large.pdf', big.toString('base64'), 1) as Record<string, unknown>;
+			if (annexes) {
+				const annex = { name: 'annex.pdf', data: big.toString('base64') };
+				body.annexes = Array.from({ length: annexes }, () => annex);
+			}
+			const contract = (await sb.api('contractCreateRequest', body)).contract;
+			if (!annexes) await sb.signAll(contract.id);
 			const small = (
 				await sb.api(
 					'contractCreateRequest',
@@ -281,8 +302,9 @@ export async function benchLarge(sb: EmulatorClient, settings: Settings) {
 			ids = { contractId: contract.id, warmUpContractId: small.id };
 		}
 		const runs: Record<string, LargeResult[]> = {};
-		for (let index = 0; index < settings.rounds; index++) {
-			for (const variant of rotate(variants, index)) {
+		const rounds = annexes ? Math.min(settings.rounds, 2) : settings.rounds;
+		for (let index = 0; index < rounds; index++) {
+			for (const variant of rotate([...caseVariants], index)) {
 				if (op === 'create') await sb.reset();
 				const job: LargeJob = {
 					kind: 'large',
@@ -291,11 +313,13 @@ export async function benchLarge(sb: EmulatorClient, settings: Settings) {
 					url: sb.url,
 					binaryMode: variant.binaryMode,
 					size: settings.largeSize,
+					annexes,
+					baselineDir: baseline,
 					...ids,
 				};
 				const result = await runWorker<LargeResult>(job);
 				settings.log(
-					`large ${op} ${variant.name} round ${index + 1}: ${round(result.wallMs)} ms, +${toMB(result.peakIncrease)} MB for ${toMB(result.documentBytes)} MB of PDF`,
+					`large ${op}${annexes ? ' 100 MB' : ''} ${variant.name} round ${index + 1}: ${round(result.wallMs)} ms, +${toMB(result.peakIncrease)} MB for ${toMB(result.documentBytes)} MB of PDF`,
 				);
 				(runs[variant.name] ??= []).push(result);
 			}
@@ -303,11 +327,12 @@ export async function benchLarge(sb: EmulatorClient, settings: Settings) {
 		const raw = runs['raw axios'];
 		const rawTime = median(raw.map((result) => result.wallMs));
 		const documentMB = toMB(median(raw.map((result) => result.documentBytes)));
-		const label =
-			op === 'create'
+		const label = annexes
+			? `Large: ${op === 'create' ? 'create' : 'get + documents'}, ${documentMB} MB (main + ${annexes} annexes)`
+			: op === 'create'
 				? `Large: create, ${documentMB} MB PDF`
 				: `Large: get + documents, ${documentMB} MB (original + signed)`;
-		for (const variant of variants) {
+		for (const variant of caseVariants) {
 			const results = runs[variant.name];
 			const perByte = median(results.map((result) => result.peakIncrease / result.documentBytes));
 			const isNode = variant.variant === 'node';
@@ -315,17 +340,19 @@ export async function benchLarge(sb: EmulatorClient, settings: Settings) {
 				benchmark: label,
 				metric: `${variant.name}: peak RSS increase ÷ PDF bytes`,
 				value: `${round(perByte)} (+${toMB(median(results.map((result) => result.peakIncrease)))} MB)`,
-				target: isNode ? '≤ 4' : '',
-				ok: isNode ? perByte <= 4 : null,
+				target: variant.name === NODE ? '≤ 0.5' : '',
+				ok: variant.name === NODE ? perByte <= 0.5 : null,
 			});
 			if (isNode) {
-				const times = results.map((result, index) => result.wallMs / raw[index].wallMs);
+				const today = runs[variant.name.replace('node', "today's node")];
+				const times = results.map((result, index) => result.wallMs / today[index].wallMs);
+				const rawTimes = results.map((result, index) => result.wallMs / raw[index].wallMs);
 				rows.push({
 					benchmark: label,
-					metric: `${variant.name}: time / raw axios`,
-					value: `${round(median(times))} (${Math.round(median(results.map((result) => result.wallMs)))} / ${Math.round(rawTime)} ms)`,
-					target: '',
-					ok: null,
+					metric: `${variant.name}: time / today's node; / raw axios`,
+					value: `${round(median(times))} (${Math.round(median(results.map((result) => result.wallMs)))} / ${Math.round(median(today.map((result) => result.wallMs)))} ms); ${round(median(rawTimes))} (raw ${Math.round(rawTime)} ms)`,
+					target: '≤ 1.1',
+					ok: median(times) <= 1.1,
 				});
 			}
 		}
@@ -335,7 +362,7 @@ export async function benchLarge(sb: EmulatorClient, settings: Settings) {
 		if (requests.some((count) => count !== 1)) {
 			throw new Error(`large ${op}: expected 1 request per operation, got ${requests.join(', ')}`);
 		}
-		data[op] = runs;
+		data[`${op}${annexes ? '-100MB' : ''}`] = runs;
 	}
 	return { rows, data };
 }

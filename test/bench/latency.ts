@@ -9,6 +9,7 @@ import type { Account, Settings } from './benchmarks';
 import { rotate, seedAccount } from './benchmarks';
 import { runWorker } from './lib/child';
 import type { EmulatorClient } from './lib/emulator';
+import { baselineDir } from './lib/baseline';
 import { toMB } from './lib/memory';
 import type { Row } from './lib/report';
 import { median, range, round } from './lib/report';
@@ -42,7 +43,7 @@ export function physicalFloorMs(serverMs: number[], concurrency: number): number
 
 interface Variant {
 	name: string;
-	variant: 'node' | 'raw';
+	variant: 'node' | 'today' | 'raw';
 	parallel: number;
 	rawReadsFiles?: boolean;
 }
@@ -69,6 +70,7 @@ async function bulkRun(
 		binaryMode: 'filesystem',
 		parallel: variant.parallel,
 		rawReadsFiles: variant.rawReadsFiles,
+		...(variant.variant === 'today' ? { baselineDir: baselineDir() } : {}),
 	};
 	const result = await runWorker<BulkResult>(job, { timeoutMs: 900_000 });
 	const peakInFlight = await sb.peakInFlight();
@@ -170,6 +172,7 @@ export async function benchLatency(sb: EmulatorClient, settings: Settings) {
 		const memoryRuns: Record<string, Measured[]> = {};
 		const memoryVariants: Variant[] = [
 			{ name: 'node', variant: 'node', parallel: latency.largeCount },
+			{ name: "today's node", variant: 'today', parallel: latency.largeCount },
 			{ name: 'raw axios', variant: 'raw', parallel: latency.largeCount },
 			{
 				name: 'raw axios, files',
@@ -188,15 +191,33 @@ export async function benchLatency(sb: EmulatorClient, settings: Settings) {
 		const perByte = (name: string) =>
 			median(memoryRuns[name].map((run) => run.peakIncrease / inFlightBytes));
 		const memoryLabel = `At ${targeted} ms: ${latency.largeCount} creates of ${toMB(latency.largeSize)} MB in flight`;
+		const wall = (name: string) => median(memoryRuns[name].map((run) => run.wallMs));
+		const timeRatio = median(
+			memoryRuns.node.map((run, index) => run.wallMs / memoryRuns["today's node"][index].wallMs),
+		);
 		rows.push(
 			{
 				benchmark: memoryLabel,
 				metric: 'node: peak RSS increase ÷ bytes in flight',
 				value: `${round(perByte('node'))} (+${toMB(median(memoryRuns.node.map((run) => run.peakIncrease)))} MB for ${toMB(inFlightBytes)} MB; ${Math.min(...memoryRuns.node.map((run) => run.peakInFlight))} in flight)`,
-				target: '≤ 4.5',
+				target: '≤ 0.5',
 				ok:
-					perByte('node') <= 4.5 &&
+					perByte('node') <= 0.5 &&
 					memoryRuns.node.every((run) => run.peakInFlight === latency.largeCount),
+			},
+			{
+				benchmark: memoryLabel,
+				metric: "today's node (before streaming): peak RSS increase ÷ bytes in flight",
+				value: `${round(perByte("today's node"))} (+${toMB(median(memoryRuns["today's node"].map((run) => run.peakIncrease)))} MB)`,
+				target: '',
+				ok: null,
+			},
+			{
+				benchmark: memoryLabel,
+				metric: "wall time, node / today's node",
+				value: `${round(timeRatio)} (${round(wall('node') / 1000, 1)} / ${round(wall("today's node") / 1000, 1)} s)`,
+				target: '≤ 1.1',
+				ok: timeRatio <= 1.1,
 			},
 			{
 				benchmark: memoryLabel,

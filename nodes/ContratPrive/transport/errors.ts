@@ -91,7 +91,7 @@ function redact<T>(value: T, secrets: string[]): T {
 }
 
 /** What the HTTP helper returns with `returnFullResponse`. */
-interface HttpResponse {
+export interface HttpResponse {
 	statusCode: number;
 	body: unknown;
 	headers?: Record<string, unknown>;

@@ -5,6 +5,9 @@
 export * from './types';
 export * from './requests';
 export * from './documents';
+export { DocumentBytes } from './body-stream';
+export type { DocumentKind, DownloadedDocuments } from './downloads';
+export { getContractDocuments } from './downloads';
 export { backoffDelay, CREATE_TIMEOUT_MS, DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from './retry';
 export { isTransientFailure, TransientPollError } from './errors';
 export { RequestBudget, openBudget, userDailyLimit } from './requestBudget';

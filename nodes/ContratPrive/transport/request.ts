@@ -3,17 +3,34 @@
  * with the policy its request declares in requests.ts: the failure class of each attempt (see
  * errors.ts) and that policy decide whether it is sent again, read back, or reported.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { FailedRequest } from './errors';
+import type { BodyObject } from './body-stream';
+import { JsonBody, hasDocuments } from './body-stream';
+import type { FailedRequest, HttpResponse } from './errors';
 import { describeFailure, networkError, outcomeError, readReply, safeMessage } from './errors';
 import type { Outcome, OutcomeFacts } from './outcomes';
 import { outcomeText } from './outcomes';
+import { readStreamedReply } from './reply-read';
 import { Attempts } from './retry';
 import type { ContratPriveContext, RequestName, RequestOptions } from './types';
 import { CREDENTIAL_TYPE } from './types';
 import { resolveBaseUrl } from './urls';
+
+/**
+ * The body of one attempt. A body with documents is streamed (body-stream.ts), built afresh per
+ * attempt, and not sent to a redirect (following one keeps every byte sent in memory). Any other
+ * body is a copy: the credential adds the keys to the body it is given.
+ */
+function sendable(body: IDataObject): Partial<IHttpRequestOptions> {
+	if (!hasDocuments(body)) return { body: { ...body } };
+	return {
+		body: new JsonBody(body as BodyObject) as unknown as IDataObject,
+		headers: { 'content-type': 'application/json' },
+		disableFollowRedirect: true,
+	};
+}
 
 /** What a read-back found after a write whose outcome was unknown. */
 export type ReadBack<Reply> =
@@ -51,8 +68,9 @@ export const READ = { kind: 'read' } as const;
  *
  * Each attempt is one POST of `body` (a copy per attempt) to `<base URL>/<requestName>`, sent on
  * the one line marked below: the place to count every request sent (parallel items each reach it)
- * or to refuse one, and where a body built afresh per attempt (a stream) would be opened. A
- * reply is a JSON object; a failed attempt is an error with its `failure` class.
+ * or to refuse one. A body with documents is streamed, opened afresh per attempt; with
+ * `options.streamReply` the reply is read as it arrives. A reply is a JSON object; a failed
+ * attempt is an error with its `failure` class.
  */
 export async function request<Reply = IDataObject>(
 	context: ContratPriveContext,
@@ -76,22 +94,37 @@ export async function request<Reply = IDataObject>(
 		options.budget?.take(requestName, itemIndex);
 		let error: FailedRequest;
 		try {
+			// A streamed reply says per attempt where its documents go (a failed attempt keeps none).
+			const openContent = options.streamReply?.();
 			// Every HTTP request of both nodes is sent here.
-			const response = await context.helpers.httpRequestWithAuthentication.call(
+			const sent: HttpResponse = await context.helpers.httpRequestWithAuthentication.call(
 				context,
 				CREDENTIAL_TYPE,
 				{
 					method: 'POST',
 					url: `${baseUrl.url}/${requestName}`,
-					// A copy: the credential adds the keys to the body it is given.
-					body: { ...body },
+					...sendable(body),
 					json: true,
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
 					timeout: options.timeout,
+					...(openContent ? { encoding: 'stream' as const } : {}),
 				},
 			);
-			const reply = readReply(context, requestName, response, itemIndex, secrets);
+			const response = openContent
+				? await readStreamedReply(
+						context,
+						requestName,
+						sent,
+						openContent,
+						itemIndex,
+						options.timeout,
+					)
+				: sent;
+			const reply =
+				response instanceof Error
+					? response
+					: readReply(context, requestName, response, itemIndex, secrets);
 			if (!(reply instanceof Error)) return reply as Reply;
 			error = reply;
 		} catch (cause) {

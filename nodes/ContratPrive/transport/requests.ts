@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { dropDocuments } from './downloads';
 import { apiErrorCode, safeMessage } from './errors';
 import {
 	accountOf,
@@ -80,14 +81,18 @@ export async function listContracts(
 	return await request<ContractList>(this, 'contractListRequest', body, READ, options);
 }
 
-/** The whole contract, with the contents of its documents. */
+/**
+ * The whole contract, without the contents of its documents: they are dropped as the reply
+ * arrives (getContractDocuments, in downloads.ts, keeps them).
+ */
 export async function getContract(
 	this: ContratPriveContext,
 	contractId: string,
 	options?: RequestOptions,
 ): Promise<Contract> {
 	const body = { contractId };
-	return (await request<Sent>(this, 'contractDetailRequest', body, READ, options)).contract;
+	const streamed = { ...options, streamReply: dropDocuments };
+	return (await request<Sent>(this, 'contractDetailRequest', body, READ, streamed)).contract;
 }
 
 function createBody(input: NewContract): IDataObject {
@@ -99,7 +104,8 @@ function createBody(input: NewContract): IDataObject {
 	if (input.submit && input.message) notify.submitMessage = input.message;
 	const body: IDataObject = {
 		contract,
-		mainDocument: { name: document.fileName, data: document.base64 },
+		// The documents' bytes are read and base64-encoded as the request is sent (body-stream.ts).
+		mainDocument: { name: document.fileName, data: document.content as unknown as IDataObject },
 		signatories: input.signatories.map(({ firstName, lastName, email, phone, deposit }) =>
 			deposit
 				? { firstName, lastName, email, phone, deposit }
@@ -109,7 +115,10 @@ function createBody(input: NewContract): IDataObject {
 		action: { submit: input.submit },
 	};
 	if (annexes.length) {
-		body.annexes = annexes.map((annex) => ({ name: annex.fileName, data: annex.base64 }));
+		body.annexes = annexes.map((annex) => ({
+			name: annex.fileName,
+			data: annex.content as unknown as IDataObject,
+		}));
 	}
 	return body;
 }

@@ -6,7 +6,9 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
+import type { DocumentBytes } from './body-stream';
 import type { ReferenceMatches } from './referenceListing';
+import type { OpenContent } from './reply-stream';
 
 export const CREDENTIAL_TYPE = 'contratPriveApi';
 
@@ -137,9 +139,11 @@ export interface ContractList {
 }
 
 // What the requests take.
-export interface DocumentUpload {
+
+/** A document to send: its bytes are read (afresh for each attempt) as the request is written. */
+export interface DocumentToSend {
 	fileName: string;
-	base64: string;
+	content: DocumentBytes;
 }
 
 export interface NewSignatory {
@@ -159,8 +163,8 @@ export interface NewContract {
 	deadline: string;
 	reference?: string;
 	bankAccount?: { iban: string; bic?: string; holder: string };
-	document: DocumentUpload;
-	annexes: DocumentUpload[];
+	document: DocumentToSend;
+	annexes: DocumentToSend[];
 	signatories: NewSignatory[];
 	notifySignatories: boolean;
 	notifyOwner: boolean;
@@ -199,6 +203,11 @@ export interface RequestOptions {
 	 * would spend what must stay for other workflows. See requestBudget.ts.
 	 */
 	budget?: RequestCounter;
+	/**
+	 * Read the reply as it arrives: called once per attempt, it returns where each document
+	 * `content` of that attempt's reply goes (see reply-stream.ts).
+	 */
+	streamReply?: () => OpenContent;
 }
 
 export interface RequestCounter {
@@ -221,7 +230,7 @@ export interface CreateOptions extends RequestOptions {
 
 /**
  * The contract, created now or (`alreadyExisted`) found by its reference: the same shape either
- * way. One read with contractDetailRequest carries document contents, which the caller strips.
+ * way. One read with contractDetailRequest comes without its document contents.
  */
 export interface CreateResult {
 	contract: Contract;
@@ -231,13 +240,6 @@ export interface CreateResult {
 export interface SignResult {
 	signatory: { id: string; status: SignatoryStatus; signedAt: string | null };
 	contract: { id: string; status: ContractStatus };
-}
-
-export interface ContractDocuments {
-	original?: DocumentUpload;
-	/** Present once every signatory has signed. */
-	signed?: DocumentUpload;
-	annexes: DocumentUpload[];
 }
 
 export interface ApiErrorBody {

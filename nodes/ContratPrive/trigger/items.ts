@@ -49,13 +49,7 @@ export async function toItem(
 				},
 			);
 		}
-		const binary: IBinaryKeyData = {
-			[SIGNED_DOCUMENT_PROPERTY]: await context.helpers.prepareBinaryData(
-				Buffer.from(document.base64, 'base64'),
-				document.fileName,
-				'application/pdf',
-			),
-		};
+		const binary: IBinaryKeyData = { [SIGNED_DOCUMENT_PROPERTY]: document };
 		item.binary = binary;
 	}
 	return item;

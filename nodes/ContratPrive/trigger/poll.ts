@@ -122,7 +122,7 @@ async function runPoll(
 	settings: PollSettings,
 	state: TriggerState | undefined,
 ): Promise<{ state: TriggerState; items: INodeExecutionData[] }> {
-	const reader = new Reader(context, settings.timeoutMs);
+	const reader = new Reader(context, settings.timeoutMs, settings.downloadSignedDocument);
 
 	if (!state) {
 		// First activation (or a state this version cannot read): remember, emit nothing.

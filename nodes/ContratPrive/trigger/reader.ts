@@ -1,20 +1,22 @@
 /**
- * The reads of one poll, as the trigger's model (`changes.ts`) sees contracts. Signed documents
- * read along with details are kept in memory for this poll only (never in item JSON or static
- * data), so a PDF costs no second request.
+ * The reads of one poll, as the trigger's model (`changes.ts`) sees contracts. When the signed
+ * document is asked for, it goes from the details' reply into n8n's binary data as it arrives
+ * (never held whole, never in item JSON or static data), and is kept for this poll only, so a
+ * PDF costs no second request. Otherwise document contents are read and dropped.
  */
 import type { IPollFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
+
+import type { IBinaryData } from 'n8n-workflow';
 
 import type {
 	Contract,
 	ContractFilter,
 	ContractSummary,
-	DocumentUpload,
 	Signatory,
 	SignatorySummary,
 } from '../transport';
-import { MAX_LIST_PAGE_SIZE, contractDocuments, getContract, listContracts } from '../transport';
+import { MAX_LIST_PAGE_SIZE, getContractDocuments, listContracts } from '../transport';
 import type { ObservedContract, ObservedSignatory } from './changes';
 
 /** Safety stop for a list that never ends (a misbehaving server). */
@@ -62,11 +64,12 @@ function fromDetails(contract: Contract): ObservedContract {
 }
 
 export class Reader {
-	private readonly signedDocuments = new Map<string, DocumentUpload | undefined>();
+	private readonly signedDocuments = new Map<string, IBinaryData | undefined>();
 
 	constructor(
 		private readonly context: IPollFunctions,
 		private readonly timeout: number,
+		private readonly keepSignedDocuments = false,
 	) {}
 
 	/**
@@ -130,23 +133,25 @@ export class Reader {
 
 	/** Details of a contract; null when Contrat-Privé no longer knows it. */
 	async details(contractId: string): Promise<ObservedContract | null> {
-		const contract = await getContract
-			.call(this.context, contractId, { timeout: this.timeout })
+		const details = await getContractDocuments
+			.call(this.context, contractId, this.keepSignedDocuments ? ['signed'] : [], {
+				timeout: this.timeout,
+			})
 			.catch((error: unknown) => {
 				if (error instanceof NodeApiError && error.httpCode === '404') return null;
 				return Promise.reject(error);
 			});
-		if (!contract) {
+		if (!details) {
 			this.context.logger.warn(
 				`Contrat-Privé Trigger: contract ${contractId} no longer exists; it is no longer followed`,
 			);
 			return null;
 		}
-		this.signedDocuments.set(contractId, contractDocuments(contract).signed);
-		return fromDetails(contract);
+		this.signedDocuments.set(contractId, details.documents.signed);
+		return fromDetails(details.contract);
 	}
 
-	async signedDocument(contractId: string): Promise<DocumentUpload | undefined> {
+	async signedDocument(contractId: string): Promise<IBinaryData | undefined> {
 		if (!this.signedDocuments.has(contractId)) await this.details(contractId);
 		return this.signedDocuments.get(contractId);
 	}

@@ -63,7 +63,7 @@ export async function fetchSample(
 	for (const event of settings.events) {
 		for (const status of STATUSES_FOR_EVENT[event]) statuses.add(status);
 	}
-	const reader = new Reader(context, settings.timeoutMs);
+	const reader = new Reader(context, settings.timeoutMs, settings.downloadSignedDocument);
 	for (let page = 0; page < SAMPLE_SCAN_PAGES; page++) {
 		const contracts = await reader.page({ statuses: [...statuses] }, page);
 		for (const contract of contracts) {

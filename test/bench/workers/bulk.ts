@@ -14,6 +14,7 @@ import { INPUT_NODE_NAME, runNode, runWorkflow } from '../../helpers';
 import { SANDBOX_KEYS } from '../lib/emulator';
 import { distinctPdfs } from '../../fixtures/pdf';
 import type { PhaseResult } from './common';
+import { TODAY_TYPE, todayNodeTypes } from '../lib/baseline';
 import {
 	FLOOR_TYPE,
 	MARKER_NAME,
@@ -30,8 +31,12 @@ import {
 
 export interface BulkJob {
 	kind: 'bulk';
-	/** node: this package's node; floor: the least an n8n node does (common.ts); raw: axios. */
-	variant: 'node' | 'floor' | 'raw';
+	/**
+	 * node: this package's node; today: the node of the baseline commit (lib/baseline.ts, in
+	 * `baselineDir`); floor: the least an n8n node does (common.ts); raw: axios.
+	 */
+	variant: 'node' | 'today' | 'floor' | 'raw';
+	baselineDir?: string;
 	url: string;
 	count: number;
 	size: number;
@@ -98,8 +103,12 @@ export async function bulk(job: BulkJob): Promise<BulkResult> {
 	}
 
 	const credentials = sb.credentials;
-	const nodeType = job.variant === 'floor' ? FLOOR_TYPE : 'contratPrive';
-	const nodeTypes = { [FLOOR_TYPE]: n8nFloorNodeType(`${sb.apiBase}/contractCreateRequest`) };
+	const nodeType =
+		job.variant === 'floor' ? FLOOR_TYPE : job.variant === 'today' ? TODAY_TYPE : 'contratPrive';
+	const nodeTypes = {
+		[FLOOR_TYPE]: n8nFloorNodeType(`${sb.apiBase}/contractCreateRequest`),
+		...(job.variant === 'today' ? await todayNodeTypes(job.baselineDir!) : {}),
+	};
 	const warmUp = await runNode({
 		node: { type: nodeType, parameters: createParameters() },
 		nodeTypes,

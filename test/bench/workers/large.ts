@@ -5,10 +5,12 @@
  * client that wants the files must).
  */
 import axios from 'axios';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { makePdf, signablePdfOfSize } from '../../fixtures/pdf';
 import type { BinaryDataMode } from '../../helpers';
 import { INPUT_NODE_NAME, runNode, runWorkflow } from '../../helpers';
+import { TODAY_TYPE, todayNodeTypes } from '../lib/baseline';
 import { SANDBOX_KEYS } from '../lib/emulator';
 import type { PhaseResult } from './common';
 import {
@@ -24,8 +26,12 @@ import {
 
 export interface LargeJob {
 	kind: 'large';
-	variant: 'node' | 'raw';
+	/** today: the node of the baseline commit (lib/baseline.ts), in `baselineDir`. */
+	variant: 'node' | 'today' | 'raw';
 	op: 'create' | 'get';
+	baselineDir?: string;
+	/** create: annexes of `size` bytes besides the main document (the 100 MB case: 4). */
+	annexes?: number;
 	url: string;
 	binaryMode: BinaryDataMode;
 	/** create: the PDF's size. */
@@ -55,12 +61,23 @@ export async function large(job: LargeJob): Promise<LargeResult> {
 	const small = await makePdf('Warm-up contract');
 	const pdf = job.op === 'create' ? await signablePdfOfSize(job.size) : undefined;
 
+	const nodeTypes = job.variant === 'today' ? await todayNodeTypes(job.baselineDir!) : {};
+	const nodeType = job.variant === 'today' ? TODAY_TYPE : undefined;
+	const annexCount = job.op === 'create' ? (job.annexes ?? 0) : 0;
+	const annexProperties = Array.from({ length: annexCount }, (_, index) => `annex${index}`);
+	const parametersFor = (count: number) => {
+		const parameters = createParameters(1) as INodeParameters;
+		if (count) parameters.additionalFields = { annexes: annexProperties.join(',') };
+		return parameters;
+	};
+
 	// Warm up the same code path on a small document.
-	if (job.variant === 'node') {
+	if (job.variant !== 'raw') {
 		const warmUp =
 			job.op === 'create'
 				? await runNode({
-						node: { parameters: createParameters(1) },
+						node: { parameters: createParameters(1), type: nodeType },
+						nodeTypes,
 						credentials,
 						items: [
 							{
@@ -73,7 +90,8 @@ export async function large(job: LargeJob): Promise<LargeResult> {
 						binaryDataMode: job.binaryMode,
 					})
 				: await runNode({
-						node: { parameters: getParameters(job.warmUpContractId!) },
+						node: { parameters: getParameters(job.warmUpContractId!), type: nodeType },
+						nodeTypes,
 						credentials,
 						binaryDataMode: job.binaryMode,
 					});
@@ -98,48 +116,55 @@ export async function large(job: LargeJob): Promise<LargeResult> {
 	if (job.variant === 'raw') {
 		phase.start();
 		if (job.op === 'create') {
-			const response = await client.post(`${sb.apiBase}/contractCreateRequest`, {
+			const body: Record<string, unknown> = {
 				...SANDBOX_KEYS,
 				...createBody('large.pdf', pdf!.toString('base64'), 1),
+			};
+			if (annexCount) {
+				const data = pdf!.toString('base64');
+				body.annexes = annexProperties.map((name) => ({ name: `${name}.pdf`, data }));
+			}
+			const response = await client.post(`${sb.apiBase}/contractCreateRequest`, body, {
+				maxBodyLength: Infinity,
 			});
 			result = phase.end();
-			documentBytes = response.data.contract.mainDocument.data.size;
+			documentBytes = response.data.contract.mainDocument.data.size * (1 + annexCount);
 		} else {
 			const response = await client.post(`${sb.apiBase}/contractDetailRequest`, {
 				...SANDBOX_KEYS,
 				contractId: job.contractId,
 			});
-			const main = response.data.contract.mainDocument.data;
-			const files = [Buffer.from(main.content, 'base64'), Buffer.from(main.sign.content, 'base64')];
+			const contract = response.data.contract;
+			const main = contract.mainDocument.data;
+			const files = [main, main.sign, ...contract.annexes]
+				.filter((document) => document?.content)
+				.map((document) => Buffer.from(document.content, 'base64'));
 			result = phase.end();
-			documentBytes = files[0].length + files[1].length;
+			documentBytes = files.reduce((sum, file) => sum + file.length, 0);
 		}
 	} else {
-		const parameters = job.op === 'create' ? createParameters(1) : getParameters(job.contractId!);
+		const parameters =
+			job.op === 'create' ? parametersFor(annexCount) : getParameters(job.contractId!);
+		const binary = { data: { data: pdf!, fileName: 'large.pdf', mimeType: 'application/pdf' } };
+		for (const name of annexProperties) {
+			Object.assign(binary, {
+				[name]: { data: pdf!, fileName: `${name}.pdf`, mimeType: 'application/pdf' },
+			});
+		}
 		const run = await runWorkflow(
 			[
 				{ name: MARKER_NAME, type: MARKER_TYPE },
-				{ name: NODE_NAME, type: 'contratPrive', parameters },
+				{ name: NODE_NAME, type: nodeType ?? 'contratPrive', parameters },
 			],
 			[
 				[INPUT_NODE_NAME, MARKER_NAME],
 				[MARKER_NAME, NODE_NAME],
 			],
 			{
-				items:
-					job.op === 'create'
-						? [
-								{
-									json: {},
-									binary: {
-										data: { data: pdf!, fileName: 'large.pdf', mimeType: 'application/pdf' },
-									},
-								},
-							]
-						: [{ json: {} }],
+				items: job.op === 'create' ? [{ json: {}, binary }] : [{ json: {} }],
 				credentials,
 				binaryDataMode: job.binaryMode,
-				nodeTypes: { [MARKER_TYPE]: markerNodeType(() => phase.start()) },
+				nodeTypes: { ...nodeTypes, [MARKER_TYPE]: markerNodeType(() => phase.start()) },
 			},
 		);
 		result = phase.end();
@@ -149,16 +174,20 @@ export async function large(job: LargeJob): Promise<LargeResult> {
 		const main = (item.json.mainDocument as { data: { size: number; sign?: { size: number } } })
 			.data;
 		if (job.op === 'create') {
-			documentBytes = main.size;
+			documentBytes = main.size * (1 + annexCount);
 		} else {
-			const files = [
-				await run.binary(NODE_NAME, 0, 'original'),
-				await run.binary(NODE_NAME, 0, 'signed'),
-			];
-			if (files[0].length !== main.size || files[1].length !== main.sign?.size) {
-				throw new Error('the downloaded documents do not have the sizes of the contract');
+			const annexes = (item.json.annexes as Array<{ size: number }>) ?? [];
+			const expected = [main.size, main.sign?.size, ...annexes.map((annex) => annex.size)];
+			const properties = ['original', 'signed', ...annexes.map((_, index) => `annex_${index}`)];
+			documentBytes = 0;
+			for (const [index, property] of properties.entries()) {
+				if (expected[index] === undefined) continue;
+				const file = await run.binary(NODE_NAME, 0, property);
+				if (file.length !== expected[index]) {
+					throw new Error('the downloaded documents do not have the sizes of the contract');
+				}
+				documentBytes += file.length;
 			}
-			documentBytes = files[0].length + files[1].length;
 		}
 	}
 	const requests = (await sb.requestTotal()) - before;

@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import type { DocumentUpload } from '../../transport';
-import { DOCUMENT_LIMIT_TEXT, MAX_DOCUMENT_BYTES } from '../../transport';
+import type { DocumentToSend } from '../../transport';
+import { DOCUMENT_LIMIT_TEXT, DocumentBytes, MAX_DOCUMENT_BYTES } from '../../transport';
 import type { Validator } from './validation';
 import { show } from './validation';
 
@@ -10,6 +10,8 @@ export interface PdfBinary {
 	/** Binary property name on the input item */
 	property: string;
 	fileName: string;
+	/** Its size, as read when it was checked. */
+	bytes: number;
 }
 
 const MB = 1024 * 1024;
@@ -26,7 +28,7 @@ const PDF_HEADER = '%PDF-';
  * Bytes read at a time when a PDF is checked, so that checking never holds a whole file; a
  * multiple of 3, so that it is a whole number of base64 characters.
  */
-const CHECK_CHUNK_BYTES = 3 * 64 * 1024;
+const CHECK_CHUNK_BYTES = 3 * 21 * 1024;
 
 /** space, tab, CR, LF, FF, NUL */
 const isPdfWhitespace = (byte: number) =>
@@ -54,9 +56,12 @@ class PdfShape {
 		if (this.head.length < PDF_HEADER.length) {
 			this.head += chunk.subarray(0, PDF_HEADER.length - this.head.length).toString('latin1');
 		}
-		const joined = Buffer.concat([this.carry, chunk]);
-		const found = joined.lastIndexOf(EOF_MARKER);
-		if (found !== -1) this.marker = this.bytes - this.carry.length + found;
+		// Only the edge between chunks is copied (a marker cut in two), never the whole chunk.
+		const edge = Buffer.concat([this.carry, chunk.subarray(0, EOF_MARKER.length - 1)]);
+		const inChunk = chunk.lastIndexOf(EOF_MARKER);
+		const inEdge = edge.lastIndexOf(EOF_MARKER);
+		if (inChunk !== -1) this.marker = this.bytes + inChunk;
+		else if (inEdge !== -1) this.marker = this.bytes - this.carry.length + inEdge;
 		for (let index = chunk.length - 1; index >= 0; index--) {
 			if (!isPdfWhitespace(chunk[index])) {
 				this.lastNonWhitespace = this.bytes + index;
@@ -64,7 +69,8 @@ class PdfShape {
 			}
 		}
 		this.bytes += chunk.length;
-		this.carry = Buffer.from(joined.subarray(Math.max(0, joined.length - (EOF_MARKER.length - 1))));
+		const tail = chunk.length >= EOF_MARKER.length - 1 ? chunk : edge;
+		this.carry = Buffer.from(tail.subarray(Math.max(0, tail.length - (EOF_MARKER.length - 1))));
 	}
 
 	get startsLikePdf(): boolean {
@@ -188,7 +194,7 @@ export async function validatePdfBinary(
 			'The file was probably cut off while being downloaded or uploaded. Read it again from its source.',
 		);
 	}
-	return { property, fileName };
+	return { property, fileName, bytes: shape.bytes };
 }
 
 function tooLarge(
@@ -205,14 +211,27 @@ function tooLarge(
 	);
 }
 
-/** The bytes of a PDF checked by `validatePdfBinary`, as the transport sends them. */
-export async function readPdfBinary(
+/**
+ * A PDF checked by `validatePdfBinary`, as the transport sends it: its bytes are read a chunk at
+ * a time from n8n's binary data (whatever its mode) while the request is written, afresh for
+ * every attempt, and never held whole.
+ */
+export function pdfToSend(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	pdf: PdfBinary,
-): Promise<DocumentUpload> {
-	const buffer = await context.helpers.getBinaryDataBuffer(itemIndex, pdf.property);
-	return { fileName: pdf.fileName, base64: buffer.toString('base64') };
+): DocumentToSend {
+	const content = new DocumentBytes(
+		() =>
+			binaryChunks(
+				context,
+				itemIndex,
+				pdf.property,
+				context.helpers.assertBinaryData(itemIndex, pdf.property),
+			),
+		pdf.bytes,
+	);
+	return { fileName: pdf.fileName, content };
 }
 
 /** Binary property names given as "annex1, annex2" (or a list, from an expression). */

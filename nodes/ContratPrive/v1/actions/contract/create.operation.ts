@@ -7,7 +7,7 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { PdfBinary } from '../../helpers/binary';
-import { validatePdfBinary, readPdfBinary, splitPropertyNames } from '../../helpers/binary';
+import { validatePdfBinary, pdfToSend, splitPropertyNames } from '../../helpers/binary';
 import {
 	validatorFor,
 	readBoolean,
@@ -241,11 +241,10 @@ export async function execute(
 	input: Input,
 	request: ItemRequest,
 ): Promise<INodeExecutionData[]> {
-	// The PDFs are read only now, one item at a time, so that no item's documents stay in memory.
+	// The PDFs are read only while the request is written, a chunk at a time: never held whole.
 	const { itemIndex } = request;
-	const document = await readPdfBinary(this, itemIndex, input.document);
-	const annexes = [];
-	for (const annex of input.annexes) annexes.push(await readPdfBinary(this, itemIndex, annex));
+	const document = pdfToSend(this, itemIndex, input.document);
+	const annexes = input.annexes.map((annex) => pdfToSend(this, itemIndex, annex));
 
 	const { skipIfReferenceExists, ...contract } = input;
 	const result = await createContractAtMostOnce.call(

@@ -8,8 +8,7 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { validatorFor, readBoolean } from '../../helpers/validation';
-import type { DocumentUpload } from '../../../transport';
-import { contractDocuments, getContract, withoutDocumentContents } from '../../../transport';
+import { getContractDocuments, withoutDocumentContents } from '../../../transport';
 import { fieldLabel } from '../../helpers/fields';
 import { getContractId, getOptions } from '../../helpers/parameters';
 import { batchingOption, contractLocator, optionsCollection } from '../common.descriptions';
@@ -83,26 +82,24 @@ export async function execute(
 	input: Input,
 	request: ItemRequest,
 ): Promise<INodeExecutionData[]> {
-	const contract = await getContract.call(this, input.contractId, request);
+	// The documents go from the reply into n8n's binary data as they arrive, never held whole;
+	// without Download Documents they are read and dropped.
+	const { contract, documents } = await getContractDocuments.call(
+		this,
+		input.contractId,
+		input.downloadDocuments ? ['original', 'signed', 'annex'] : [],
+		request,
+	);
 
 	const json = withoutDocumentContents(contract);
 	if (!input.includeAuditLog) delete json.log;
 	const result: INodeExecutionData = { json: json as unknown as IDataObject };
 
 	if (input.downloadDocuments) {
-		const documents = contractDocuments(contract);
 		const binary: IBinaryKeyData = {};
-		const put = async (property: string, document: DocumentUpload | undefined) => {
-			if (!document) return;
-			binary[property] = await this.helpers.prepareBinaryData(
-				Buffer.from(document.base64, 'base64'),
-				document.fileName,
-				'application/pdf',
-			);
-		};
-		await put(BINARY_ORIGINAL, documents.original);
-		await put(BINARY_SIGNED, documents.signed);
-		for (const [index, annex] of documents.annexes.entries()) await put(binaryAnnex(index), annex);
+		if (documents.original) binary[BINARY_ORIGINAL] = documents.original;
+		if (documents.signed) binary[BINARY_SIGNED] = documents.signed;
+		for (const [index, annex] of documents.annexes.entries()) binary[binaryAnnex(index)] = annex;
 		result.binary = binary;
 	}
 	return [result];
