@@ -3,7 +3,10 @@
  * nodes-loader/output-schema-resolver and the server's `/schemas` route): in `__schema__` next
  * to the node file, `v<major.minor.patch>/<resource>/<operation>.json` for the action node and
  * `v<major.minor.patch>.json` for the trigger, which has neither resource nor operation.
- * Both nodes live in nodes/ContratPrive, so they share that folder.
+ *
+ * Each node has its own folder: in a shared one, an action node saved without resource and
+ * operation (both at their defaults) would be given the trigger's `v1.0.0.json` by n8n's AI
+ * features, which look schemas up from the stored parameters.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -11,17 +14,12 @@ import * as path from 'node:path';
 import type { INodeTypeDescription } from 'n8n-workflow';
 
 import { ContratPrive } from '../../nodes/ContratPrive/ContratPrive.node';
-import { ContratPriveTrigger } from '../../nodes/ContratPrive/ContratPriveTrigger.node';
+import { ContratPriveTrigger } from '../../nodes/ContratPriveTrigger/ContratPriveTrigger.node';
 import type { JsonSchema } from './json-schema';
 
-export const SCHEMA_DIR = path.resolve(
-	__dirname,
-	'..',
-	'..',
-	'nodes',
-	'ContratPrive',
-	'__schema__',
-);
+const NODES = path.resolve(__dirname, '..', '..', 'nodes');
+export const ACTION_SCHEMA_DIR = path.join(NODES, 'ContratPrive', '__schema__');
+export const TRIGGER_SCHEMA_DIR = path.join(NODES, 'ContratPriveTrigger', '__schema__');
 
 /** "1" → "1.0.0", "1.1" → "1.1.0": how n8n names a version's folder and URL segment. */
 export function padVersion(version: number | string): string {
@@ -66,18 +64,19 @@ export function triggerVersions(): number[] {
 	return Array.isArray(version) ? version : [version];
 }
 
-/** The schema file of an action operation, relative to __schema__. */
+/** The schema file of an action operation, relative to ACTION_SCHEMA_DIR. */
 export const actionSchemaFile = (ref: OperationRef) =>
 	`v${padVersion(ref.version)}/${ref.resource}/${ref.operation}.json`;
 
-/** The schema file of a trigger version, relative to __schema__. */
+/** The schema file of a trigger version, relative to TRIGGER_SCHEMA_DIR. */
 export const triggerSchemaFile = (version: number) => `v${padVersion(version)}.json`;
 
-export function readSchema(file: string, dir = SCHEMA_DIR): JsonSchema {
+export function readSchema(dir: string, file: string): JsonSchema {
 	return JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as JsonSchema;
 }
 
 export const actionSchema = (resource: string, operation: string, version = 1) =>
-	readSchema(actionSchemaFile({ version, resource, operation }));
+	readSchema(ACTION_SCHEMA_DIR, actionSchemaFile({ version, resource, operation }));
 
-export const triggerSchema = (version: number) => readSchema(triggerSchemaFile(version));
+export const triggerSchema = (version: number) =>
+	readSchema(TRIGGER_SCHEMA_DIR, triggerSchemaFile(version));

@@ -22,7 +22,8 @@ import {
 	actionOperations,
 	actionSchema,
 	actionSchemaFile,
-	SCHEMA_DIR,
+	ACTION_SCHEMA_DIR,
+	TRIGGER_SCHEMA_DIR,
 	triggerSchemaFile,
 	triggerVersions,
 } from '../helpers/output-schemas';
@@ -69,6 +70,14 @@ async function run(
 	return result;
 }
 
+/** Every file under `dir`, as relative paths, sorted. */
+function filesUnder(dir: string): string[] {
+	return readdirSync(dir, { withFileTypes: true, recursive: true })
+		.filter((entry) => entry.isFile())
+		.map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+		.sort();
+}
+
 /** A contract with a deposit, bank account, reference and annex, sent through the API. */
 async function createWithEverything(reference: string): Promise<any> {
 	const pdf = (await leasePdf()).toString('base64');
@@ -112,27 +121,15 @@ async function payAndSignAll(contract: {
 
 describe('schema files', () => {
 	test('one per operation of the action node and one per trigger version, and no other', () => {
-		const expected = [
-			...actionOperations().map(actionSchemaFile),
-			...triggerVersions().map(triggerSchemaFile),
-		].sort();
-		const found: string[] = [];
-		const walk = (dir: string) => {
-			for (const entry of readdirSync(path.join(SCHEMA_DIR, dir), { withFileTypes: true })) {
-				const relative = dir ? `${dir}/${entry.name}` : entry.name;
-				if (entry.isDirectory()) walk(relative);
-				else found.push(relative);
-			}
-		};
-		walk('');
-		expect(found.sort()).toEqual(expected);
+		expect(filesUnder(ACTION_SCHEMA_DIR)).toEqual(actionOperations().map(actionSchemaFile).sort());
+		expect(filesUnder(TRIGGER_SCHEMA_DIR)).toEqual(triggerVersions().map(triggerSchemaFile).sort());
 		expect(actionOperations()).toHaveLength(8);
 	});
 
 	test.each(actionOperations().map((ref) => [actionSchemaFile(ref), ref] as const))(
 		'%s: an object schema whose every field has a description',
 		(file, ref) => {
-			expect(existsSync(path.join(SCHEMA_DIR, file))).toBe(true);
+			expect(existsSync(path.join(ACTION_SCHEMA_DIR, file))).toBe(true);
 			const schema: JsonSchema = actionSchema(ref.resource, ref.operation, ref.version);
 			expect(schema.type).toBe('object');
 			expect(schema.description).toBeTruthy();
