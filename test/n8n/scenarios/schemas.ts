@@ -18,17 +18,19 @@ import * as path from 'node:path';
 
 import { DEMO_ACCOUNTS, SANDBOX_TEST_CARD } from '../../emulator';
 import type { Emulator } from '../../emulator';
-import type { JsonSchema } from '../../helpers/json-schema';
 import { unseenPaths, validate } from '../../helpers/json-schema';
 import {
 	actionOperations,
+	actionSchema,
 	actionSchemaFile,
+	ACTION_SCHEMA_DIR,
 	padVersion,
-	SCHEMA_DIR,
+	TRIGGER_SCHEMA_DIR,
 	triggerSchemaFile,
 	triggerVersions,
 } from '../../helpers/output-schemas';
 import type { Ctx, Scenario } from '../e2e';
+import { schemaPreviewScenario } from '../editor/schema-preview';
 import { nodeBinaryOutput, nodeOutput } from '../n8n-cli';
 import type { WfNode } from '../workflows';
 import {
@@ -49,17 +51,19 @@ export function schemaUrls(): Array<{ url: string; file: string }> {
 	return [
 		...actionOperations().map((ref) => ({
 			url: `/schemas/${NODE_TYPE}/${padVersion(ref.version)}/${ref.resource}/${ref.operation}.json`,
-			file: actionSchemaFile(ref),
+			file: path.join(ACTION_SCHEMA_DIR, actionSchemaFile(ref)),
 		})),
 		...triggerVersions().map((version) => ({
 			url: `/schemas/${TRIGGER_TYPE}/${padVersion(version)}.json`,
-			file: triggerSchemaFile(version),
+			file: path.join(TRIGGER_SCHEMA_DIR, triggerSchemaFile(version)),
 		})),
 	];
 }
 
 export function schemaScenarios(version: string): Scenario[] {
 	if (compareVersions(version, SCHEMA_PREVIEW_SINCE) < 0) return [];
+	// The browser test drives n8n 2's editor (test ids differ in n8n 1).
+	const editor = compareVersions(version, '2.0.0') >= 0 ? [schemaPreviewScenario] : [];
 	return [
 		{
 			name: 'output schemas: every schema URL answers 200 over REST',
@@ -74,8 +78,8 @@ export function schemaScenarios(version: string): Scenario[] {
 					assert.match(res.headers.get('content-type') ?? '', /json/, `${url} is JSON`);
 					assert.deepEqual(
 						await res.json(),
-						JSON.parse(readFileSync(path.join(SCHEMA_DIR, file), 'utf8')),
-						`${url} is ${file}`,
+						JSON.parse(readFileSync(file, 'utf8')),
+						`${url} is ${path.basename(file)}`,
 					);
 				}
 				const missing = await fetch(
@@ -99,7 +103,7 @@ export function schemaScenarios(version: string): Scenario[] {
 					const { resource, operation } = node.parameters as Record<string, string>;
 					const items = nodeOutput(res.run, node.name);
 					assert.ok(items.length > 0, `${node.name} output items`);
-					const schema = readSchema(actionSchemaFile({ version: 1, resource, operation }));
+					const schema = actionSchema(resource, operation);
 					items.forEach((item, index) =>
 						assert.deepEqual(validate(schema, item), [], `${node.name}, item ${index}`),
 					);
@@ -111,7 +115,7 @@ export function schemaScenarios(version: string): Scenario[] {
 					const items = byOperation.get(key) ?? [];
 					assert.ok(items.length > 0, `${key} ran`);
 					assert.deepEqual(
-						unseenPaths(readSchema(actionSchemaFile(ref)), items),
+						unseenPaths(actionSchema(ref.resource, ref.operation, ref.version), items),
 						[],
 						`${key}: every field filled`,
 					);
@@ -120,11 +124,8 @@ export function schemaScenarios(version: string): Scenario[] {
 				assert.deepEqual(Object.keys(binary ?? {}).sort(), ['annex_0', 'original', 'signed']);
 			},
 		},
+		...editor,
 	];
-}
-
-function readSchema(file: string): JsonSchema {
-	return JSON.parse(readFileSync(path.join(SCHEMA_DIR, file), 'utf8')) as JsonSchema;
 }
 
 // ------------------------------------------------------------ contracts prepared beforehand
