@@ -9,8 +9,8 @@
  *   prepared through the emulator's API and website): every item validates against its
  *   schema, and every property of each schema is filled in at least one item.
  *
- * The route exists since n8n's schema preview (n8n 1.77, early 2025); here it is run on every
- * version of the matrix from that one on, and was verified on 2.39.0.
+ * n8n added the route and the editor's preview in January 2025 (n8n 1.76–1.77, PRs #12770 and
+ * #12901): these scenarios run on every matrix version from 1.77 on; verified on 2.39.0.
  */
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
