@@ -27,7 +27,7 @@ const NEXT = 'Edit Fields';
 const FIELDS = ['id', 'label', 'reference', 'status', 'createdAt', 'signatories'];
 
 export const schemaPreviewScenario: Scenario = {
-	name: 'output schemas in the editor: output and input panels before any run, drag id to map it',
+	name: 'output schemas in the editor: the next node lists them before any run, drag id to map it',
 	async run(ctx) {
 		fs.mkdirSync(SCREENSHOTS, { recursive: true });
 		const server = await ctx.server();
