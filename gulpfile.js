@@ -11,3 +11,11 @@ function copyIconsFrom(folder) {
 }
 
 task('build:icons', parallel(copyIconsFrom('nodes'), copyIconsFrom('credentials')));
+
+// The output schemas n8n shows before a run (nodes/*/__schema__), copied as written: tsc also
+// emits the JSON files it includes, but reformatted.
+task('build:schemas', () =>
+	src(path.resolve('nodes', '**', '__schema__', '**', '*.json')).pipe(
+		dest(path.resolve('dist', 'nodes')),
+	),
+);

@@ -24,16 +24,20 @@ whenBuilt('the tarball holds dist/ plus README, LICENSE and package.json, nothin
 		(path) => !path.startsWith('dist/') && !['README.md', 'LICENSE', 'package.json'].includes(path),
 	);
 	expect(outside).toEqual([]);
-	expect(files.filter((path) => /\.test\.|tsbuildinfo|^dist\/package\.json$/.test(path))).toEqual([]);
+	expect(files.filter((path) => /\.test\.|tsbuildinfo|^dist\/package\.json$/.test(path))).toEqual(
+		[],
+	);
 
 	for (const entry of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 		expect(files).toContain(entry);
 	}
 	for (const asset of [
 		'dist/nodes/ContratPrive/ContratPrive.node.json',
-		'dist/nodes/ContratPrive/ContratPriveTrigger.node.json',
+		'dist/nodes/ContratPriveTrigger/ContratPriveTrigger.node.json',
 		'dist/nodes/ContratPrive/contratPrive.svg',
 		'dist/nodes/ContratPrive/contratPrive.dark.svg',
+		'dist/nodes/ContratPriveTrigger/contratPrive.svg',
+		'dist/nodes/ContratPriveTrigger/contratPrive.dark.svg',
 		'dist/credentials/contratPrive.svg',
 		'dist/credentials/contratPrive.dark.svg',
 	]) {

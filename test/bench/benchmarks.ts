@@ -396,7 +396,7 @@ export async function benchScenarios(sb: EmulatorClient, settings: Settings) {
 const DIST = path.join(ROOT, 'dist');
 const MODULES = [
 	['nodes/ContratPrive/ContratPrive.node.js', 'ContratPrive'],
-	['nodes/ContratPrive/ContratPriveTrigger.node.js', 'ContratPriveTrigger'],
+	['nodes/ContratPriveTrigger/ContratPriveTrigger.node.js', 'ContratPriveTrigger'],
 	['credentials/ContratPriveApi.credentials.js', 'ContratPriveApi'],
 ].map(([file, name]) => [path.join(DIST, file), name]);
 

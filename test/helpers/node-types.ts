@@ -38,7 +38,7 @@ const PACKAGE_NODES: PackageNode[] = [
 	{ type: ACTION_NODE_TYPE, file: '../../nodes/ContratPrive/ContratPrive.node', exportName: 'ContratPrive' },
 	{
 		type: TRIGGER_NODE_TYPE,
-		file: '../../nodes/ContratPrive/ContratPriveTrigger.node',
+		file: '../../nodes/ContratPriveTrigger/ContratPriveTrigger.node',
 		exportName: 'ContratPriveTrigger',
 	},
 ];

@@ -75,6 +75,7 @@ import {
 	TRIGGER_TYPE,
 } from './workflows';
 import { compareVersions, compatScenarios } from './scenarios/compat';
+import { schemaScenarios } from './scenarios/schemas';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const VERBOSE = process.env.E2E_VERBOSE === '1';
@@ -963,7 +964,7 @@ async function main(): Promise<void> {
 	const forVersion = scenarios.filter(
 		(s) => s !== editorScenario || compareVersions(version, '2.0.0') >= 0,
 	);
-	const selected = [...forVersion, ...compatScenarios(version)].filter(
+	const selected = [...forVersion, ...compatScenarios(version), ...schemaScenarios(version)].filter(
 		(s) => filters.length === 0 || filters.some((f) => s.name.toLowerCase().includes(f)),
 	);
 	if (selected.length === 0) throw new Error(`no scenario matches ${filters.join(' ')}`);

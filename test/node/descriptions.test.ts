@@ -7,7 +7,7 @@ import type { ICredentialType, INodeProperties, INodeTypeDescription } from 'n8n
 
 import { ContratPriveApi } from '../../credentials/ContratPriveApi.credentials';
 import { ContratPrive } from '../../nodes/ContratPrive/ContratPrive.node';
-import { ContratPriveTrigger } from '../../nodes/ContratPrive/ContratPriveTrigger.node';
+import { ContratPriveTrigger } from '../../nodes/ContratPriveTrigger/ContratPriveTrigger.node';
 import { DEMO_ACCOUNTS } from '../emulator';
 
 const actionNode = new ContratPrive();

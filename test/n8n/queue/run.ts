@@ -12,8 +12,10 @@
  *   5. throughput: contracts per minute with 1 and with 2 workers, peak RSS per worker.
  *   quota: the production quota runs out mid-batch on both workers; the next day's run.
  *
- * Environment: QUEUE_VERBOSE=1 prints n8n's output; QUEUE_RESULTS=<file>
- * (default test-results/n8n-queue.json); QUEUE_SCALE=<n> divides the row counts
+ * Environment: QUEUE_VERBOSE=1 prints n8n's output; QUEUE_OFFLOAD_MANUAL=1 runs manual
+ * executions on the workers (OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true, n8n 3's behaviour; the
+ * `manual` scenario then checks a worker ran the editor's run); QUEUE_RESULTS=<file>
+ * (default test-results/n8n-queue.json, n8n-queue-offload.json when offloading); QUEUE_SCALE=<n> divides the row counts
  * (a quick try; the figures of record use 1).
  */
 import * as assert from 'node:assert/strict';
@@ -29,6 +31,7 @@ import { EXAMPLES, localCredential, loadExample } from '../examples';
 import { npmPack } from '../n8n-cli';
 import type { QueueCluster, Worker } from './cluster';
 import { startQueueCluster } from './cluster';
+import { manualRunFromEditor, OFFLOAD_MANUAL, offloadEnv } from './manual-run';
 import type { Postgres, Redis } from './services';
 import { startPostgres, startRedis } from './services';
 import {
@@ -46,7 +49,9 @@ import {
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const VERBOSE = process.env.QUEUE_VERBOSE === '1';
-const RESULTS = process.env.QUEUE_RESULTS ?? path.join(REPO, 'test-results', 'n8n-queue.json');
+const RESULTS =
+	process.env.QUEUE_RESULTS ??
+	path.join(REPO, 'test-results', OFFLOAD_MANUAL ? 'n8n-queue-offload.json' : 'n8n-queue.json');
 const SCALE = Math.max(1, Number(process.env.QUEUE_SCALE ?? '1'));
 const BATCH = Math.max(10, Math.round(100 / SCALE));
 const SECRETS = [DEMO_ACCOUNTS.sandbox.apiKey, DEMO_ACCOUNTS.production.apiKey];
@@ -721,6 +726,10 @@ const scenarios: Scenario[] = [
 			};
 		},
 	},
+	{
+		name: 'manual: the editor runs the bulk example (on a worker with QUEUE_OFFLOAD_MANUAL=1, as n8n 3)',
+		run: async (ctx) => await manualRunFromEditor(ctx.cluster, ctx.sb),
+	},
 ];
 
 // ---------------------------------------------------------------- main
@@ -772,7 +781,15 @@ async function main(): Promise<void> {
 		await pg.sql(EMPLOYEES_TABLE, SI_DATABASE);
 		log(`postgres on ${pg.port}, redis on ${redis.port}, emulator on ${sb.url}`);
 		const tCluster = Date.now();
-		cluster = await startQueueCluster({ rt, pg, redis, tarball, workers: 2, verbose: VERBOSE });
+		cluster = await startQueueCluster({
+			rt,
+			pg,
+			redis,
+			tarball,
+			workers: 2,
+			verbose: VERBOSE,
+			env: offloadEnv(),
+		});
 		log(`main + 2 workers ready in ${Math.round((Date.now() - tCluster) / 1000)} s`);
 		const credential = localCredential(sb.url);
 		const productionCredential = {

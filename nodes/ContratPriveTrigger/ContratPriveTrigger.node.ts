@@ -6,14 +6,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { DEFAULT_PRODUCTION_INTERVAL_MINUTES } from './trigger/pacing';
-import { pollContratPrive } from './trigger/poll';
+import { DEFAULT_PRODUCTION_INTERVAL_MINUTES } from '../ContratPrive/trigger/pacing';
+import { pollContratPrive } from '../ContratPrive/trigger/poll';
 import {
 	DEFAULT_POLL_TIMEOUT_MS,
 	MAX_POLL_TIMEOUT_MS,
 	V1_DEFAULT_TIMEOUT_SECONDS,
-} from './trigger/settings';
-import { QUOTA_TEXT } from './transport';
+} from '../ContratPrive/trigger/settings';
+import { QUOTA_TEXT } from '../ContratPrive/transport';
 
 export class ContratPriveTrigger implements INodeType {
 	description: INodeTypeDescription = {
