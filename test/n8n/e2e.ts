@@ -72,6 +72,7 @@ import {
 	TRIGGER_TYPE,
 } from './workflows';
 import { compareVersions, compatScenarios } from './scenarios/compat';
+import { mcpScenarios } from './scenarios/mcp';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const VERBOSE = process.env.E2E_VERBOSE === '1';
@@ -879,6 +880,7 @@ const scenarios: Scenario[] = [
 	},
 	editorScenario,
 	...agentScenarios,
+	...mcpScenarios,
 ];
 
 async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
