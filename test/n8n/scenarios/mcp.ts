@@ -525,6 +525,7 @@ export const mcpScenarios: Scenario[] = [
 				const summary = await callTool(ctx, session, costs, 'Contract_status_summary', {});
 				assert.equal(summary.isError, true, `an MCP tool error: ${summary.text}`);
 				assert.match(summary.text, /quota/i);
+				assert.match(summary.text, /resets at midnight, Paris time \(20\d\d-/, 'when it resets');
 				assert.deepEqual(requestsMade(ctx), { 'contractListRequest 429': 1 });
 				console.log(`  the client reads: ${find.text}\n  and: ${summary.text}`);
 			} finally {
