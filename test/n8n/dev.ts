@@ -33,7 +33,15 @@ import * as path from 'node:path';
 import type { Emulator } from '../emulator';
 import { DEMO_ACCOUNTS, SANDBOX_TEST_CARD, startEmulator } from '../emulator';
 import { cacheRoot, ensureN8n, type N8nRuntime } from './ensure-n8n';
-import { ARCHIVE_DIR, ensureArchiveDir, EXAMPLES, loadExamples, localCredential } from './examples';
+import {
+	ARCHIVE_DIR,
+	ensureArchiveDir,
+	EXAMPLES,
+	loadExamples,
+	localCredential,
+	MCP_BEARER_CREDENTIAL,
+	MCP_DEMO_TOKEN,
+} from './examples';
 import {
 	freePort,
 	importCredentials,
@@ -57,7 +65,7 @@ export const DEV_OWNER = {
 };
 
 /** Examples published at start: webhooks answer at once, the trigger polls. */
-const PUBLISHED = [EXAMPLES.extranetStart, EXAMPLES.extranetSign, EXAMPLES.trigger];
+const PUBLISHED = [EXAMPLES.extranetStart, EXAMPLES.extranetSign, EXAMPLES.trigger, EXAMPLES.mcp];
 
 const USAGE = `npm run dev [-- options]
 
@@ -198,7 +206,7 @@ function installPackage(folder: UserFolder): void {
 
 async function importExamples(rt: N8nRuntime, folder: UserFolder, sb: Emulator): Promise<void> {
 	say('importing the credential and the example workflows');
-	await importCredentials(rt, folder, [localCredential(sb.url)]);
+	await importCredentials(rt, folder, [localCredential(sb.url), MCP_BEARER_CREDENTIAL]);
 	const file = path.join(folder.dir, 'examples-import.json');
 	fs.writeFileSync(
 		file,
@@ -245,6 +253,7 @@ function banner(rt: N8nRuntime, server: N8nServer, sb: Emulator, opts: Options, 
 		`                  POST ${server.url}/webhook/${EXAMPLES.extranetSign.webhookPath}`,
 		`  credential      "Contrat-Privé (local sandbox)" = ${sb.baseUrls.sandbox}`,
 		'  AI assistant    select your own chat model credential in its OpenAI Chat Model node',
+		`  MCP server      ${server.url}/mcp/${EXAMPLES.mcp.mcpPath} (Authorization: Bearer ${MCP_DEMO_TOKEN})`,
 		'',
 		`  emulator        ${sb.url}/ (dashboard: contracts, outbox, signing pages)`,
 		`  sandbox API     ${sb.baseUrls.sandbox}`,

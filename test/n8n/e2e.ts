@@ -76,6 +76,7 @@ import {
 } from './workflows';
 import { compareVersions, compatScenarios } from './scenarios/compat';
 import { schemaScenarios } from './scenarios/schemas';
+import { mcpScenarios } from './scenarios/mcp';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const VERBOSE = process.env.E2E_VERBOSE === '1';
@@ -857,6 +858,7 @@ const scenarios: Scenario[] = [
 	},
 	editorScenario,
 	...agentScenarios,
+	...mcpScenarios,
 ];
 
 async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -50,9 +50,22 @@ export const EXAMPLES = {
 		/** The chat trigger's webhook id: its chat answers at /webhook/<id>/chat. */
 		webhookId: 'contrat-prive-assistant',
 	},
+	/** Its MCP Server Trigger answers at /mcp/<path>, with MCP_BEARER_CREDENTIAL's token. */
+	mcp: { file: 'mcp-server-for-assistants.json', id: 'cpExampleMcp', mcpPath: 'contrat-prive' },
 } as const;
 
 export type ExampleName = keyof typeof EXAMPLES;
+
+/** The MCP example's bearer token for local use only: set a long random one of your own. */
+export const MCP_DEMO_TOKEN = 'contrat-prive-mcp-local-demo-token';
+
+/** The credential the MCP example's trigger checks clients' bearer token against. */
+export const MCP_BEARER_CREDENTIAL: CredentialImport = {
+	id: 'cpMcpBearer01',
+	name: 'Contrat-Privé MCP clients (bearer token)',
+	type: 'httpBearerAuth',
+	data: { token: MCP_DEMO_TOKEN },
+};
 
 /** The "Contrat-Privé (local sandbox)" credential, on the emulator at `emulatorUrl`. */
 export function localCredential(emulatorUrl: string): CredentialImport {

@@ -574,7 +574,7 @@ async function productionCall(ctx: Ctx, requestName: string): Promise<number> {
 	return res.status;
 }
 
-async function useUpDailyQuota(ctx: Ctx): Promise<void> {
+export async function useUpDailyQuota(ctx: Ctx): Promise<void> {
 	for (let i = 0; i < 1000; i += 50) {
 		await Promise.all(Array.from({ length: 50 }, () => productionCall(ctx, 'contractListRequest')));
 	}
@@ -583,7 +583,7 @@ async function useUpDailyQuota(ctx: Ctx): Promise<void> {
 }
 
 /** The quota is per Paris day: a request on the next day starts a new count, kept on return. */
-async function restoreDailyQuota(ctx: Ctx): Promise<void> {
+export async function restoreDailyQuota(ctx: Ctx): Promise<void> {
 	ctx.sb.clock.advance('P1D');
 	try {
 		assert.equal(await productionCall(ctx, 'checkConnexionRequest'), 200);
