@@ -519,6 +519,7 @@ const scenarios: Scenario[] = [
 					error: 'Contrat-Privé does not know this API key pair',
 					description:
 						'Copy API User and API Key again from your Contrat-Privé owner account into the credential.',
+					errorCode: 'INVALID_CREDENTIALS',
 				},
 			]);
 		},

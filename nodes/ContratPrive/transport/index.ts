@@ -17,3 +17,4 @@ export {
 export { apiRequest, resolveBaseUrl } from './http';
 export type { Delivery } from './errors';
 export { deliveryOf, isTransientFailure, redact } from './errors';
+export { errorFieldsOf } from './error-fields';
