@@ -72,6 +72,7 @@ import {
 	TRIGGER_TYPE,
 } from './workflows';
 import { compareVersions, compatScenarios } from './scenarios/compat';
+import { closePortal, portalScenarios } from './scenarios/portal';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const VERBOSE = process.env.E2E_VERBOSE === '1';
@@ -880,6 +881,7 @@ const scenarios: Scenario[] = [
 	},
 	editorScenario,
 	...agentScenarios,
+	...portalScenarios,
 ];
 
 async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -1094,6 +1096,7 @@ async function main(): Promise<void> {
 			}
 		}
 	} finally {
+		await closePortal();
 		await server?.stop();
 		await pdfServer.close();
 		await sb.close();

@@ -1,0 +1,380 @@
+/**
+ * Recipe 4, the signing portal, used as a signatory would: the owner's workflow e-mails personal
+ * links (n8n's Send Email node, delivered to a local SMTP sink), then Chromium opens them at a
+ * phone's size (390×844) and at a desktop size, reads the PDF, asks for the code, types a wrong
+ * code then 0000, downloads the signed PDF. A changed link is refused before any API request;
+ * an unpaid deposit shows its payment link. Screenshots of every page: test-results/portal/.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { Browser, Page } from 'playwright-core';
+
+import { launchChromium } from '../../helpers/chromium';
+import { DEMO_ACCOUNTS } from '../../emulator';
+import type { Ctx, Scenario } from '../e2e';
+import { EXAMPLES, loadExample } from '../examples';
+import type { N8nServer, WorkflowJson } from '../n8n-cli';
+import { importCredentials, importWorkflow, nodeOutput } from '../n8n-cli';
+import {
+	EXAMPLE_N8N_ORIGIN,
+	PORTAL_DOCUMENT_PATH,
+	PORTAL_FORM_PATH,
+	PORTAL_JOIN_PATH,
+	portalLinkCredential,
+	portalSmtpCredential,
+} from '../portal/portal-examples';
+import type { SmtpSink } from '../portal/smtp-sink';
+import { startSmtpSink } from '../portal/smtp-sink';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const SHOTS = path.join(REPO, 'test-results', 'portal');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 860 };
+
+interface Link {
+	to: string;
+	url: string;
+	token: string;
+}
+
+interface Portal {
+	server: N8nServer;
+	smtp: SmtpSink;
+	browser: Browser;
+	/** The links e-mailed by the send-links example, by e-mail address. */
+	links: Map<string, Link>;
+	/** The contracts it created, by signatory e-mail. */
+	contracts: Map<string, any>;
+}
+
+let portal: Promise<Portal> | undefined;
+
+function withOrigins(workflow: WorkflowJson, n8nUrl: string): WorkflowJson {
+	return JSON.parse(JSON.stringify(workflow).split(EXAMPLE_N8N_ORIGIN).join(n8nUrl));
+}
+
+/** Once for the portal scenarios: credentials, the three examples, links sent, a browser. */
+async function setUp(ctx: Ctx): Promise<Portal> {
+	const server = await ctx.server();
+	const smtp = await startSmtpSink();
+	await importCredentials(ctx.rt, ctx.folder, [
+		portalLinkCredential('e2e-portal-secret-4b1f0c7d2e9a'),
+		portalSmtpCredential(smtp.port),
+	]);
+	for (const name of ['portalSign', 'portalDocument', 'portalSelfService'] as const) {
+		await importWorkflow(
+			ctx.rt,
+			ctx.folder,
+			withOrigins(loadExample(name, ctx.sb.url), server.url),
+		);
+		await server.activateWorkflow(EXAMPLES[name].id);
+	}
+	const sent = await ctx.executeOk(withOrigins(loadExample('portalLinks', ctx.sb.url), server.url));
+	const created = nodeOutput(sent.run, 'Create (No E-mail)');
+	assert.equal(created.length, 2, 'two contracts');
+	const contracts = new Map<string, any>(created.map((c) => [c.signatories[0].email, c]));
+	for (const c of created) {
+		const view: any = await (await fetch(`${ctx.sb.url}/_control/contracts/${c.id}`)).json();
+		assert.equal(view.notify.signatory, false, 'Notify Signatories off');
+	}
+	assert.deepEqual(
+		ctx.sb.outbox().emails.filter((e) => created.some((c) => c.id === e.contractId)),
+		[],
+		'Contrat-Privé sent no e-mail',
+	);
+	const links = new Map<string, Link>();
+	for (const message of smtp.messages) {
+		const url = new RegExp(`${server.url}/${PORTAL_FORM_PATH}\\?t=[\\w.-]+`).exec(
+			message.text,
+		)?.[0];
+		assert.ok(url, `a portal link in the e-mail to ${message.to.join(', ')}:\n${message.text}`);
+		links.set(message.to[0], { to: message.to[0], url, token: url.split('?t=')[1] });
+	}
+	assert.deepEqual([...links.keys()].sort(), [...contracts.keys()].sort(), 'one e-mail each');
+	const browser = await launchChromium();
+	fs.mkdirSync(SHOTS, { recursive: true });
+	return { server, smtp, browser, links, contracts };
+}
+
+function setUpOnce(ctx: Ctx): Promise<Portal> {
+	portal ??= setUp(ctx);
+	return portal;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+	await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The text of the page once `text` shows (n8n's form pages navigate by script). */
+async function waitForText(page: Page, text: string | RegExp): Promise<string> {
+	try {
+		await page.getByText(text).first().waitFor({ timeout: 30_000 });
+	} catch (err) {
+		throw await pageError(page, `"${String(text)}" did not show`, err);
+	}
+	return await page.locator('body').innerText();
+}
+
+/** What the page showed instead, with a screenshot: a failure says where the signatory was. */
+async function pageError(page: Page, what: string, err: unknown): Promise<Error> {
+	const body = await page
+		.locator('body')
+		.innerText()
+		.catch(() => '(no body)');
+	await shot(page, 'failed').catch(() => undefined);
+	return new Error(
+		`${what} at ${page.url()}: ${String(err)}\n--- page text:\n${body.slice(0, 1500)}`,
+	);
+}
+
+async function submit(page: Page, label: string): Promise<void> {
+	try {
+		await page.getByRole('button', { name: label }).click({ timeout: 30_000 });
+	} catch (err) {
+		throw await pageError(page, `no button "${label}"`, err);
+	}
+}
+
+/** Clicks the last page's link and saves the PDF it downloads. */
+async function downloadSigned(page: Page, name: string): Promise<string> {
+	const downloading = page.waitForEvent('download', { timeout: 60_000 });
+	await page.getByRole('link', { name: 'Download your signed contract (PDF)' }).click();
+	const download = await downloading;
+	const file = path.join(SHOTS, name);
+	await download.saveAs(file);
+	return file;
+}
+
+function pdfText(pdf: Buffer): string {
+	const res = spawnSync('pdftotext', ['-', '-'], { input: pdf, encoding: 'utf8' });
+	assert.equal(res.status, 0, `pdftotext: ${res.stderr}`);
+	return res.stdout;
+}
+
+function sendSmsCount(ctx: Ctx): number {
+	return ctx.sb.requestCount({ requestName: 'signatorySendSmsRequest' });
+}
+
+export const portalScenarios: Scenario[] = [
+	{
+		name: 'portal: personal link on a phone, read the PDF, wrong code, 0000, signed PDF downloaded',
+		async run(ctx) {
+			const { browser, links, contracts, server } = await setUpOnce(ctx);
+			const alice = contracts.get('alice.martin@example.com');
+			const link = links.get('alice.martin@example.com')!;
+			const context = await browser.newContext({ viewport: PHONE, acceptDownloads: true });
+			const page = await context.newPage();
+			try {
+				await page.goto(link.url);
+				await waitForText(page, 'Open my contract');
+				await shot(page, 'phone-1-open-link');
+				await submit(page, 'Open my contract');
+
+				const contractPage = await waitForText(page, 'Send me my code');
+				assert.ok(contractPage.includes(alice.label), 'the label');
+				assert.ok(contractPage.includes('Alice Martin'), "the signatory's name");
+				assert.ok(contractPage.includes(DEMO_ACCOUNTS.sandbox.name), "the owner's name");
+				assert.match(contractPage, /Sign before: \d+ \w+ \d{4}/, 'the deadline');
+				assert.equal(sendSmsCount(ctx), 0, 'no SMS before it is asked for');
+				await shot(page, 'phone-2-contract');
+
+				// Read the PDF: the link serves the original document.
+				const href = await page
+					.getByRole('link', { name: 'Read the contract (PDF)' })
+					.getAttribute('href');
+				assert.ok(href?.startsWith(`${server.url}/${PORTAL_DOCUMENT_PATH}?t=`), `${href}`);
+				const pdf = await context.request.get(href!);
+				assert.equal(pdf.status(), 200);
+				assert.match(pdf.headers()['content-type'] ?? '', /^application\/pdf/);
+				assert.match(pdfText(await pdf.body()), /Alice Martin/, 'the original names Alice');
+
+				await submit(page, 'Send me my code');
+				const codePage = await waitForText(page, 'Type your code');
+				assert.ok(codePage.includes('+33 6 •• •• •• 78'), `the masked phone:\n${codePage}`);
+				assert.equal(sendSmsCount(ctx), 1, 'the emulator logged one SMS request');
+				await shot(page, 'phone-3-code');
+
+				await page.getByLabel('Code').fill('1234');
+				await submit(page, 'Sign');
+				await waitForText(page, 'This code is not right');
+				await shot(page, 'phone-4-wrong-code');
+
+				await page.getByLabel('Code').fill('0000');
+				await submit(page, 'Sign');
+				await waitForText(page, 'Signed, thank you');
+				await shot(page, 'phone-5-signed');
+				const file = await downloadSigned(page, 'alice-signed.pdf');
+				const text = pdfText(fs.readFileSync(file));
+				assert.match(text, /TEST/, 'the sandbox watermark');
+				assert.match(text, /Alice Martin/, "the signatory's name");
+
+				// The owner's dashboard on the emulator's website.
+				const dashboard = await context.newPage();
+				await dashboard.goto(
+					`${ctx.sb.url}/sandbox/dashboard/${DEMO_ACCOUNTS.sandbox.apiUser}/contracts/${alice.id}`,
+				);
+				const owner = await dashboard.locator('body').innerText();
+				assert.match(owner, /signed/i);
+				await shot(dashboard, 'phone-6-owner-dashboard');
+				const view: any = await (
+					await fetch(`${ctx.sb.url}/_control/contracts/${alice.id}`)
+				).json();
+				assert.equal(view.contract.status, 'signed');
+			} finally {
+				await context.close();
+			}
+		},
+	},
+	{
+		name: 'portal: a changed link is refused before any API request',
+		async run(ctx) {
+			const { browser, links, contracts, server } = await setUpOnce(ctx);
+			const alice = links.get('alice.martin@example.com')!;
+			const bruno = contracts.get('bruno.leroy@example.com');
+			// Alice's token with Bruno's signatory id in its payload: the signature no longer matches.
+			const [header, payload, signature] = alice.token.split('.');
+			const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+			claims.s = bruno.signatories[0].id;
+			claims.c = bruno.id;
+			const forged = [
+				header,
+				Buffer.from(JSON.stringify(claims)).toString('base64url'),
+				signature,
+			].join('.');
+			ctx.sb.resetRequestLog();
+			const context = await browser.newContext({ viewport: PHONE });
+			const page = await context.newPage();
+			try {
+				for (const [name, token] of [
+					['forged', forged],
+					['cut', alice.token.slice(0, -3)],
+					['missing', ''],
+				]) {
+					await page.goto(`${server.url}/${PORTAL_FORM_PATH}?t=${token}`);
+					await submit(page, 'Open my contract');
+					const refused = await waitForText(page, 'This link is not valid');
+					assert.ok(!refused.includes('Send me my code'));
+					await shot(page, `phone-refused-link-${name}`);
+				}
+				const doc = await fetch(`${server.url}/${PORTAL_DOCUMENT_PATH}?t=${forged}`);
+				assert.equal(doc.status, 403);
+				assert.match(await doc.text(), /This link is not valid/);
+				assert.equal(ctx.sb.requestCount(), 0, 'the emulator logged no request');
+			} finally {
+				await context.close();
+			}
+		},
+	},
+	{
+		name: 'portal: on a desktop, an unpaid deposit shows its payment link, then signing works',
+		async run(ctx) {
+			const { browser, links, contracts } = await setUpOnce(ctx);
+			const bruno = contracts.get('bruno.leroy@example.com');
+			const link = links.get('bruno.leroy@example.com')!;
+			const context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
+			const page = await context.newPage();
+			try {
+				await page.goto(link.url);
+				await submit(page, 'Open my contract');
+				await waitForText(page, 'Send me my code');
+				await shot(page, 'desktop-1-contract');
+				await submit(page, 'Send me my code');
+				const codePage = await waitForText(page, 'Type your code');
+				assert.ok(codePage.includes('+33 7 •• •• •• 89'));
+				await page.getByLabel('Code').fill('0000');
+				await submit(page, 'Sign');
+				const deposit = await waitForText(page, 'Pay your deposit first');
+				assert.ok(deposit.includes('150.00 €'), deposit);
+				const payment = await page
+					.getByRole('link', { name: 'Pay the deposit' })
+					.getAttribute('href');
+				assert.equal(
+					payment,
+					`${ctx.sb.url}/sandbox/sign/${bruno.id}/${bruno.signatories[0].id}`,
+					'the payment link of the API',
+				);
+				await shot(page, 'desktop-2-deposit');
+
+				// Paid on the website (test card), then the same code signs.
+				const paid = await fetch(
+					`${ctx.sb.url}/_control/contracts/${bruno.id}/signatories/${bruno.signatories[0].id}/pay`,
+					{ method: 'POST' },
+				);
+				assert.equal(paid.status, 200, await paid.text());
+				await page.getByLabel('Code').fill('0000');
+				await submit(page, 'Sign');
+				await waitForText(page, 'Signed, thank you');
+				await shot(page, 'desktop-3-signed');
+				const file = await downloadSigned(page, 'bruno-signed.pdf');
+				assert.match(pdfText(fs.readFileSync(file)), /Bruno Leroy/);
+
+				// The same link again: already signed, in words.
+				await page.goto(link.url);
+				await submit(page, 'Open my contract');
+				await waitForText(page, 'Already signed');
+				await shot(page, 'desktop-4-already-signed');
+			} finally {
+				await context.close();
+			}
+		},
+	},
+	{
+		name: 'portal: self-service, a public form, then the same code and sign pages',
+		async run(ctx) {
+			const { browser, server } = await setUpOnce(ctx);
+			const context = await browser.newContext({ viewport: PHONE, acceptDownloads: true });
+			const page = await context.newPage();
+			const fillDetails = async (phone: string) => {
+				await page.goto(`${server.url}/${PORTAL_JOIN_PATH}`);
+				await page.getByLabel('First name').fill('Chloé');
+				await page.getByLabel('Last name').fill('Dubois');
+				await page.getByLabel('Email').fill('chloe.dubois@example.com');
+				await page.getByLabel('Mobile phone').fill(phone);
+			};
+			try {
+				// A landline: the node refuses it before any request, the page says which detail.
+				const creates = ctx.sb.requestCount({ requestName: 'contractCreateRequest' });
+				await fillDetails('01 23 45 67 89');
+				await shot(page, 'self-1-details');
+				await submit(page, 'Continue');
+				const check = await waitForText(page, 'Please check your details');
+				assert.match(check, /not a mobile phone number/);
+				assert.equal(ctx.sb.requestCount({ requestName: 'contractCreateRequest' }), creates);
+				await shot(page, 'self-2-check-details');
+
+				await fillDetails('06 98 76 54 32');
+				await submit(page, 'Continue');
+				const codePage = await waitForText(page, 'Type your code');
+				assert.ok(codePage.includes('+33 6 •• •• •• 32'), codePage);
+				await shot(page, 'self-3-code');
+				await page.getByLabel('Code').fill('0000');
+				await submit(page, 'Sign');
+				await waitForText(page, 'Signed, thank you');
+				await shot(page, 'self-4-signed');
+				const file = await downloadSigned(page, 'chloe-signed.pdf');
+				const text = pdfText(fs.readFileSync(file));
+				assert.match(text, /TEST/);
+				assert.match(text, /Chloé Dubois/);
+				assert.deepEqual(
+					ctx.sb.outbox().emails.filter((e) => e.to === 'chloe.dubois@example.com'),
+					[],
+					'no e-mail from Contrat-Privé',
+				);
+			} finally {
+				await context.close();
+			}
+		},
+	},
+];
+
+/** Closes what the portal scenarios opened (after the last one). */
+export async function closePortal(): Promise<void> {
+	if (!portal) return;
+	const p = await portal.catch(() => undefined);
+	portal = undefined;
+	await p?.browser.close();
+	await p?.smtp.close();
+}
