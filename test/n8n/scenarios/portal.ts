@@ -6,14 +6,12 @@
  * an unpaid deposit shows its payment link. Screenshots of every page: test-results/portal/.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 import { launchChromium } from '../../helpers/chromium';
-import { DEMO_ACCOUNTS } from '../../emulator';
+import { DEMO_ACCOUNTS, SANDBOX_TEST_CARD } from '../../emulator';
 import type { Ctx, Scenario } from '../e2e';
 import { EXAMPLES, loadExample } from '../examples';
 import type { N8nServer, WorkflowJson } from '../n8n-cli';
@@ -26,13 +24,19 @@ import {
 	portalLinkCredential,
 	portalSmtpCredential,
 } from '../portal/portal-examples';
+import {
+	DESKTOP,
+	downloadSigned,
+	pdfText,
+	PHONE,
+	shot,
+	SHOTS,
+	strip,
+	submit,
+	waitForText,
+} from '../portal/browser';
 import type { SmtpSink } from '../portal/smtp-sink';
 import { startSmtpSink } from '../portal/smtp-sink';
-
-const REPO = path.resolve(__dirname, '..', '..', '..');
-const SHOTS = path.join(REPO, 'test-results', 'portal');
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 860 };
 
 interface Link {
 	to: string;
@@ -104,56 +108,6 @@ function setUpOnce(ctx: Ctx): Promise<Portal> {
 	return portal;
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-	await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-/** The text of the page once `text` shows (n8n's form pages navigate by script). */
-async function waitForText(page: Page, text: string | RegExp): Promise<string> {
-	try {
-		await page.getByText(text).first().waitFor({ timeout: 30_000 });
-	} catch (err) {
-		throw await pageError(page, `"${String(text)}" did not show`, err);
-	}
-	return await page.locator('body').innerText();
-}
-
-/** What the page showed instead, with a screenshot: a failure says where the signatory was. */
-async function pageError(page: Page, what: string, err: unknown): Promise<Error> {
-	const body = await page
-		.locator('body')
-		.innerText()
-		.catch(() => '(no body)');
-	await shot(page, 'failed').catch(() => undefined);
-	return new Error(
-		`${what} at ${page.url()}: ${String(err)}\n--- page text:\n${body.slice(0, 1500)}`,
-	);
-}
-
-async function submit(page: Page, label: string): Promise<void> {
-	try {
-		await page.getByRole('button', { name: label }).click({ timeout: 30_000 });
-	} catch (err) {
-		throw await pageError(page, `no button "${label}"`, err);
-	}
-}
-
-/** Clicks the last page's link and saves the PDF it downloads. */
-async function downloadSigned(page: Page, name: string): Promise<string> {
-	const downloading = page.waitForEvent('download', { timeout: 60_000 });
-	await page.getByRole('link', { name: 'Download your signed contract (PDF)' }).click();
-	const download = await downloading;
-	const file = path.join(SHOTS, name);
-	await download.saveAs(file);
-	return file;
-}
-
-function pdfText(pdf: Buffer): string {
-	const res = spawnSync('pdftotext', ['-', '-'], { input: pdf, encoding: 'utf8' });
-	assert.equal(res.status, 0, `pdftotext: ${res.stderr}`);
-	return res.stdout;
-}
-
 function sendSmsCount(ctx: Ctx): number {
 	return ctx.sb.requestCount({ requestName: 'signatorySendSmsRequest' });
 }
@@ -223,6 +177,11 @@ export const portalScenarios: Scenario[] = [
 					await fetch(`${ctx.sb.url}/_control/contracts/${alice.id}`)
 				).json();
 				assert.equal(view.contract.status, 'signed');
+				await strip(
+					browser,
+					['phone-2-contract', 'phone-3-code', 'phone-4-wrong-code', 'phone-5-signed'],
+					'phone-strip.png',
+				);
 			} finally {
 				await context.close();
 			}
@@ -301,7 +260,11 @@ export const portalScenarios: Scenario[] = [
 				// Paid on the website (test card), then the same code signs.
 				const paid = await fetch(
 					`${ctx.sb.url}/_control/contracts/${bruno.id}/signatories/${bruno.signatories[0].id}/pay`,
-					{ method: 'POST' },
+					{
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({ card: SANDBOX_TEST_CARD, expiry: '12/30', cvc: '123' }),
+					},
 				);
 				assert.equal(paid.status, 200, await paid.text());
 				await page.getByLabel('Code').fill('0000');
