@@ -14,6 +14,7 @@ import { launchChromium } from '../../helpers/chromium';
 import { DEMO_ACCOUNTS, SANDBOX_TEST_CARD } from '../../emulator';
 import type { Ctx, Scenario } from '../e2e';
 import { EXAMPLES, loadExample } from '../examples';
+import { makePdf } from '../../fixtures/pdf';
 import type { N8nServer, WorkflowJson } from '../n8n-cli';
 import { importCredentials, importWorkflow, nodeOutput } from '../n8n-cli';
 import {
@@ -29,6 +30,7 @@ import {
 	downloadSigned,
 	pdfText,
 	PHONE,
+	portalToken,
 	shot,
 	SHOTS,
 	strip,
@@ -56,6 +58,75 @@ interface Portal {
 
 let portal: Promise<Portal> | undefined;
 
+const SECRET = 'e2e-portal-secret-4b1f0c7d2e9a';
+
+/** The signatory's pages on the production credential (its own form path): the refusals that
+ * only production has (attempts left, lock, 5 SMS) show there. */
+function productionVariant(workflow: WorkflowJson, credential: { id: string; name: string }) {
+	const text = JSON.stringify(workflow)
+		.split('"contratPriveLocal01"')
+		.join(JSON.stringify(credential.id))
+		.split('"Contrat-Privé (local sandbox)"')
+		.join(JSON.stringify(credential.name))
+		.split('"contrat-prive/portal"')
+		.join('"contrat-prive/portal-production"')
+		.split('"cpPortal"')
+		.join('"cpPortalProduction"')
+		.split('3f1b2c4d5e01')
+		.join('3f1b2c4d5e09');
+	return JSON.parse(text) as WorkflowJson;
+}
+
+/** A request to the emulator's API with the demo keys (test set-up, outside n8n). */
+async function api(ctx: Ctx, platform: 'sandbox' | 'production', name: string, body: object) {
+	const res = await fetch(`${ctx.sb.baseUrls[platform]}/${name}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({
+			apiUser: DEMO_ACCOUNTS[platform].apiUser,
+			apiKey: DEMO_ACCOUNTS[platform].apiKey,
+			...body,
+		}),
+	});
+	const json: any = await res.json();
+	assert.equal(res.status, 200, `${name}: ${JSON.stringify(json)}`);
+	return json;
+}
+
+/** A production contract for one signatory, sent without e-mail, and its personal link. */
+async function productionContract(ctx: Ctx, server: N8nServer, lastName: string) {
+	const { contract } = await api(ctx, 'production', 'contractCreateRequest', {
+		contract: { label: `Bail - Denise ${lastName}`, lang: 'fr', deadline: '2099-12-31' },
+		mainDocument: {
+			name: 'bail.pdf',
+			data: (await makePdf(`Bail - Denise ${lastName}`)).toString('base64'),
+		},
+		signatories: [
+			{ firstName: 'Denise', lastName, email: 'denise@example.com', phone: '+33711223344' },
+		],
+		notify: { signatory: false, owner: false },
+		action: { submit: true },
+	});
+	const token = portalToken(SECRET, {
+		c: contract.id,
+		s: contract.signatories[0].id,
+		o: DEMO_ACCOUNTS.production.name,
+		exp: Math.floor(Date.now() / 1000) + 3600,
+	});
+	return {
+		contract,
+		signatoryId: contract.signatories[0].id as string,
+		url: `${server.url}/form/contrat-prive/portal-production?t=${token}`,
+	};
+}
+
+/** The code of the last SMS the emulator sent to a signatory (production). */
+function lastCode(ctx: Ctx, signatoryId: string): string {
+	const sms = ctx.sb.outbox().sms.filter((m) => m.signatoryId === signatoryId);
+	assert.ok(sms.length > 0, 'the emulator logged the SMS');
+	return sms[sms.length - 1].code;
+}
+
 function withOrigins(workflow: WorkflowJson, n8nUrl: string): WorkflowJson {
 	return JSON.parse(JSON.stringify(workflow).split(EXAMPLE_N8N_ORIGIN).join(n8nUrl));
 }
@@ -65,7 +136,7 @@ async function setUp(ctx: Ctx): Promise<Portal> {
 	const server = await ctx.server();
 	const smtp = await startSmtpSink();
 	await importCredentials(ctx.rt, ctx.folder, [
-		portalLinkCredential('e2e-portal-secret-4b1f0c7d2e9a'),
+		portalLinkCredential(SECRET),
 		portalSmtpCredential(smtp.port),
 	]);
 	for (const name of ['portalSign', 'portalDocument', 'portalSelfService'] as const) {
@@ -112,6 +183,75 @@ function sendSmsCount(ctx: Ctx): number {
 	return ctx.sb.requestCount({ requestName: 'signatorySendSmsRequest' });
 }
 
+/** The production refusals, in words: attempts left, locked, 5 SMS, cancelled. */
+const productionRefusals: Scenario = {
+	name: 'portal: production refusals in words (attempts left, locked, 5 SMS, cancelled)',
+	async run(ctx) {
+		const { browser, server } = await setUpOnce(ctx);
+		await importWorkflow(
+			ctx.rt,
+			ctx.folder,
+			productionVariant(withOrigins(loadExample('portalSign', ctx.sb.url), server.url), {
+				id: ctx.creds.production.id,
+				name: ctx.creds.production.name,
+			}),
+		);
+		await server.activateWorkflow('cpPortalProduction');
+		const context = await browser.newContext({ viewport: PHONE });
+		const page = await context.newPage();
+		const open = async (url: string) => {
+			await page.goto(url);
+			await submit(page, 'Open my contract');
+		};
+		const typeCode = async (code: string) => {
+			await page.getByLabel('Code').fill(code);
+			await submit(page, 'Sign');
+		};
+		try {
+			// Wrong codes: the attempts left, then locked at the fifth.
+			const locked = await productionContract(ctx, server, 'Faure');
+			await open(locked.url);
+			await submit(page, 'Send me my code');
+			assert.ok((await waitForText(page, 'Type your code')).includes('+33 7 •• •• •• 44'));
+			const code = lastCode(ctx, locked.signatoryId);
+			const wrong = code === '111111' ? '222222' : '111111';
+			await typeCode(wrong);
+			assert.match(await waitForText(page, 'This code is not right'), /You have 4 attempts left/);
+			await shot(page, 'phone-prod-1-attempts-left');
+			for (const left of ['3 attempts', '2 attempts', '1 attempt ']) {
+				await typeCode(wrong);
+				await waitForText(page, `You have ${left.trim()} left`);
+			}
+			await typeCode(wrong);
+			assert.match(await waitForText(page, 'Signing is locked'), /Five wrong codes/);
+			await shot(page, 'phone-prod-2-locked');
+
+			// 5 SMS already sent: the page asks for the last code, which signs.
+			const limited = await productionContract(ctx, server, 'Garnier');
+			for (let i = 0; i < 5; i++) {
+				await api(ctx, 'production', 'signatorySendSmsRequest', {
+					contractId: limited.contract.id,
+					signatoryId: limited.signatoryId,
+				});
+			}
+			await open(limited.url);
+			await submit(page, 'Send me my code');
+			assert.match(await waitForText(page, 'Type your last code'), /already asked for 5 codes/);
+			await shot(page, 'phone-prod-3-sms-limit');
+			await typeCode(lastCode(ctx, limited.signatoryId));
+			await waitForText(page, 'Signed, thank you');
+
+			// Cancelled by its owner.
+			const cancelled = await productionContract(ctx, server, 'Henry');
+			await api(ctx, 'production', 'contractCancelRequest', { contractId: cancelled.contract.id });
+			await open(cancelled.url);
+			await waitForText(page, 'This contract was cancelled');
+			await shot(page, 'phone-prod-4-cancelled');
+		} finally {
+			await context.close();
+		}
+	},
+};
 export const portalScenarios: Scenario[] = [
 	{
 		name: 'portal: personal link on a phone, read the PDF, wrong code, 0000, signed PDF downloaded',
@@ -331,6 +471,7 @@ export const portalScenarios: Scenario[] = [
 			}
 		},
 	},
+	productionRefusals,
 ];
 
 /** Closes what the portal scenarios opened (after the last one). */
