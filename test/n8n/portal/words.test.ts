@@ -184,6 +184,6 @@ describe('portal pages: self-service', () => {
 	test('a detail refused by the node: which one, in words', () => {
 		const page = created({ error: 'Item 0: "phone" is not a mobile phone number: "01 23"' });
 		expect(page).toMatchObject({ page: 'refused', title: 'Please check your details' });
-		expect(page.message).toContain('&quot;phone&quot; is not a mobile phone number');
+		expect(page.message).toContain('Your mobile phone number is not one we can send a code to');
 	});
 });

@@ -444,7 +444,7 @@ export const portalScenarios: Scenario[] = [
 				await shot(page, 'self-1-details');
 				await submit(page, 'Continue');
 				const check = await waitForText(page, 'Please check your details');
-				assert.match(check, /not a mobile phone number/);
+				assert.match(check, /Your mobile phone number is not one we can send a code to/);
 				assert.equal(ctx.sb.requestCount({ requestName: 'contractCreateRequest' }), creates);
 				await shot(page, 'self-2-check-details');
 
