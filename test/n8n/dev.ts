@@ -51,6 +51,7 @@ import {
 	type UserFolder,
 } from './n8n-cli';
 import { PACKAGE_NAME } from './workflows';
+import { setUpPortalForDev } from './portal/portal-dev';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const DEFAULT_EMULATOR_PORT = 8787;
@@ -65,7 +66,15 @@ export const DEV_OWNER = {
 };
 
 /** Examples published at start: webhooks answer at once, the trigger polls. */
-const PUBLISHED = [EXAMPLES.extranetStart, EXAMPLES.extranetSign, EXAMPLES.trigger, EXAMPLES.mcp];
+const PUBLISHED = [
+	EXAMPLES.extranetStart,
+	EXAMPLES.extranetSign,
+	EXAMPLES.trigger,
+	EXAMPLES.portalSign,
+	EXAMPLES.portalDocument,
+	EXAMPLES.portalSelfService,
+	EXAMPLES.mcp,
+];
 
 const USAGE = `npm run dev [-- options]
 
@@ -295,6 +304,8 @@ async function main(): Promise<void> {
 	const sb = await startEmulator({ port: emulatorPort });
 	say(`emulator on ${sb.url}`);
 	let server: N8nServer | undefined;
+	// Filled once the portal's mail sink runs; shutdown may come before.
+	const portal: { mail?: { close(): Promise<void> } } = {};
 	let tsc: ChildProcess | undefined;
 	let stopping = false;
 	const log = fs.createWriteStream(path.join(folder.dir, 'n8n.log'), { flags: 'a' });
@@ -309,6 +320,7 @@ async function main(): Promise<void> {
 			if (server.pid !== undefined) spawned.delete(server.pid);
 		}
 		await sb.close();
+		await portal.mail?.close();
 		log.end();
 		process.exit(code);
 	};
@@ -346,6 +358,7 @@ async function main(): Promise<void> {
 	}
 
 	await importExamples(rt, folder, sb);
+	portal.mail = await setUpPortalForDev(rt, folder, sb, n8nPort, say);
 
 	const env: NodeJS.ProcessEnv = {
 		N8N_RESTRICT_FILE_ACCESS_TO: archiveDir,

@@ -77,6 +77,7 @@ import {
 import { compareVersions, compatScenarios } from './scenarios/compat';
 import { schemaScenarios } from './scenarios/schemas';
 import { mcpScenarios } from './scenarios/mcp';
+import { closePortal, portalScenarios } from './scenarios/portal';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const VERBOSE = process.env.E2E_VERBOSE === '1';
@@ -498,6 +499,7 @@ const scenarios: Scenario[] = [
 					error: 'Contrat-Privé does not know this API key pair',
 					description:
 						'Copy API User and API Key again from your Contrat-Privé owner account into the credential.',
+					errorCode: 'INVALID_CREDENTIALS',
 				},
 			]);
 		},
@@ -859,6 +861,7 @@ const scenarios: Scenario[] = [
 	editorScenario,
 	...agentScenarios,
 	...mcpScenarios,
+	...portalScenarios,
 ];
 
 async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -1073,6 +1076,7 @@ async function main(): Promise<void> {
 			}
 		}
 	} finally {
+		await closePortal();
 		await server?.stop();
 		await pdfServer.close();
 		await sb.close();

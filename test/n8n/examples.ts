@@ -43,6 +43,11 @@ export const EXAMPLES = {
 		webhookPath: 'contrat-prive/sign',
 	},
 	trigger: { file: 'trigger-signed-to-archive.json', id: 'cpExampleTrigger' },
+	/** Recipe 4, the signing portal: links e-mailed, the signatory's pages, the PDF to read. */
+	portalLinks: { file: 'portal-send-links.json', id: 'cpPortalLinks' },
+	portalSign: { file: 'portal-sign.json', id: 'cpPortal' },
+	portalDocument: { file: 'portal-document.json', id: 'cpPortalDocument' },
+	portalSelfService: { file: 'portal-self-service.json', id: 'cpPortalSelfService' },
 	/** Its OpenAI Chat Model has no credential of ours: the user selects theirs. */
 	assistant: {
 		file: 'assistant-contract-status.json',

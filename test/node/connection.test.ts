@@ -119,6 +119,7 @@ describe('Connection › Check', () => {
 				json: {
 					error: 'Contrat-Privé does not know this API key pair',
 					description: expect.stringContaining('Copy API User and API Key again'),
+					errorCode: 'INVALID_CREDENTIALS',
 				},
 				pairedItem: { item: 0 },
 			},

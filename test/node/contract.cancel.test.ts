@@ -124,6 +124,8 @@ describe('Contract › Cancel: errors', () => {
 			json: {
 				error: expect.stringMatching(/^Not possible in the contract's current state/),
 				description: expect.any(String),
+				errorCode: 'INVALID_STATE',
+				status: 'draft',
 			},
 			pairedItem: { item: 0 },
 		});

@@ -385,6 +385,7 @@ describe('Contract › Create: errors', () => {
 				json: {
 					error: 'Contrat-Privé does not know this API key pair',
 					description: expect.stringContaining('API User and API Key'),
+					errorCode: 'INVALID_CREDENTIALS',
 				},
 				pairedItem: { item: 0 },
 			},

@@ -230,7 +230,11 @@ describe('Contract › Get: errors', () => {
 		);
 		expect(result.items).toHaveLength(2);
 		expect(result.items[0]).toEqual({
-			json: { error: 'Contract not found', description: expect.any(String) },
+			json: {
+				error: 'Contract not found',
+				description: expect.any(String),
+				errorCode: 'CONTRACT_NOT_FOUND',
+			},
 			pairedItem: { item: 0 },
 		});
 		expect(result.items[1].pairedItem).toEqual({ item: 1 });

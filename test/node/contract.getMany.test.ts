@@ -207,6 +207,7 @@ describe('Contract › Get Many: errors', () => {
 				json: {
 					error: 'Contrat-Privé does not know this API key pair',
 					description: expect.any(String),
+					errorCode: 'INVALID_CREDENTIALS',
 				},
 				pairedItem: { item: 0 },
 			},

@@ -64,7 +64,7 @@ describe('error output', () => {
 		]);
 	});
 
-	test('"continue (regular output)" keeps { error, description } on the main output', async () => {
+	test('"continue (regular output)" keeps { error, description, errorCode } on the main output', async () => {
 		const result = await runWorkflow(
 			[
 				{
@@ -83,6 +83,7 @@ describe('error output', () => {
 			{
 				error: 'Contrat-Privé does not know this API key pair',
 				description: expect.stringContaining('Copy API User and API Key again'),
+				errorCode: 'INVALID_CREDENTIALS',
 			},
 		]);
 		expect(result.output(NAME, 0)[0].error).toBeUndefined();

@@ -352,17 +352,22 @@ describe('Signatory › Sign', () => {
 			[wrong, wrong, wrong, wrong, code].map((typed) => ({ json: { code: typed } })),
 			{ platform: 'production', continueOnFail: true },
 		);
+		// errorCode and remainingAttempts: what a Switch and a page of the workflow read.
+		const wrongCode = (remainingAttempts: number, description: unknown) => ({
+			error: 'Wrong SMS code',
+			description,
+			errorCode: 'INVALID_SMS_CODE',
+			remainingAttempts,
+		});
 		expect(result.items.map((item) => item.json)).toEqual([
-			{ error: 'Wrong SMS code', description: '3 attempt(s) left before the signatory is locked.' },
-			{ error: 'Wrong SMS code', description: '2 attempt(s) left before the signatory is locked.' },
-			{ error: 'Wrong SMS code', description: '1 attempt(s) left before the signatory is locked.' },
-			{
-				error: 'Wrong SMS code',
-				description: expect.stringMatching(/^No attempt left: the signatory is now locked/),
-			},
+			wrongCode(3, '3 attempt(s) left before the signatory is locked.'),
+			wrongCode(2, '2 attempt(s) left before the signatory is locked.'),
+			wrongCode(1, '1 attempt(s) left before the signatory is locked.'),
+			wrongCode(0, expect.stringMatching(/^No attempt left: the signatory is now locked/)),
 			{
 				error: 'This signatory is locked after 5 wrong SMS codes',
 				description: expect.stringContaining('at most 5 failed signature attempts'),
+				errorCode: 'SIGNATORY_LOCKED',
 			},
 		]);
 		expect(result.items.map((item) => item.pairedItem)).toEqual(
@@ -521,7 +526,13 @@ describe('Signatory › Sign', () => {
 				pairedItem: { item: 0 },
 			},
 			{
-				json: { error: 'Wrong SMS code', description: expect.any(String) },
+				// remainingAttempts is null on the sandbox, which never locks.
+				json: {
+					error: 'Wrong SMS code',
+					description: expect.any(String),
+					errorCode: 'INVALID_SMS_CODE',
+					remainingAttempts: null,
+				},
 				pairedItem: { item: 1 },
 			},
 			{
@@ -532,7 +543,11 @@ describe('Signatory › Sign', () => {
 				pairedItem: { item: 2 },
 			},
 			{
-				json: { error: 'Signatory not found on this contract', description: expect.any(String) },
+				json: {
+					error: 'Signatory not found on this contract',
+					description: expect.any(String),
+					errorCode: 'SIGNATORY_NOT_FOUND',
+				},
 				pairedItem: { item: 3 },
 			},
 		]);

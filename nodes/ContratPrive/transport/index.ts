@@ -21,3 +21,4 @@ export {
 	knownDailyLimit,
 	knownListingTotal,
 } from './processMemory';
+export { errorFieldsOf } from './error-fields';

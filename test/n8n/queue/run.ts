@@ -27,6 +27,7 @@ import * as path from 'node:path';
 import type { Emulator } from '../../emulator';
 import { DEMO_ACCOUNTS, startEmulator } from '../../emulator';
 import { ensureN8n } from '../ensure-n8n';
+import { portalQueueSetup, signOnePortalLink } from './portal';
 import { EXAMPLES, localCredential, loadExample } from '../examples';
 import { npmPack } from '../n8n-cli';
 import type { QueueCluster, Worker } from './cluster';
@@ -616,6 +617,10 @@ const scenarios: Scenario[] = [
 		},
 	},
 	{
+		name: '4b. signing portal in queue mode: pages answered by the main, executions on workers',
+		run: async (ctx) => await signOnePortalLink(ctx),
+	},
+	{
 		name: '5. throughput: contracts per minute with 1 worker and with 2 workers',
 		async run(ctx) {
 			const rows = Math.round(400 / SCALE);
@@ -803,7 +808,13 @@ async function main(): Promise<void> {
 				apiKey: DEMO_ACCOUNTS.production.apiKey,
 			},
 		};
-		await cluster.importCredentials([credential, productionCredential, siCredential(pg)]);
+		const portal = portalQueueSetup(sb.url, cluster.main.url);
+		await cluster.importCredentials([
+			credential,
+			productionCredential,
+			siCredential(pg),
+			...portal.credentials,
+		]);
 		const cpCredential = { id: credential.id, name: credential.name };
 		await cluster.importWorkflows([
 			bulkWorkflow(sb.url, cpCredential),
@@ -815,12 +826,14 @@ async function main(): Promise<void> {
 			signedWorkflow(cpCredential),
 			loadExample('extranetStart', sb.url),
 			loadExample('extranetSign', sb.url),
+			...portal.workflows,
 		]);
 		for (const id of [
 			BULK_WORKFLOW_ID,
 			BULK_PRODUCTION.id,
 			EXAMPLES.extranetStart.id,
 			EXAMPLES.extranetSign.id,
+			...portal.publish,
 		]) {
 			await cluster.main.activateWorkflow(id);
 		}

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { errorFieldsOf } from '../../transport';
 import * as connection from './connection/Connection.resource';
 import * as contract from './contract/Contract.resource';
 import * as signatory from './signatory/Signatory.resource';
@@ -70,6 +71,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	// "On Error: Continue (using error output)": n8n sends an item to the error output when it
 	// carries its error (`item.error`; n8n then keeps only `{ error: message }` as its json).
+	// "Continue (regular output)" keeps the whole json: `{ error, description, errorCode, ... }`.
 	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 	const outputs: INodeExecutionData[][] = [];
 	let stopError: { itemIndex: number; error: Error } | undefined;
@@ -97,6 +99,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					json: {
 						error: error.message,
 						...(error.description ? { description: error.description } : {}),
+						...errorFieldsOf(error),
 					},
 					...(toErrorOutput ? { error: asNodeError(this, error, itemIndex) } : {}),
 					pairedItem: { item: itemIndex },
