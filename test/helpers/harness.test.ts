@@ -141,7 +141,8 @@ describe('credentials, as the n8n server applies them', () => {
 		});
 
 		const custom = await runNode({ node: echo({ operation: 'credentials' }), credentials: credentials(), nodeTypes });
-		expect(custom.items[0].json).toEqual({ keysNotice: '', ...credentials() });
+		// The production limit's field shows for a custom URL too, with its default.
+		expect(custom.items[0].json).toEqual({ keysNotice: '', dailyRequestLimit: 1000, ...credentials() });
 	});
 
 	it('resolves expressions in credential values', async () => {

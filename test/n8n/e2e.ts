@@ -462,6 +462,36 @@ const scenarios: Scenario[] = [
 		},
 	},
 	{
+		// The wait between attempts runs on the n8n-workflow of the n8n that loads the package,
+		// not the one jest uses: n8n 2.39's has no sleepWithAbort, so only a real n8n proves it.
+		name: 'retry: a read answered 503 is sent again after its wait',
+		async run(ctx) {
+			const cred = ref(ctx.creds.sandbox);
+			const reference = `E2E-RETRY-${Date.now()}`;
+			const fault = await fetch(`${ctx.sb.url}/_control/faults`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ kind: '503', requestName: 'contractListRequest', count: 1 }),
+			});
+			assert.equal(fault.status, 200, 'fault injected');
+			const before = ctx.sb.requestCount({ requestName: 'contractListRequest' });
+			const res = await ctx.executeOk(
+				chain('e2eRetry', 'E2E retry after 503', [
+					manualTrigger(),
+					contratPrive(
+						'Get Many',
+						{ resource: 'contract', operation: 'getMany', returnAll: true, filters: { reference } },
+						cred,
+					),
+				]),
+			);
+			assert.deepEqual(nodeOutput(res.run, 'Get Many'), []);
+			const lists = ctx.sb.requestCount({ requestName: 'contractListRequest' }) - before;
+			assert.equal(lists, 2, 'the 503, then the same request again');
+			assert.equal(ctx.sb.requestCount({ requestName: 'contractListRequest', status: 503 }), 1);
+		},
+	},
+	{
 		name: 'errors: unknown keys, wrong platform, continue on fail',
 		async run(ctx) {
 			const check = (name: string, credential: CredentialImport, settings = {}) =>

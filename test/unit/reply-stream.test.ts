@@ -109,7 +109,7 @@ describe('parseJsonReply on replies of the emulator', () => {
 				Buffer.from(
 					text
 						.replace(/\//g, '\\/')
-						.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+						.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
 				),
 			],
 			['pretty-printed', Buffer.from(JSON.stringify(JSON.parse(text), null, 2))],

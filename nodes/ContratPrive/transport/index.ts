@@ -8,7 +8,13 @@ export * from './documents';
 export { DocumentBytes } from './body-stream';
 export type { DocumentKind, DownloadedDocuments } from './downloads';
 export { getContractDocuments } from './downloads';
-export { backoffDelay, CREATE_TIMEOUT_MS, DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from './retry';
+export {
+	backoffDelay,
+	CREATE_TIMEOUT_MS,
+	DEFAULT_RETRY_POLICY,
+	DEFAULT_TIMEOUT_MS,
+	pause,
+} from './retry';
 export { isTransientFailure, TransientPollError } from './errors';
 export { RequestBudget, openBudget, userDailyLimit } from './requestBudget';
 export { RunLookup } from './referenceLookup';

@@ -2,7 +2,7 @@
  * Timeouts, and the attempts of one request: how long to wait before the next one, and whether
  * the retry policy allows it. Which failures are sent again is the request's policy (request.ts).
  */
-import { randomInt, sleepWithAbort } from 'n8n-workflow';
+import { randomInt, sleep } from 'n8n-workflow';
 
 import type { ContratPriveContext, RequestName, RetryPolicy } from './types';
 
@@ -77,7 +77,22 @@ export class Attempts {
 			'getExecutionCancelSignal' in this.context
 				? this.context.getExecutionCancelSignal()
 				: undefined;
-		await sleepWithAbort(delay, cancel);
-		return true;
+		await pause(delay, cancel);
+		return !cancel?.aborted;
 	}
+}
+
+/**
+ * Waits `ms`, or less when `signal` aborts (the execution is cancelled). n8n's `sleep` raced with
+ * the signal: n8n-workflow's own `sleepWithAbort` is missing from some n8n versions (2.39).
+ */
+export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+	if (ms <= 0 || signal?.aborted) return;
+	let stop = () => {};
+	const aborted = new Promise<void>((resolve) => {
+		stop = resolve;
+		signal?.addEventListener('abort', stop, { once: true });
+	});
+	await Promise.race([sleep(ms), aborted]);
+	signal?.removeEventListener('abort', stop);
 }

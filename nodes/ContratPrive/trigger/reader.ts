@@ -4,10 +4,8 @@
  * (never held whole, never in item JSON or static data), and is kept for this poll only, so a
  * PDF costs no second request. Otherwise document contents are read and dropped.
  */
-import type { IPollFunctions } from 'n8n-workflow';
+import type { IBinaryData, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
-
-import type { IBinaryData } from 'n8n-workflow';
 
 import type {
 	Contract,

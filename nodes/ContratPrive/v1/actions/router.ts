@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { errorFieldsOf } from '../../transport';
 import * as connection from './connection/Connection.resource';
 import * as contract from './contract/Contract.resource';
 import * as signatory from './signatory/Signatory.resource';
@@ -11,7 +10,7 @@ import type { Batching } from '../helpers/batching';
 import { readBatching, runInBatches, runInPool } from '../helpers/batching';
 import { readReserve } from '../helpers/reserve';
 import type { RequestOptions } from '../../transport';
-import { openBudget } from '../../transport';
+import { errorFieldsOf, openBudget } from '../../transport';
 import type { ContratPriveType, NodeMap } from './node.type';
 import type { ItemRequest, Operation } from './operation';
 

@@ -1,7 +1,7 @@
 /** Bounded parallel requests: a rolling pool or batches, equal keys one after the other. */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
 
+import { pause } from '../../transport';
 import { fieldLabel } from './fields';
 import { readWholeNumber } from './parameters';
 import type { Validator } from './validation';
@@ -43,16 +43,6 @@ export function readBatching(
 			MAX_BATCH_INTERVAL_MS,
 		),
 	};
-}
-
-/** Waits `ms`, or less when the execution is cancelled. */
-async function pause(ms: number, signal?: AbortSignal): Promise<void> {
-	if (ms <= 0 || signal?.aborted) return;
-	try {
-		await sleepWithAbort(ms, signal);
-	} catch {
-		// Its only failure is the abort: the caller checks the signal and starts nothing more.
-	}
 }
 
 /** The items a run sends, as the batching sees them. */
