@@ -79,8 +79,15 @@ export const editorScenario: Scenario = {
 			await addNodesAndReadPanels(eb, ctx, action, trigger, listed.ids[0]);
 			step('nodes added, panels read');
 			await runBulkExample(eb, ctx);
-			await openBulkExampleInDarkTheme(eb, ctx);
-			step('bulk example run, then shown in the dark theme');
+			// The trigger has its own folder, so its own icon files: each node's dark icon is shown.
+			await openExampleInDarkTheme(eb, ctx, 'bulk', /\/ContratPrive\/contratPrive\.dark\.svg$/);
+			await openExampleInDarkTheme(
+				eb,
+				ctx,
+				'trigger',
+				/\/ContratPriveTrigger\/contratPrive\.dark\.svg$/,
+			);
+			step('bulk example run, then the bulk and trigger examples shown in the dark theme');
 			await assertIcons(eb, types);
 			assert.deepEqual(eb.problems().package, [], 'the package causes no browser error');
 		} finally {
@@ -321,23 +328,28 @@ async function runBulkExample(eb: EditorBrowser, ctx: Ctx): Promise<void> {
 	}
 }
 
-/** n8n's default theme follows the system's: in a dark system, the canvas shows the dark icon. */
-async function openBulkExampleInDarkTheme(eb: EditorBrowser, ctx: Ctx): Promise<void> {
+/** n8n's default theme follows the system's: in a dark system, the canvas shows the dark icons. */
+async function openExampleInDarkTheme(
+	eb: EditorBrowser,
+	ctx: Ctx,
+	name: 'bulk' | 'trigger',
+	darkIcon: RegExp,
+): Promise<void> {
 	const { page } = eb;
-	const workflow = loadExample('bulk', ctx.sb.url);
+	const workflow = loadExample(name, ctx.sb.url);
 	await page.emulateMedia({ colorScheme: 'dark' });
 	await page.goto(`${(await ctx.server()).url}/workflow/${workflow.id}`, {
 		waitUntil: 'domcontentloaded',
 	});
 	await page.getByTestId('canvas-node').first().waitFor();
 	await waitUntil(
-		() => eb.icons.some((i) => /\.dark\.svg$/.test(i.url)),
-		'the dark icon to be requested in the dark theme',
+		() => eb.icons.some((i) => darkIcon.test(new URL(i.url).pathname)),
+		`the ${name} example's dark icon to be requested in the dark theme`,
 	);
 	for (const node of workflow.nodes.filter((n) => String(n.type).startsWith(`${PACKAGE_NAME}.`))) {
 		await assertIconShown(page, node.name as string);
 	}
-	await screenshot(page, 'example-bulk-dark.png', STICKY);
+	await screenshot(page, `example-${name}-dark.png`, STICKY);
 }
 
 /** Every icon the page asked for, and both icons of every node in /types/nodes.json. */
