@@ -26,6 +26,7 @@ import { ICON_PATH, isSvg, openEditorBrowser, signIn } from './browser';
 import {
 	assertIconShown,
 	canvasAtRest,
+	closePanel,
 	escapeRegExp,
 	exactly,
 	expectCount,
@@ -250,17 +251,6 @@ async function assertPanel(
 			`${title}: label of ${p.name}`,
 		);
 	}
-}
-
-async function closePanel(page: Page): Promise<void> {
-	// n8n 2 has a close button, n8n 1 a "Back to canvas" link.
-	await page
-		.getByTestId('ndv-close-button')
-		.or(page.getByTestId('back-to-canvas'))
-		.filter({ visible: true })
-		.first()
-		.click();
-	await page.getByTestId('ndv').waitFor({ state: 'hidden' });
 }
 
 /** The credential modal opened from the node panel: its Retry button tests the credential. */

@@ -52,6 +52,17 @@ export async function assertIconShown(page: Page, nodeName: string): Promise<voi
 }
 
 /** Once the canvas stopped moving (tidy-up and zoom animate). */
+/** Closes the open node panel: n8n 2 has a close button, n8n 1 a "Back to canvas" link. */
+export async function closePanel(page: Page): Promise<void> {
+	await page
+		.getByTestId('ndv-close-button')
+		.or(page.getByTestId('back-to-canvas'))
+		.filter({ visible: true })
+		.first()
+		.click();
+	await page.getByTestId('ndv').waitFor({ state: 'hidden' });
+}
+
 export async function canvasAtRest(page: Page): Promise<void> {
 	const boxes = async () =>
 		JSON.stringify(

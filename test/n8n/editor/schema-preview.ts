@@ -19,7 +19,7 @@ import type { Scenario } from '../e2e';
 import { OWNER } from '../n8n-cli';
 import { contratPrive, manualTrigger, PACKAGE_NAME } from '../workflows';
 import { openEditorBrowser, signIn } from './browser';
-import { screenshot, SCREENSHOTS, STEP_MS, waitUntil } from './page';
+import { closePanel, screenshot, SCREENSHOTS, STEP_MS, waitUntil } from './page';
 
 const CREATE = 'Create Contract';
 const NEXT = 'Edit Fields';
@@ -107,7 +107,7 @@ export const schemaPreviewScenario: Scenario = {
 				'the dropped field to become {{ $json.id }}',
 			);
 			await screenshot(page, 'schema-drag-id.png');
-			await closeNode(page);
+			await closePanel(page);
 
 			// Saved: the workflow holds the expression.
 			await page.keyboard.press('ControlOrMeta+s');
@@ -144,16 +144,6 @@ export const schemaPreviewScenario: Scenario = {
 async function openNode(page: Page, name: string): Promise<void> {
 	await page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`).dblclick();
 	await page.getByTestId('ndv').waitFor();
-}
-
-async function closeNode(page: Page): Promise<void> {
-	await page
-		.getByTestId('ndv-close-button')
-		.or(page.getByTestId('back-to-canvas'))
-		.filter({ visible: true })
-		.first()
-		.click();
-	await page.getByTestId('ndv').waitFor({ state: 'hidden' });
 }
 
 /** The panel in its Schema view (the default for a schema preview in n8n 2). */
