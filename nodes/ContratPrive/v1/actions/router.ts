@@ -108,14 +108,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	};
 
 	const serialKey = operation.serialKey;
-	const firstOptions =
-		serialKey && items.length ? getOptions(this, 0, operation.description) : {};
+	// Batching and the reserve are the run's: read from the first item's options.
+	const firstValidator = validatorFor(this, 0);
+	const firstOptions = serialKey && items.length ? getOptions(this, 0, operation.description) : {};
 	const batching = serialKey
-		? readBatching(validatorFor(this, 0), firstOptions, operation.description)
+		? readBatching(firstValidator, firstOptions, operation.description)
 		: SERIAL;
-	const reserve = serialKey
-		? readReserve(validatorFor(this, 0), firstOptions, operation.description)
-		: 0;
+	const reserve = serialKey ? readReserve(firstValidator, firstOptions, operation.description) : 0;
 	const run = await startRun(this, operation, prepared, reserve);
 	const runAll = batching.batchInterval > 0 ? runInBatches : runInPool;
 	await runAll(
