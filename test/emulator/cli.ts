@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 			`              apiUser=${a.otherSandbox.apiUser} apiKey=${a.otherSandbox.apiKey} (second owner)`,
 			`  production  ${sb.baseUrls.production}`,
 			`              apiUser=${a.production.apiUser} apiKey=${a.production.apiKey}`,
-			`  control     ${sb.url}/_control (outbox, clock, validate, pay, sign, faults, network, seed, reset)`,
+			`  control     ${sb.url}/_control (outbox, clock, validate, pay, sign, faults, network, quota, seed, reset)`,
 			`  sample PDF  ${sb.url}/_samples/contract.pdf (?title=…&party=…)`,
 			'',
 			'Sandbox SMS code: 0000. Sandbox test card: 4706750000000009. Ctrl-C to stop.',

@@ -213,7 +213,9 @@ function homePage(site: Site, flash: ReturnType<Site['flashes']['take']>): strin
 					<dt>Production</dt>
 					<dd><code>${base}/production/api</code></dd>
 					<dt>Control API</dt>
-					<dd><code>${base}/_control</code> (outbox, clock, faults, network, seed, reset)</dd>
+					<dd>
+						<code>${base}/_control</code> (outbox, clock, faults, network, quota, seed, reset)
+					</dd>
 				</dl>
 				<p class="hint">In n8n, use the credential's custom base URL with one of these.</p>
 			</section>`,
