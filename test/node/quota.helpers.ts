@@ -5,7 +5,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { forgetEverything } from '../../nodes/ContratPrive/transport';
+import { forgetEverything } from '../../nodes/ContratPrive/quota/processMemory';
 import type { Item, NodeKit } from './contract.helpers';
 import { createParameters, leaseItem } from './contract.helpers';
 import { PRODUCTION_KEYS } from '../fixtures/accounts';

@@ -4,7 +4,7 @@
  * fault kind on every page): a page that fails never lets an item be created unchecked.
  */
 import type { ContractList } from '../../nodes/ContratPrive/transport';
-import { ListingIndex, readListing } from '../../nodes/ContratPrive/transport/referenceListing';
+import { ListingIndex, readListing } from '../../nodes/ContratPrive/quota/referenceListing';
 import { createContractViaApi, FAILURE_KINDS, FAST_RETRIES, useNodeKit } from './contract.helpers';
 import {
 	contractsByReference,

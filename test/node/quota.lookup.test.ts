@@ -13,7 +13,7 @@ import {
 	referenceItems,
 	seedAccount,
 } from './quota.helpers';
-import { forgetEverything } from '../../nodes/ContratPrive/transport';
+import { forgetEverything } from '../../nodes/ContratPrive/quota/processMemory';
 
 const kit = useNodeKit();
 freshProcess(kit);

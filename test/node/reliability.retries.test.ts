@@ -6,7 +6,7 @@
 import type { INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { ContratPrive } from '../../nodes/ContratPrive/ContratPrive.node';
-import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../nodes/ContratPrive/transport';
+import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../nodes/ContratPrive/delivery/retry';
 import {
 	byId,
 	createContractViaApi,

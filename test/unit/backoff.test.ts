@@ -1,6 +1,6 @@
 /** Fast unit tests of the retry backoff (no emulator): exponential, capped, half of it random. */
-import type { RetryPolicy } from '../../nodes/ContratPrive/transport';
-import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../nodes/ContratPrive/transport';
+import type { RetryPolicy } from '../../nodes/ContratPrive/delivery/options';
+import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../nodes/ContratPrive/delivery/retry';
 
 const samples = (policy: RetryPolicy, retry: number) =>
 	Array.from({ length: 400 }, () => backoffDelay(policy, retry));

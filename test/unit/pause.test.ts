@@ -1,5 +1,5 @@
 /** The wait between retries and between batches: n8n's sleep, ended early by a cancelled execution. */
-import { pause } from '../../nodes/ContratPrive/transport';
+import { pause } from '../../nodes/ContratPrive/delivery/retry';
 
 describe('pause', () => {
 	test('waits the time it is given', async () => {

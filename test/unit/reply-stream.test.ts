@@ -1,12 +1,12 @@
 /**
- * The streamed JSON reply reader (transport/reply-stream.ts), fuzzed on real replies of the
+ * The streamed JSON reply reader (streaming/reply-stream.ts), fuzzed on real replies of the
  * emulator: whatever the chunk boundaries (inside a base64 quartet, an escape, a key, a
  * multi-byte character), it builds what JSON.parse builds, without the document contents, and
  * each document's bytes come out whole; a reply cut anywhere is an error and no document of it
  * is completed.
  */
-import type { ContentSink, JsonPath } from '../../nodes/ContratPrive/transport/reply-stream';
-import { ReplyError, parseJsonReply } from '../../nodes/ContratPrive/transport/reply-stream';
+import type { ContentSink, JsonPath } from '../../nodes/ContratPrive/streaming/reply-stream';
+import { ReplyError, parseJsonReply } from '../../nodes/ContratPrive/streaming/reply-stream';
 import { prng } from '../fixtures/random';
 import { SANDBOX_KEYS } from '../fixtures/accounts';
 import { makePdfOfSize } from '../fixtures/pdf';

@@ -1,25 +1,28 @@
 /**
  * The one request function of both nodes. Every call to Contrat-Privé goes through `request`,
  * with the policy its request declares in requests.ts: the failure class of each attempt (see
- * errors.ts) and that policy decide whether it is sent again, read back, or reported.
+ * delivery/failure.ts) and that policy decide whether it is sent again, read back, or reported.
  */
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { BodyObject } from './body-stream';
-import { JsonBody, hasDocuments } from './body-stream';
-import type { FailedRequest, HttpResponse } from './errors';
-import { describeFailure, networkError, outcomeError, readReply, safeMessage } from './errors';
-import type { Outcome, OutcomeFacts } from './outcomes';
-import { outcomeText } from './outcomes';
-import { readStreamedReply } from './reply-read';
-import { Attempts } from './retry';
-import type { ContratPriveContext, RequestName, RequestOptions } from './types';
+import type { FailedRequest, HttpResponse } from '../delivery/failure';
+import { describeFailure, networkError, outcomeError, safeMessage } from '../delivery/failure';
+import type { RequestOptions } from '../delivery/options';
+import type { Outcome, OutcomeFacts } from '../delivery/outcomes';
+import { outcomeText } from '../delivery/outcomes';
+import type { ReadBack, RequestPolicy } from '../delivery/policy';
+import { Attempts } from '../delivery/retry';
+import type { BodyObject } from '../streaming/json-body';
+import { JsonBody, hasDocuments } from '../streaming/json-body';
+import { readStreamedReply } from '../streaming/reply-read';
+import { readReply } from './api-errors';
+import type { ContratPriveContext, RequestName } from './types';
 import { CREDENTIAL_TYPE } from './types';
 import { resolveBaseUrl } from './urls';
 
 /**
- * The body of one attempt. A body with documents is streamed (body-stream.ts), built afresh per
+ * The body of one attempt. A body with documents is streamed (streaming/json-body.ts), built afresh per
  * attempt, and not sent to a redirect (following one keeps every byte sent in memory). Any other
  * body is a copy: the credential adds the keys to the body it is given.
  */
@@ -31,36 +34,6 @@ function sendable(body: IDataObject): Partial<IHttpRequestOptions> {
 		disableFollowRedirect: true,
 	};
 }
-
-/** What a read-back found after a write whose outcome was unknown. */
-export type ReadBack<Reply> =
-	/** The write was carried out: its result, in the shape of the reply. */
-	| { done: Reply }
-	/** It was not carried out, and sending it again is safe; `outcome` when no retry is left. */
-	| { notDone: string; outcome: Outcome; facts?: OutcomeFacts }
-	/** It was not carried out, and sending it again cannot help. */
-	| { failed: Outcome; facts?: OutcomeFacts };
-
-/**
- * How a request may be sent again. Every policy sends again a request that provably never
- * reached Contrat-Privé (not sent, or rate-limited), within `options.retry`.
- * - `read`: it changes nothing, so it is also sent again after any other transient failure.
- * - `write`: nothing can read it back (an SMS sent); after an uncertain outcome it is never sent
- *   again, and the error says `unconfirmed`.
- * - `write with read-back`: after an uncertain outcome, `readBack` says whether it was done (its
- *   result is returned), not done (sent again), or failed; `lookupFailed` when the read fails.
- */
-export type RequestPolicy<Reply> =
-	| { kind: 'read' }
-	| { kind: 'write'; unconfirmed: Outcome }
-	| {
-			kind: 'write with read-back';
-			readBack: (cause: FailedRequest) => Promise<ReadBack<Reply>>;
-			lookupFailed: Outcome;
-			facts?: OutcomeFacts;
-	  };
-
-export const READ = { kind: 'read' } as const;
 
 /**
  * Sends one request of the API and returns its reply, under its policy and `options.retry`

@@ -6,28 +6,29 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { dropDocuments } from './downloads';
-import { apiErrorCode, safeMessage } from './errors';
+import { safeMessage } from '../delivery/failure';
+import type { RequestOptions } from '../delivery/options';
+import type { RequestPolicy } from '../delivery/policy';
+import { READ } from '../delivery/policy';
 import {
 	accountOf,
-	forgetContract,
-	knownContracts,
 	rememberContract,
 	rememberDailyLimit,
 	withReferenceLock,
-} from './processMemory';
-import type { RequestPolicy } from './request';
-import { READ, request } from './request';
+} from '../quota/processMemory';
+import type { CreateOptions, ReferenceReads } from '../quota/referenceContracts';
+import { contractsOfReference } from '../quota/referenceContracts';
+import { apiErrorCode } from './api-errors';
+import { dropDocuments } from './documents';
+import { request } from './request';
 import type {
 	ConnectionInfo,
 	Contract,
 	ContractFilter,
 	ContractList,
 	ContratPriveContext,
-	CreateOptions,
 	CreateResult,
 	NewContract,
-	RequestOptions,
 	SignResult,
 } from './types';
 import { MAX_LIST_PAGE_SIZE } from './types';
@@ -83,7 +84,7 @@ export async function listContracts(
 
 /**
  * The whole contract, without the contents of its documents: they are dropped as the reply
- * arrives (getContractDocuments, in downloads.ts, keeps them).
+ * arrives (getContractDocuments, in documents.ts, keeps them).
  */
 export async function getContract(
 	this: ContratPriveContext,
@@ -104,7 +105,7 @@ function createBody(input: NewContract): IDataObject {
 	if (input.submit && input.message) notify.submitMessage = input.message;
 	const body: IDataObject = {
 		contract,
-		// The documents' bytes are read and base64-encoded as the request is sent (body-stream.ts).
+		// The documents' bytes are read and base64-encoded as the request is sent (streaming/json-body.ts).
 		mainDocument: { name: document.fileName, data: document.content as unknown as IDataObject },
 		signatories: input.signatories.map(({ firstName, lastName, email, phone, deposit }) =>
 			deposit
@@ -128,12 +129,10 @@ function createBody(input: NewContract): IDataObject {
  * can check.
  *
  * With a reference, no other execution of this n8n process works on the same reference of the
- * same account meanwhile (processMemory.ts), and the contracts with that reference are found
- * first: from what this process already created or found (no request), from the run's shared
- * listing (`options.lookup`), or by a contractListRequest of its own. With
- * `skipIfReferenceExists` the newest is read and returned (contractDetailRequest, so that a
- * re-run outputs the same shape); otherwise they are the baseline, and the read-back after an
- * unknown outcome looks for a contract of that reference that was not in it.
+ * same account meanwhile (quota/processMemory.ts), and the contracts with that reference are
+ * found first (quota/referenceContracts.ts). With `skipIfReferenceExists` the newest is
+ * returned; otherwise they are the baseline, and the read-back after an unknown outcome looks
+ * for a contract of that reference that was not in it.
  */
 export async function createContractAtMostOnce(
 	this: ContratPriveContext,
@@ -150,52 +149,28 @@ export async function createContractAtMostOnce(
 	}
 	const account = (await accountOf(this)) ?? '';
 	return await withReferenceLock(account, reference, async () => {
-		const skipIfExists = skipIfReferenceExists !== false;
-		const filter = { reference };
 		const page = { offset: 0, limit: MAX_LIST_PAGE_SIZE };
-		const byReference = async () =>
-			(await listContracts.call(this, filter, page, requestOptions)).contracts.map(
-				(contract) => contract.id,
-			);
-		const details = async (id: string) => await getContract.call(this, id, requestOptions);
-		const existing = async (id: string): Promise<CreateResult | undefined> => {
-			let contract: Contract | undefined;
-			let failure: unknown;
-			try {
-				contract = await details(id);
-			} catch (error) {
-				failure = error;
-			}
-			if (!contract) {
-				// Known to this process but not to the API (an emulator reset): look it up as usual.
-				if (apiErrorCode(failure) !== 'CONTRACT_NOT_FOUND') throw failure;
-				forgetContract(account, reference, id);
-				return undefined;
-			}
-			rememberContract(account, reference, contract.id);
-			return { contract, alreadyExisted: true };
+		const reads: ReferenceReads = {
+			ids: async () => {
+				const list = await listContracts.call(this, { reference }, page, requestOptions);
+				return list.contracts.map((contract) => contract.id);
+			},
+			details: async (id) =>
+				await getContract.call(this, id, requestOptions).catch((error: unknown) => {
+					if (apiErrorCode(error) === 'CONTRACT_NOT_FOUND') return undefined;
+					throw error;
+				}),
 		};
-
-		if (skipIfExists) {
-			for (const id of knownContracts(account, reference)) {
-				const found = await existing(id);
-				if (found) return found;
-			}
-		}
-		const shared = await lookup?.find(reference);
-		const ids = shared && (shared.complete || skipIfExists) ? shared.ids : await byReference();
-		if (skipIfExists && ids.length > 0) {
-			const found = await existing(ids[0]);
-			if (found) return found;
-		}
-		const known = new Set([...ids, ...knownContracts(account, reference)]);
+		const skipIfExists = skipIfReferenceExists !== false;
+		const found = await contractsOfReference(account, reference, { skipIfExists, lookup }, reads);
+		if ('existing' in found) return { contract: found.existing, alreadyExisted: true };
 		const policy: RequestPolicy<Sent> = {
 			kind: 'write with read-back',
 			lookupFailed: 'createLookupFailed',
 			facts: { reference },
 			readBack: async (cause) => {
-				const found = (await byReference()).find((id) => !known.has(id));
-				if (!found) {
+				const created = (await reads.ids()).find((id) => !found.known.has(id));
+				if (!created) {
 					return {
 						notDone: 'read back: not created',
 						outcome: 'createNotDone',
@@ -203,9 +178,9 @@ export async function createContractAtMostOnce(
 					};
 				}
 				this.logger.info(
-					`Contrat-Privé: contractCreateRequest failed (${safeMessage(cause)}), but the contract ${found} was created: found by its reference`,
+					`Contrat-Privé: contractCreateRequest failed (${safeMessage(cause)}), but the contract ${created} was created: found by its reference`,
 				);
-				return { done: { contract: await details(found) } };
+				return { done: { contract: await getContract.call(this, created, requestOptions) } };
 			},
 		};
 		const reply = await request(this, 'contractCreateRequest', body, policy, requestOptions);

@@ -6,9 +6,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import type { DocumentBytes } from './body-stream';
-import type { ReferenceMatches } from './referenceListing';
-import type { OpenContent } from './reply-stream';
+import type { DocumentBytes } from '../streaming/json-body';
 
 export const CREDENTIAL_TYPE = 'contratPriveApi';
 
@@ -179,53 +177,6 @@ export interface ContractFilter {
 	createdTo?: string;
 	/** Exact match */
 	reference?: string;
-}
-
-export interface RetryPolicy {
-	/** Retries after the first attempt of a request; 0 for none. */
-	maxRetries: number;
-	/** Milliseconds before the first retry; the wait doubles at each retry, with jitter. */
-	initialDelay: number;
-	/** Longest wait between two attempts, in milliseconds. */
-	maxDelay: number;
-	/** No retry starts when it would end its wait later than this after the first attempt. */
-	maxTotalTime: number;
-}
-
-export interface RequestOptions {
-	itemIndex?: number;
-	/** Milliseconds without any data sent or received before a request is given up. */
-	timeout?: number;
-	/** Retries of failed requests, as each request's policy allows (request.ts); none if absent. */
-	retry?: RetryPolicy;
-	/**
-	 * Counts every request before it is sent, retries included, and refuses (throws) one that
-	 * would spend what must stay for other workflows. See requestBudget.ts.
-	 */
-	budget?: RequestCounter;
-	/**
-	 * Read the reply as it arrives: called once per attempt, it returns where each document
-	 * `content` of that attempt's reply goes (see reply-stream.ts).
-	 */
-	streamReply?: () => OpenContent;
-}
-
-export interface RequestCounter {
-	take(requestName: RequestName, itemIndex: number | undefined): void;
-}
-
-export interface CreateOptions extends RequestOptions {
-	/**
-	 * With a reference: when a contract with exactly this reference exists, return it (the
-	 * newest) instead of creating another one. Default true.
-	 */
-	skipIfReferenceExists?: boolean;
-	/** The run's shared look-up of references (referenceLookup.ts); absent: one per item. */
-	lookup?: {
-		find(reference: string): Promise<ReferenceMatches | undefined>;
-		/** Tells the run's look-up of a contract this item created. */
-		created?(reference: string, contractId: string): void;
-	};
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The items the trigger emits: one per event, with the signed PDF when it is asked for. */
 import type { IBinaryKeyData, IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { TransientPollError } from '../transport';
+import { TransientPollError } from '../delivery/failure';
 import type { ContractChange, ContractEvent } from './changes';
 import type { Reader } from './reader';
 import { observedSignatory } from './reader';

@@ -5,13 +5,9 @@
  */
 import type { IPollFunctions } from 'n8n-workflow';
 
-import {
-	accountOf,
-	CREDENTIAL_TYPE,
-	DAILY_REQUEST_QUOTA,
-	knownDailyLimit,
-	userDailyLimit,
-} from '../transport';
+import { CREDENTIAL_TYPE, DAILY_REQUEST_QUOTA } from '../transport';
+import { accountOf, knownDailyLimit } from '../quota/processMemory';
+import { userDailyLimit } from '../quota/requestBudget';
 
 /** The default spacing at the default limit of 1,000 requests a day: 96 polls, under 10%. */
 export const DEFAULT_PRODUCTION_INTERVAL_MINUTES = 15;

@@ -20,7 +20,8 @@
 import type { INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isTransientFailure, OPEN_STATUSES } from '../transport';
+import { OPEN_STATUSES } from '../transport';
+import { isTransientFailure } from '../delivery/failure';
 import type { ObservedContract, TriggerState } from './changes';
 import { readFailureCount, readState, writeFailureCount, writeState } from './state';
 import {

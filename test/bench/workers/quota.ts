@@ -15,7 +15,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import { runNode, runPoll } from '../../helpers';
 import { makePdf, pdfFile } from '../../fixtures/pdf';
 import { PRODUCTION_KEYS } from '../../fixtures/accounts';
-import { forgetEverything } from '../../../nodes/ContratPrive/transport';
+import { forgetEverything } from '../../../nodes/ContratPrive/quota/processMemory';
 import { createParameters, emulator } from './common';
 
 export type QuotaCase = 'fresh' | 'full re-run' | 'half-done re-run';

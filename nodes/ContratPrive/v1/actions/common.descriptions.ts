@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from '../../transport';
+import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from '../../delivery/retry';
 import {
 	MAX_RETRIES,
 	MAX_RETRY_DELAY_MS,

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { CreateOptions, RequestOptions } from '../../transport';
+import type { CreateOptions } from '../../quota/referenceContracts';
+import type { RequestOptions } from '../../delivery/options';
 import type { NodeMap } from './node.type';
 
 /**

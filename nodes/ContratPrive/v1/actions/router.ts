@@ -9,8 +9,9 @@ import { getOptions, readRequestOptions } from '../helpers/parameters';
 import type { Batching } from '../helpers/batching';
 import { readBatching, runInBatches, runInPool } from '../helpers/batching';
 import { readReserve } from '../helpers/reserve';
-import type { RequestOptions } from '../../transport';
-import { errorFieldsOf, openBudget } from '../../transport';
+import type { RequestOptions } from '../../delivery/options';
+import { errorFieldsOf } from '../../transport';
+import { openBudget } from '../../quota/requestBudget';
 import type { ContratPriveType, NodeMap } from './node.type';
 import type { ItemRequest, Operation } from './operation';
 

@@ -1,7 +1,7 @@
 /** Bounded parallel requests: a rolling pool or batches, equal keys one after the other. */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { pause } from '../../transport';
+import { pause } from '../../delivery/retry';
 import { fieldLabel } from './fields';
 import { readWholeNumber } from './parameters';
 import type { Validator } from './validation';

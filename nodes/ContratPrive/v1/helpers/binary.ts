@@ -1,7 +1,8 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import type { DocumentToSend } from '../../transport';
-import { DOCUMENT_LIMIT_TEXT, DocumentBytes, MAX_DOCUMENT_BYTES } from '../../transport';
+import { DOCUMENT_LIMIT_TEXT, MAX_DOCUMENT_BYTES } from '../../transport';
+import { DocumentBytes } from '../../streaming/json-body';
 import type { Validator } from './validation';
 import { show } from './validation';
 

@@ -1,8 +1,8 @@
 /** Reading the parameters every operation shares: IDs and the request options. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { RequestOptions } from '../../transport';
-import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from '../../transport';
+import type { RequestOptions } from '../../delivery/options';
+import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from '../../delivery/retry';
 import { fieldLabel } from './fields';
 import type { Validator } from './validation';
 import { expressionHint, show, validatorFor } from './validation';

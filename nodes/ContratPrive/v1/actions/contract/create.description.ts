@@ -1,7 +1,8 @@
 /** The parameters of Contract › Create, as the editor shows them. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CREATE_TIMEOUT_MS, DOCUMENT_LIMIT_TEXT } from '../../../transport';
+import { DOCUMENT_LIMIT_TEXT } from '../../../transport';
+import { CREATE_TIMEOUT_MS } from '../../../delivery/retry';
 import { MAX_SIGNATORIES } from '../../helpers/signatories';
 import { EXAMPLE_IBAN } from '../../helpers/validation';
 import { batchingOption, optionsCollection } from '../common.descriptions';

@@ -15,17 +15,17 @@ import {
 	readDeadline,
 	readText,
 } from '../../helpers/validation';
-import type { NewContract, RequestOptions } from '../../../transport';
+import type { NewContract } from '../../../transport';
+import type { RequestOptions } from '../../../delivery/options';
 import {
-	accountOf,
-	CREATE_TIMEOUT_MS,
 	createContractAtMostOnce,
-	knownContracts,
 	listContracts,
 	MAX_LIST_PAGE_SIZE,
-	RunLookup,
 	withoutDocumentContents,
 } from '../../../transport';
+import { accountOf, knownContracts } from '../../../quota/processMemory';
+import { CREATE_TIMEOUT_MS } from '../../../delivery/retry';
+import { RunLookup } from '../../../quota/referenceLookup';
 import { displayNamesOf, fieldLabel } from '../../helpers/fields';
 import { getOptions } from '../../helpers/parameters';
 import { readBankAccount } from '../../helpers/bankAccount';
@@ -206,7 +206,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 
 /**
  * The run's look-up of references: one listing shared by every item when that costs fewer
- * requests than one look-up per item (see transport/referenceLookup.ts). References this
+ * requests than one look-up per item (see quota/referenceLookup.ts). References this
  * process already created or found need no look-up when the existing contract is returned.
  */
 export async function shareRun(

@@ -4,7 +4,8 @@
  */
 import { randomInt, sleep } from 'n8n-workflow';
 
-import type { ContratPriveContext, RequestName, RetryPolicy } from './types';
+import type { ContratPriveContext, RequestName } from '../transport/types';
+import type { RetryPolicy } from './options';
 
 /** Default request timeout: milliseconds without any data sent or received. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -95,4 +96,13 @@ export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
 	});
 	await Promise.race([sleep(ms), aborted]);
 	signal?.removeEventListener('abort', stop);
+}
+
+/** Retry-After: seconds, or an HTTP date. */
+export function retryAfterMs(value: unknown): number | undefined {
+	const text = String(Array.isArray(value) ? value[0] : (value ?? '')).trim();
+	const seconds = Number(text);
+	if (text !== '' && Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+	const date = Date.parse(text);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

@@ -10,9 +10,9 @@
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { resolveBaseUrl } from './urls';
-import type { ContratPriveContext } from './types';
-import { CREDENTIAL_TYPE } from './types';
+import { resolveBaseUrl } from '../transport/urls';
+import type { ContratPriveContext } from '../transport/types';
+import { CREDENTIAL_TYPE } from '../transport/types';
 
 /** Past this many references, the oldest ones are forgotten (a re-run then looks them up). */
 const MAX_REFERENCES = 100_000;

@@ -8,8 +8,8 @@
  * one, as long as reading goes on until the latest `total` is covered. A `total` that shrinks
  * breaks that reasoning: the listing stops there and counts as partial.
  */
-import type { ContractList, ContractSummary } from './types';
-import { MAX_LIST_PAGE_SIZE } from './types';
+import type { ContractList, ContractSummary } from '../transport/types';
+import { MAX_LIST_PAGE_SIZE } from '../transport/types';
 
 export type ListPage = (offset: number) => Promise<ContractList>;
 

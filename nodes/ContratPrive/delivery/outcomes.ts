@@ -2,7 +2,7 @@
  * The texts of a write whose outcome is uncertain (see the write policies in request.ts): what is
  * known, and what to do, for each situation.
  */
-import { MAX_CODE_ATTEMPTS, MAX_SMS_PER_SIGNATORY } from './types';
+import { MAX_CODE_ATTEMPTS, MAX_SMS_PER_SIGNATORY } from '../transport/types';
 
 /** What the texts below may mention. */
 export interface OutcomeFacts {

@@ -1,5 +1,5 @@
 /**
- * The streamed JSON request body (transport/body-stream.ts): what it writes is the JSON of the
+ * The streamed JSON request body (streaming/json-body.ts): what it writes is the JSON of the
  * same body with each document as its base64, whatever chunks the documents are read in, and
  * exactly `size` bytes; the credential's keys go where n8n's generic authenticate puts them;
  * every stream reads its documents afresh; axios (n8n's HTTP client) sends it as a Blob, and the
@@ -8,7 +8,7 @@
 import axios from 'axios';
 import { randomBytes } from 'node:crypto';
 
-import { DocumentBytes, JsonBody } from '../../nodes/ContratPrive/transport/body-stream';
+import { DocumentBytes, JsonBody } from '../../nodes/ContratPrive/streaming/json-body';
 import { prng } from '../fixtures/random';
 import { SANDBOX_KEYS } from '../fixtures/accounts';
 import { makePdfOfSize } from '../fixtures/pdf';

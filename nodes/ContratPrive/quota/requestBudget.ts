@@ -12,9 +12,10 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { checkConnection } from './requests';
-import type { ContratPriveContext, RequestCounter, RequestName, RequestOptions } from './types';
-import { CREDENTIAL_TYPE, DAILY_REQUEST_QUOTA } from './types';
+import type { RequestCounter, RequestOptions } from '../delivery/options';
+import { checkConnection } from '../transport/requests';
+import type { ContratPriveContext, RequestName } from '../transport/types';
+import { CREDENTIAL_TYPE, DAILY_REQUEST_QUOTA } from '../transport/types';
 
 export interface QuotaReading {
 	limit: number;

@@ -5,10 +5,10 @@
 import type { JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import type { FailedRequest, HttpResponse } from './errors';
+import type { FailedRequest, HttpResponse } from '../delivery/failure';
 import type { OpenContent } from './reply-stream';
 import { ReplyError, parseJsonReply } from './reply-stream';
-import type { ContratPriveContext, RequestName } from './types';
+import type { ContratPriveContext, RequestName } from '../transport/types';
 
 /** The reply's body as n8n's helper hands it over with `encoding: 'stream'`. */
 export interface ReplyBody extends AsyncIterable<unknown> {

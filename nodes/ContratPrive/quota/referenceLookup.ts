@@ -21,7 +21,7 @@
 import { knownContracts, knownListingTotal, rememberListingTotal } from './processMemory';
 import type { ListPage, ReferenceMatches } from './referenceListing';
 import { ListingIndex, readListing } from './referenceListing';
-import { MAX_LIST_PAGE_SIZE } from './types';
+import { MAX_LIST_PAGE_SIZE } from '../transport/types';
 
 export type LookupWay = 'per-item' | 'first-page' | 'shared';
 
