@@ -43,12 +43,6 @@ export default tseslint.config(
 		},
 	},
 	{
-		// Not yet in the tests: they read untyped JSON replies and run data (217 explicit `any`);
-		// typing them (the transport's types for contracts, n8n's for run data) is open work.
-		files: ['test/**/*.ts'],
-		rules: { '@typescript-eslint/no-explicit-any': 'off' },
-	},
-	{
 		// The MCP SDK's wildcard export gives `./dist/esm/*.d.ts` as the types of a subpath, so the
 		// `.js` subpaths Node needs (e.g. client/sse.js) have no types path the resolver accepts;
 		// TypeScript finds them through the SDK's typesVersions.

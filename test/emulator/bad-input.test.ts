@@ -2,7 +2,9 @@
  * Conformance: bad input gets the documented JSON error naming the offending
  * field, never a 500, never a change of state.
  */
+import type { CreateBody } from './testkit';
 import { ApiKit, createBody, createContract, stateSnapshot, useApiKit } from './testkit';
+import type { WireContract } from './wire-reply';
 import { SANDBOX_KEYS } from '../fixtures/accounts';
 import { VALID_IBAN } from '../fixtures/ibans';
 import { TINY_PDF, TINY_PDF_B64 } from '../fixtures/pdf';
@@ -10,7 +12,9 @@ import { ALICE, BOB_SPACED_PHONE } from '../fixtures/people';
 
 const kit = useApiKit();
 
-type Mutate = (b: Record<string, any>) => void;
+// A case breaks the body: members of the wrong type are set, and missing ones removed, through
+// Reflect (the body's type is that of a valid body).
+type Mutate = (b: CreateBody) => void;
 const sigs = (n: number) =>
 	Array.from({ length: n }, (_, i) => ({ ...ALICE, email: `a${i}@example.com` }));
 const pdfOfSize = (n: number) => {
@@ -21,8 +25,20 @@ const pdfOfSize = (n: number) => {
 
 // [case, mutation of a valid create body, status, code, field]
 const CREATE_CASES: [string, Mutate, number, string, string][] = [
-	['contract missing', (b) => delete b.contract, 400, 'VALIDATION_ERROR', 'contract'],
-	['contract not an object', (b) => (b.contract = 'x'), 400, 'VALIDATION_ERROR', 'contract'],
+	[
+		'contract missing',
+		(b) => Reflect.deleteProperty(b, 'contract'),
+		400,
+		'VALIDATION_ERROR',
+		'contract',
+	],
+	[
+		'contract not an object',
+		(b) => Reflect.set(b, 'contract', 'x'),
+		400,
+		'VALIDATION_ERROR',
+		'contract',
+	],
 	['label missing', (b) => delete b.contract.label, 400, 'VALIDATION_ERROR', 'contract.label'],
 	['label empty', (b) => (b.contract.label = '   '), 400, 'VALIDATION_ERROR', 'contract.label'],
 	[
@@ -122,7 +138,13 @@ const CREATE_CASES: [string, Mutate, number, string, string][] = [
 		'INVALID_BANK_ACCOUNT',
 		'contract.bankAccount.iban',
 	],
-	['mainDocument missing', (b) => delete b.mainDocument, 400, 'VALIDATION_ERROR', 'mainDocument'],
+	[
+		'mainDocument missing',
+		(b) => Reflect.deleteProperty(b, 'mainDocument'),
+		400,
+		'VALIDATION_ERROR',
+		'mainDocument',
+	],
 	[
 		'document name missing',
 		(b) => delete b.mainDocument.name,
@@ -204,12 +226,18 @@ const CREATE_CASES: [string, Mutate, number, string, string][] = [
 		'VALIDATION_ERROR',
 		'annexes[1].data',
 	],
-	['signatories missing', (b) => delete b.signatories, 400, 'VALIDATION_ERROR', 'signatories'],
+	[
+		'signatories missing',
+		(b) => Reflect.deleteProperty(b, 'signatories'),
+		400,
+		'VALIDATION_ERROR',
+		'signatories',
+	],
 	['no signatory', (b) => (b.signatories = []), 400, 'VALIDATION_ERROR', 'signatories'],
 	['21 signatories', (b) => (b.signatories = sigs(21)), 400, 'VALIDATION_ERROR', 'signatories'],
 	[
 		'signatory not an object',
-		(b) => (b.signatories = [ALICE, 'bob']),
+		(b) => Reflect.set(b, 'signatories', [ALICE, 'bob']),
 		400,
 		'VALIDATION_ERROR',
 		'signatories[1]',
@@ -279,7 +307,7 @@ const CREATE_CASES: [string, Mutate, number, string, string][] = [
 		'VALIDATION_ERROR',
 		'signatories[1].deposit',
 	],
-	['notify missing', (b) => delete b.notify, 400, 'VALIDATION_ERROR', 'notify'],
+	['notify missing', (b) => Reflect.deleteProperty(b, 'notify'), 400, 'VALIDATION_ERROR', 'notify'],
 	[
 		'notify.signatory a string',
 		(b) => (b.notify.signatory = 'yes'),
@@ -295,7 +323,7 @@ const CREATE_CASES: [string, Mutate, number, string, string][] = [
 		'VALIDATION_ERROR',
 		'notify.submitMessage',
 	],
-	['action missing', (b) => delete b.action, 400, 'VALIDATION_ERROR', 'action'],
+	['action missing', (b) => Reflect.deleteProperty(b, 'action'), 400, 'VALIDATION_ERROR', 'action'],
 	[
 		'action.submit a string',
 		(b) => (b.action.submit = 'true'),
@@ -450,7 +478,7 @@ const OTHER_CASES: [string, string, Record<string, unknown>, number, string, str
 	];
 
 describe('bad input changes nothing', () => {
-	let existing: any;
+	let existing: WireContract;
 	let before: string;
 
 	async function expectUnchanged(k: ApiKit) {
@@ -551,7 +579,7 @@ describe('bad input changes nothing', () => {
 			}),
 		);
 		expect(r.status).toBe(200);
-		expect(r.body.contract.annexes.map((a: any) => a.size)).toEqual([
+		expect(r.body.contract.annexes.map((a) => a.size)).toEqual([
 			20 * 1024 * 1024,
 			20 * 1024 * 1024,
 		]);

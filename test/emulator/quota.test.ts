@@ -69,7 +69,7 @@ describe('production daily quota', () => {
 
 	it('a day in summer ends at 22:00 UTC', async () => {
 		kit.emulator.clock.set('2027-06-15T21:30:00Z');
-		expect((await quota()).resetAt).toBe('2027-06-15T22:00:00.000Z');
+		expect((await quota())?.resetAt).toBe('2027-06-15T22:00:00.000Z');
 		kit.emulator.clock.set('2027-06-15T22:00:00Z');
 		expect(await quota()).toMatchObject({ used: 1, resetAt: '2027-06-16T22:00:00.000Z' });
 	});

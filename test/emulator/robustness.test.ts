@@ -7,7 +7,9 @@ import { handleApi, REQUEST_NAMES, RequestName } from './api';
 import { VirtualClock } from './clock';
 import { ApiError } from './errors';
 import { Store } from './store';
+import type { CreateBody } from './testkit';
 import { START, createBody, createContract, stateSnapshot, useApiKit } from './testkit';
+import type { WireContract, WireReply } from './wire-reply';
 import { Env } from './workflow';
 import { OTHER_SANDBOX_KEYS, PRODUCTION_KEYS, SANDBOX_KEYS } from '../fixtures/accounts';
 import { VALID_IBAN } from '../fixtures/ibans';
@@ -87,7 +89,7 @@ function paths(value: Json, into: Path[] = []): Path[] {
 }
 
 /** One to three random mutations of a (deep-copied) valid body. */
-function mutate(body: Record<string, Json>, random: () => number): Record<string, Json> | string {
+function mutate(body: object, random: () => number): Record<string, Json> | string {
 	const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
 	// a copy: the pool itself must never change
 	const odd = (): Json => structuredClone(pick(ODD_VALUES));
@@ -161,7 +163,7 @@ async function freshEnv(tinyPdf: Buffer): Promise<Fuzzed> {
 			'contractCreateRequest',
 			JSON.stringify({ ...SANDBOX_KEYS, ...createBody() }),
 		);
-		return (r.body as any).contract;
+		return (r.body as Pick<WireReply, 'contract'>).contract;
 	};
 	const first = await create();
 	const second = await create();
@@ -200,7 +202,7 @@ function fingerprint(env: Env): string {
 	return `${parts.join('\n')}\n${env.store.emails.length}/${env.store.sms.length}`;
 }
 
-const VALID_BODIES = (f: Fuzzed): Record<RequestName, Record<string, Json>> => ({
+const VALID_BODIES = (f: Fuzzed): Record<RequestName, object> => ({
 	checkConnexionRequest: { ...SANDBOX_KEYS },
 	contractCreateRequest: { ...SANDBOX_KEYS, ...createBody() },
 	contractListRequest: {
@@ -401,7 +403,7 @@ describe('found by the fuzz test', () => {
 // ---------------------------------------------------------------- isolation
 
 describe('owner isolation', () => {
-	const byContract: Array<[string, (c: any) => Record<string, unknown>]> = [
+	const byContract: Array<[string, (c: WireContract) => Record<string, unknown>]> = [
 		['contractDetailRequest', (c) => ({ contractId: c.id })],
 		['contractCancelRequest', (c) => ({ contractId: c.id })],
 		['signatorySendSmsRequest', (c) => ({ contractId: c.id, signatoryId: c.signatories[0].id })],
@@ -523,33 +525,41 @@ describe('key comparison', () => {
 describe('request size limits', () => {
 	const text = (n: number) => 'x'.repeat(n);
 	it.each([
-		['label', (b: any) => (b.contract.label = text(256)), 'contract.label'],
-		['reference', (b: any) => (b.contract.reference = text(256)), 'contract.reference'],
-		['submitMessage', (b: any) => (b.notify.submitMessage = text(5001)), 'notify.submitMessage'],
+		['label', (b: CreateBody) => (b.contract.label = text(256)), 'contract.label'],
+		['reference', (b: CreateBody) => (b.contract.reference = text(256)), 'contract.reference'],
+		[
+			'submitMessage',
+			(b: CreateBody) => (b.notify.submitMessage = text(5001)),
+			'notify.submitMessage',
+		],
 		[
 			'first name',
-			(b: any) => (b.signatories[0].firstName = text(101)),
+			(b: CreateBody) => (b.signatories[0].firstName = text(101)),
 			'signatories[0].firstName',
 		],
 		[
 			'e-mail',
-			(b: any) => (b.signatories[0].email = `${text(250)}@example.com`),
+			(b: CreateBody) => (b.signatories[0].email = `${text(250)}@example.com`),
 			'signatories[0].email',
 		],
 		[
 			'phone',
-			(b: any) => (b.signatories[0].phone = `+33 ${'6'.repeat(40)}`),
+			(b: CreateBody) => (b.signatories[0].phone = `+33 ${'6'.repeat(40)}`),
 			'signatories[0].phone',
 		],
-		['document name', (b: any) => (b.mainDocument.name = `${text(256)}.pdf`), 'mainDocument.name'],
+		[
+			'document name',
+			(b: CreateBody) => (b.mainDocument.name = `${text(256)}.pdf`),
+			'mainDocument.name',
+		],
 		[
 			'21 signatories',
-			(b: any) => (b.signatories = Array.from({ length: 21 }, () => ({ ...ALICE }))),
+			(b: CreateBody) => (b.signatories = Array.from({ length: 21 }, () => ({ ...ALICE }))),
 			'signatories',
 		],
 		[
 			'11 annexes',
-			(b: any) => (b.annexes = Array.from({ length: 11 }, () => b.mainDocument)),
+			(b: CreateBody) => (b.annexes = Array.from({ length: 11 }, () => b.mainDocument)),
 			'annexes',
 		],
 	])('create: %s over its limit is refused, nothing created', async (_name, change, field) => {

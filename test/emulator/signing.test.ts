@@ -5,6 +5,7 @@
 import { createHash } from 'crypto';
 import { DEMO_ACCOUNTS } from './index';
 import { ApiKit, createContract, useApiKit } from './testkit';
+import type { WireContract } from './wire-reply';
 import { KEYS } from '../fixtures/accounts';
 import { VALID_IBAN } from '../fixtures/ibans';
 import { pdfPages } from '../fixtures/pdf';
@@ -13,7 +14,7 @@ import { ALICE, BOB_SPACED_PHONE } from '../fixtures/people';
 const kit = useApiKit();
 const TEST_CARD = { card: '4706750000000009', expiry: '12/30', cvc: '123' };
 
-const events = (c: any): string[] => c.log.map((l: any) => l.event);
+const events = (c: WireContract): string[] => c.log.map((l) => l.event);
 const detail = async (k: ApiKit, platform: 'sandbox' | 'production', id: string) =>
 	(await k.api(platform, 'contractDetailRequest', { contractId: id }, KEYS[platform])).body
 		.contract;
@@ -38,7 +39,7 @@ describe('sandbox SMS and signing', () => {
 
 	it('code 0000 signs; wrong codes never lock', async () => {
 		const c = await createContract(kit, 'sandbox');
-		const [a, b] = c.signatories.map((s: any) => s.id);
+		const [a, b] = c.signatories.map((s) => s.id);
 		for (let i = 0; i < 7; i++) {
 			const r = await kit.sandbox('signatorySignRequest', {
 				contractId: c.id,
@@ -95,7 +96,7 @@ describe('sandbox SMS and signing', () => {
 			'completed',
 			'email_sent',
 		]);
-		expect(d.log.find((l: any) => l.event === 'signed').actor).toBe(`signatory:${a}`);
+		expect(d.log.find((l) => l.event === 'signed')?.actor).toBe(`signatory:${a}`);
 		const emails = kit.emulator.outbox().emails;
 		expect(emails.at(-1)).toMatchObject({ to: DEMO_ACCOUNTS.sandbox.email, contractId: c.id });
 		expect(emails.at(-1)!.subject).toContain('signé');
@@ -304,9 +305,9 @@ describe('deposits', () => {
 		});
 		expect(ok.status).toBe(200);
 		const d = await detail(kit, 'sandbox', c.id);
-		const paidEvent = d.log.find((l: any) => l.event === 'deposit_paid');
+		const paidEvent = d.log.find((l) => l.event === 'deposit_paid');
 		expect(paidEvent).toMatchObject({ actor: `signatory:${bob}` });
-		expect(paidEvent.detail).toContain('0009');
+		expect(paidEvent?.detail).toContain('0009');
 	});
 
 	it('production accepts any Luhn-valid card', async () => {
@@ -448,13 +449,13 @@ describe('expiry', () => {
 		expect(clock.body.now).toMatch(/^2027-07-10T22:00:00/);
 		const d = await detail(kit, 'sandbox', c.id);
 		expect(d.status).toBe('expired');
-		expect(d.log.at(-1).at).toBe('2027-07-10T22:00:00.000Z');
+		expect(d.log.at(-1)?.at).toBe('2027-07-10T22:00:00.000Z');
 		expect((await kit.control('POST', `/contracts/${c.id}/validate`)).status).toBe(409);
 	});
 });
 
 describe('signed PDF', () => {
-	async function signAll(platform: 'sandbox' | 'production', c: any) {
+	async function signAll(platform: 'sandbox' | 'production', c: WireContract) {
 		for (const s of c.signatories) {
 			const r = await kit.control('POST', `/contracts/${c.id}/signatories/${s.id}/sign`);
 			expect(r.status).toBe(200);
@@ -468,13 +469,13 @@ describe('signed PDF', () => {
 		});
 		await signAll('sandbox', c);
 		const d = await detail(kit, 'sandbox', c.id);
-		const sign = d.mainDocument.data.sign;
+		const sign = d.mainDocument.data.sign!;
 		expect(sign).toMatchObject({
 			name: 'bail-signed.pdf',
 			signedAt: d.completedAt,
 			timestampedAt: expect.any(String),
 		});
-		const pdf = Buffer.from(sign.content, 'base64');
+		const pdf = Buffer.from(sign.content!, 'base64');
 		expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 		expect(sign.size).toBe(pdf.length);
 		expect(sign.sha256).toBe(createHash('sha256').update(pdf).digest('hex'));
@@ -493,7 +494,7 @@ describe('signed PDF', () => {
 
 		// the same document through the control view
 		const view = await kit.control('GET', `/contracts/${c.id}`);
-		expect(view.body.contract.mainDocument.data.sign.sha256).toBe(sign.sha256);
+		expect(view.body.contract.mainDocument.data.sign?.sha256).toBe(sign.sha256);
 	});
 
 	it('production: no TEST watermark; multi-page original kept', async () => {
@@ -508,7 +509,7 @@ describe('signed PDF', () => {
 		});
 		await signAll('production', c);
 		const d = await detail(kit, 'production', c.id);
-		const pages = await pdfPages(Buffer.from(d.mainDocument.data.sign.content, 'base64'));
+		const pages = await pdfPages(Buffer.from(d.mainDocument.data.sign!.content!, 'base64'));
 		expect(pages).toHaveLength(4);
 		expect(pages[2]).toContain('Page 3 of the lease');
 		expect(pages.join('\n')).not.toMatch(/\bTEST\b/);
@@ -525,7 +526,7 @@ describe('signed PDF', () => {
 		});
 		await signAll('sandbox', c);
 		const d = await detail(kit, 'sandbox', c.id);
-		const pages = await pdfPages(Buffer.from(d.mainDocument.data.sign.content, 'base64'));
+		const pages = await pdfPages(Buffer.from(d.mainDocument.data.sign!.content!, 'base64'));
 		expect(pages.at(-1)).toContain('Contrat-Privé');
 		pages.forEach((p) => expect(p).toMatch(/\bTEST\b/));
 		expect(kit.emulator.internalErrors).toHaveLength(0);

@@ -5,6 +5,7 @@
 import type { EmulatorKit, Reply } from '../helpers/emulator-kit';
 import { extendKit, useEmulator } from '../helpers/emulator-kit';
 import type { Keys } from '../fixtures/accounts';
+import type { WireContract } from './wire-reply';
 import { OTHER_SANDBOX_KEYS, PRODUCTION_KEYS, SANDBOX_KEYS } from '../fixtures/accounts';
 import { ALICE, BOB_SPACED_PHONE } from '../fixtures/people';
 import { TINY_PDF_B64 } from '../fixtures/pdf';
@@ -14,33 +15,46 @@ export const DEADLINE = '2026-12-31';
 
 export interface ApiKit extends EmulatorKit {
 	/** An API request with the sandbox demo owner's keys. */
-	sandbox<T = any>(name: string, body?: Record<string, unknown>): Promise<Reply<T>>;
+	sandbox(name: string, body?: object): Promise<Reply>;
 	/** An API request with the production demo owner's keys. */
-	prod<T = any>(name: string, body?: Record<string, unknown>): Promise<Reply<T>>;
+	prod(name: string, body?: object): Promise<Reply>;
 }
 
 /** The base kit on a virtual clock set to `start` before each test. */
 export function useApiKit(start: string = START): ApiKit {
 	const kit = useEmulator({ now: start });
 	return extendKit(kit, {
-		sandbox: async (name: string, body: Record<string, unknown> = {}) =>
+		sandbox: async (name: string, body: object = {}) =>
 			await kit.api('sandbox', name, body, SANDBOX_KEYS),
-		prod: async (name: string, body: Record<string, unknown> = {}) =>
+		prod: async (name: string, body: object = {}) =>
 			await kit.api('production', name, body, PRODUCTION_KEYS),
 	});
 }
 
+/** Members of a JSON request body, which tests may set to any value (bad input on purpose). */
+export type JsonFields = Record<string, unknown>;
+
+/** A contractCreateRequest body (without keys), as tests build and break it. */
+export type CreateBody = {
+	contract: JsonFields;
+	mainDocument: JsonFields;
+	annexes?: unknown;
+	signatories: JsonFields[];
+	notify: JsonFields;
+	action: JsonFields;
+};
+
 /** A valid contractCreateRequest body (without keys). */
 export function createBody(
 	over: {
-		contract?: Record<string, unknown>;
-		signatories?: unknown[];
-		notify?: Record<string, unknown>;
+		contract?: JsonFields;
+		signatories?: JsonFields[];
+		notify?: JsonFields;
 		submit?: boolean;
-		mainDocument?: unknown;
+		mainDocument?: JsonFields;
 		annexes?: unknown;
 	} = {},
-): Record<string, any> {
+): CreateBody {
 	return {
 		contract: {
 			label: 'Bail meublé - Lyon',
@@ -51,7 +65,7 @@ export function createBody(
 		},
 		mainDocument: over.mainDocument ?? { name: 'bail.pdf', data: TINY_PDF_B64 },
 		...(over.annexes === undefined ? {} : { annexes: over.annexes }),
-		signatories: over.signatories ?? [ALICE, BOB_SPACED_PHONE],
+		signatories: over.signatories ?? [{ ...ALICE }, { ...BOB_SPACED_PHONE }],
 		notify: { signatory: true, owner: true, submitMessage: 'Merci de signer', ...over.notify },
 		action: { submit: over.submit ?? true },
 	};
@@ -63,7 +77,7 @@ export async function createContract(
 	platform: 'sandbox' | 'production' = 'sandbox',
 	over: Parameters<typeof createBody>[0] = {},
 	keys?: Keys,
-): Promise<any> {
+): Promise<WireContract> {
 	const r = await kit.api(
 		platform,
 		'contractCreateRequest',

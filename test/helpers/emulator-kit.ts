@@ -3,13 +3,17 @@
  * API and control routes over real HTTP. The node, trigger and emulator kits extend it.
  */
 import type { Emulator, Platform } from '../emulator';
+import type { WireReply } from '../emulator/wire-reply';
 import { startEmulator } from '../emulator';
 import type { Keys } from '../fixtures/accounts';
 import { KEYS } from '../fixtures/accounts';
 import type { ContratPriveCredentials } from './credentials';
 
-/** An HTTP answer: the status, the body parsed as JSON (or its text when not JSON), headers. */
-export interface Reply<T = any> {
+/**
+ * An HTTP answer: the status, the body parsed as JSON (or its text when not JSON), headers. By
+ * default the body is read as one of the emulator's replies.
+ */
+export interface Reply<T = WireReply> {
 	status: number;
 	body: T;
 	text: string;
@@ -45,7 +49,8 @@ async function toReply(response: Response): Promise<Reply> {
 	} catch {
 		// not JSON: keep the text
 	}
-	return { status: response.status, body, text, headers: response.headers };
+	// The emulator's JSON is the wire format; a test of a page that is not JSON reads `text`.
+	return { status: response.status, body: body as WireReply, text, headers: response.headers };
 }
 
 /** Starts an emulator for the test file; resets its state and clock before each test. */

@@ -29,7 +29,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { INodeParameters } from 'n8n-workflow';
+import type { INodeParameters, INodePropertyOptions } from 'n8n-workflow';
 
 import { createParameters as createWith } from '../fixtures/contracts';
 import { makePdf } from '../fixtures/pdf';
@@ -37,6 +37,15 @@ import { agentScenarios } from './agent/scenarios';
 import { editorScenario } from './editor/editor';
 import { ARCHIVE_DIR, ensureArchiveDir, EXAMPLES, loadExample, localCredential } from './examples';
 import type { Emulator } from '../emulator';
+import type { WireReply } from '../emulator/wire-reply';
+import type {
+	Contract,
+	ContractSummary,
+	CreatedContract,
+	Signed,
+	TriggerItem,
+} from '../helpers/outputs';
+import { jsonAs } from '../helpers/outputs';
 import { DEMO_ACCOUNTS, startEmulator } from '../emulator';
 import type { N8nRuntime } from './ensure-n8n';
 import { DEFAULT_N8N_VERSION, ensureN8n } from './ensure-n8n';
@@ -44,6 +53,7 @@ import type {
 	CredentialImport,
 	ExecuteResult,
 	N8nServer,
+	RestData,
 	UserFolder,
 	WorkflowJson,
 } from './n8n-cli';
@@ -210,9 +220,9 @@ function assertSignedPdf(pdf: Buffer, label: string): void {
 	}
 }
 
-async function controlPost(sb: Emulator, route: string): Promise<any> {
+async function controlPost(sb: Emulator, route: string): Promise<WireReply> {
 	const res = await fetch(`${sb.url}/_control${route}`, { method: 'POST' });
-	const body = await res.json();
+	const body = (await res.json()) as WireReply;
 	assert.equal(res.status, 200, `POST /_control${route}: ${JSON.stringify(body)}`);
 	return body;
 }
@@ -240,9 +250,11 @@ const BULK_ROWS = [
 ];
 
 /** Runs the bulk example; checks the three contracts it outputs. */
-async function runBulkExample(ctx: Ctx): Promise<{ res: ExecuteResult; contracts: any[] }> {
+async function runBulkExample(
+	ctx: Ctx,
+): Promise<{ res: ExecuteResult; contracts: CreatedContract[] }> {
 	const res = await ctx.executeOk(loadExample('bulk', ctx.sb.url));
-	const contracts = nodeOutput(res.run, 'Send for Signature');
+	const contracts = nodeOutput<CreatedContract>(res.run, 'Send for Signature');
 	assert.equal(contracts.length, BULK_ROWS.length, 'one contract per CRM row');
 	contracts.forEach((c, i) => {
 		const row = BULK_ROWS[i];
@@ -285,7 +297,7 @@ const scenarios: Scenario[] = [
 			const resource = action.properties.find((p) => p.name === 'resource');
 			// n8n appends its "Custom API Call" resource to nodes whose credential authenticates generically.
 			assert.deepEqual(
-				resource?.options.map((o: { value: string }) => o.value),
+				(resource?.options as INodePropertyOptions[] | undefined)?.map((o) => o.value),
 				['connection', 'contract', 'signatory', '__CUSTOM_API_CALL__'],
 			);
 			// usableAsTool: n8n derives an AI-agent tool variant of the action node.
@@ -372,7 +384,7 @@ const scenarios: Scenario[] = [
 					),
 				]),
 			);
-			const [created] = nodeOutput(res.run, 'Create');
+			const [created] = nodeOutput<CreatedContract>(res.run, 'Create');
 			assert.equal(created.status, 'pending');
 			assert.equal(created.reference, 'E2E-SIGN');
 			assert.equal(created.signatories[0].phone, '+33612345678');
@@ -387,22 +399,22 @@ const scenarios: Scenario[] = [
 			assert.deepEqual(nodeOutput(res.run, 'Send SMS'), [
 				{ contractId, signatoryId, sent: true, remainingSms: null },
 			]);
-			const [signed] = nodeOutput(res.run, 'Sign');
+			const [signed] = nodeOutput<Signed>(res.run, 'Sign');
 			assert.equal(signed.signatory.status, 'signed');
 			assert.deepEqual(signed.contract, { id: contractId, status: 'signed' });
 
-			const [got] = nodeOutput(res.run, 'Get');
+			const [got] = nodeOutput<Contract>(res.run, 'Get');
 			assert.equal(got.status, 'signed');
 			assert.equal(got.log, undefined, 'no audit log unless asked');
-			const [binary] = nodeBinaryOutput(res.run, 'Get');
+			const binary = nodeBinaryOutput(res.run, 'Get')[0]!;
 			assert.deepEqual(Object.keys(binary).sort(), ['original', 'signed']);
 			assert.equal(binary.signed.mimeType, 'application/pdf');
-			assert.equal(binary.signed.fileName, got.mainDocument.data.sign.name);
+			assert.equal(binary.signed.fileName, got.mainDocument.data.sign!.name);
 			const original = readBinary(ctx.folder, binary.original);
 			const signedPdf = readBinary(ctx.folder, binary.signed);
 			assert.ok(original.equals(ctx.pdf), 'original document is the PDF sent');
 			assert.equal(signedPdf.subarray(0, 5).toString(), '%PDF-');
-			assert.equal(sha256(signedPdf), got.mainDocument.data.sign.sha256);
+			assert.equal(sha256(signedPdf), got.mainDocument.data.sign!.sha256);
 
 			// The emulator's side: each request once, all answered 200.
 			for (const requestName of [
@@ -448,9 +460,9 @@ const scenarios: Scenario[] = [
 					),
 				]),
 			);
-			const [created] = nodeOutput(res.run, 'Create');
-			const cancelled = nodeOutput(res.run, 'Cancel');
-			const many = nodeOutput(res.run, 'Get Many');
+			const [created] = nodeOutput<CreatedContract>(res.run, 'Create');
+			const cancelled = nodeOutput<Contract>(res.run, 'Cancel');
+			const many = nodeOutput<ContractSummary>(res.run, 'Get Many');
 			assert.equal(cancelled.length, 1);
 			assert.equal(cancelled[0].id, created.id);
 			assert.equal(cancelled[0].status, 'cancelled');
@@ -585,12 +597,12 @@ const scenarios: Scenario[] = [
 					),
 				]),
 			);
-			const [contract] = nodeOutput(created.run, 'Create');
+			const [contract] = nodeOutput<CreatedContract>(created.run, 'Create');
 			const base = {
 				nodeTypeAndVersion: { name: NODE_TYPE, version: 1 },
 				credentials: { [CREDENTIAL_TYPE]: ref(ctx.creds.sandbox) },
 			};
-			const search = await server.rest(
+			const search = await server.rest<RestData<{ results: unknown[] }>>(
 				'POST',
 				'/dynamic-node-parameters/resource-locator-results',
 				{
@@ -611,16 +623,20 @@ const scenarios: Scenario[] = [
 				{ name: `Liste ${reference} (${reference}) · pending`, value: contract.id },
 			]);
 
-			const options = await server.rest('POST', '/dynamic-node-parameters/options', {
-				...base,
-				path: 'parameters.signatoryId',
-				methodName: 'getSignatories',
-				currentNodeParameters: {
-					resource: 'signatory',
-					operation: 'sendSms',
-					contractId: { __rl: true, mode: 'id', value: contract.id },
+			const options = await server.rest<RestData<unknown[]>>(
+				'POST',
+				'/dynamic-node-parameters/options',
+				{
+					...base,
+					path: 'parameters.signatoryId',
+					methodName: 'getSignatories',
+					currentNodeParameters: {
+						resource: 'signatory',
+						operation: 'sendSms',
+						contractId: { __rl: true, mode: 'id', value: contract.id },
+					},
 				},
-			});
+			);
 			if (VERBOSE) console.log(JSON.stringify(options, null, 2));
 			assert.equal(options.status, 200);
 			assert.deepEqual(options.body.data, [
@@ -686,7 +702,7 @@ const scenarios: Scenario[] = [
 			assert.ok(signedIds.size >= 2);
 
 			const res = await ctx.executeOk(loadExample('archive', ctx.sb.url));
-			const listed = nodeOutput(res.run, 'Get Signed Contracts');
+			const listed = nodeOutput<ContractSummary>(res.run, 'Get Signed Contracts');
 			assert.ok(
 				listed.every((c) => c.status === 'signed'),
 				'only signed contracts',
@@ -697,11 +713,12 @@ const scenarios: Scenario[] = [
 					`${id} listed`,
 				);
 
-			const got = nodeOutput(res.run, 'Get With Documents');
-			const written = nodeOutput(res.run, 'Write Signed PDF');
+			const got = nodeOutput<Contract>(res.run, 'Get With Documents');
+			// The Read/Write Files node outputs the item it got, with the file's name.
+			const written = nodeOutput<Contract & { fileName: string }>(res.run, 'Write Signed PDF');
 			assert.equal(written.length, listed.length, 'one file per signed contract');
 			// Every signed contract of the account is written: remove them all afterwards.
-			const files: string[] = written.map((w) => w.fileName as string);
+			const files: string[] = written.map((w) => w.fileName);
 			try {
 				for (const id of signedIds) {
 					const contract = got.find((c) => c.id === id);
@@ -710,7 +727,7 @@ const scenarios: Scenario[] = [
 					const file = `${ARCHIVE_DIR}/${contract.reference}-${id}.pdf`;
 					assert.equal(out.fileName, file);
 					const pdf = fs.readFileSync(file);
-					assert.equal(sha256(pdf), contract.mainDocument.data.sign.sha256, 'the signed PDF');
+					assert.equal(sha256(pdf), contract.mainDocument.data.sign!.sha256, 'the signed PDF');
 					assertSignedPdf(pdf, contract.label);
 				}
 			} finally {
@@ -769,9 +786,9 @@ const scenarios: Scenario[] = [
 			);
 			// The sandbox sends no real SMS (the code is 0000): the request is what counts.
 			assert.equal(ctx.sb.requestCount({ requestName: 'signatorySendSmsRequest' }), 1);
-			const view: any = await (
+			const view = (await (
 				await fetch(`${ctx.sb.url}/_control/contracts/${contractId}`)
-			).json();
+			).json()) as WireReply;
 			assert.equal(view.contract.reference, reference);
 			assert.equal(view.contract.signatories[0].phone, '+33711223344');
 			assert.equal(view.notify.signatory, false, 'Notify Signatories off');
@@ -831,7 +848,7 @@ const scenarios: Scenario[] = [
 						),
 					]),
 				);
-				const [contract] = nodeOutput(signed.run, 'Create');
+				const [contract] = nodeOutput<CreatedContract>(signed.run, 'Create');
 
 				// The next scheduled poll (every minute) starts one execution.
 				const srv = server;
@@ -848,9 +865,9 @@ const scenarios: Scenario[] = [
 				const execution = await server.execution(executions[0].id);
 				assert.equal(execution.status, 'success');
 				const runData = execution.data.resultData.runData;
-				const items = runData['Contrat-Privé Trigger'][0].data.main[0];
+				const items = runData['Contrat-Privé Trigger'][0].data!.main[0]!;
 				assert.equal(items.length, 1, 'one item: the contract signed since the last poll');
-				const event = items[0].json;
+				const event = jsonAs<TriggerItem>(items[0]);
 				if (VERBOSE) console.log(JSON.stringify(event, null, 2));
 				assert.equal(event.event, 'contractSigned');
 				assert.equal(event.contract.id, contract.id);
@@ -863,9 +880,9 @@ const scenarios: Scenario[] = [
 					`previousStatus ${event.contract.previousStatus}`,
 				);
 				assert.equal(event.signatory, undefined);
-				const archived = runData['Archive (Replace With Your DMS or CRM Node)'][0].data.main[0];
+				const archived = runData['Archive (Replace With Your DMS or CRM Node)'][0].data!.main[0]!;
 				assert.equal(archived.length, 1, 'the archive node got the item');
-				const binary = archived[0].binary.signedDocument;
+				const binary = archived[0].binary!.signedDocument;
 				assert.equal(binary.mimeType, 'application/pdf');
 				assertSignedPdf(readBinary(folder, binary), contract.label);
 

@@ -22,6 +22,14 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	INodeTypeDescription,
+	IRun,
+	IRunExecutionData,
+} from 'n8n-workflow';
+
 import { n8nCommand, type N8nRuntime } from './ensure-n8n';
 
 export const TEST_ENCRYPTION_KEY = 'n8n-nodes-contrat-prive-e2e-key-0001';
@@ -195,14 +203,8 @@ export function installCommunityPackage(rt: N8nRuntime, folder: UserFolder, tarb
 		throw new Error(`npm install ${tarball} failed:\n${res.stdout}\n${res.stderr}`);
 }
 
-export interface ExportedNodeType {
-	name: string;
-	displayName: string;
-	version: number | number[];
-	credentials?: Array<{ name: string; required?: boolean }>;
-	properties: Array<Record<string, any>>;
-	[key: string]: any;
-}
+/** A node type as `export:nodes` and GET /types/nodes.json give it. */
+export type ExportedNodeType = INodeTypeDescription;
 
 export async function exportNodes(rt: N8nRuntime, folder: UserFolder): Promise<ExportedNodeType[]> {
 	const out = path.join(folder.dir, `nodes-${Date.now()}.json`);
@@ -235,15 +237,27 @@ export async function importCredentials(
 	}
 }
 
+/** A node of a workflow file (n8n fills in what it leaves out, like `id` and `position`). */
+export interface WorkflowNode {
+	id?: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	webhookId?: string;
+	[key: string]: unknown;
+}
+
 export interface WorkflowJson {
 	/** Up to 21 characters; `execute --id` uses it. */
 	id: string;
 	name: string;
-	nodes: Array<Record<string, any>>;
-	connections: Record<string, any>;
-	settings?: Record<string, any>;
+	nodes: WorkflowNode[];
+	connections: Record<string, unknown>;
+	settings?: Record<string, unknown>;
 	active?: boolean;
-	[key: string]: any;
+	[key: string]: unknown;
 }
 
 export async function importWorkflow(
@@ -271,7 +285,7 @@ export function publishWorkflowArgs(n8nVersion: string, id: string): string[] {
 }
 
 /** The run JSON printed by `execute --rawOutput`: a `{` line at column 0 up to its `}` line. */
-export function parseRawOutput(stdout: string): any | undefined {
+export function parseRawOutput(stdout: string): IRun | undefined {
 	const lines = stdout.split('\n');
 	for (let i = lines.length - 1; i >= 0; i--) {
 		if (lines[i] !== '{') continue;
@@ -298,10 +312,10 @@ export interface ExecuteResult extends RunResult {
 	 * `code` is set from the run: 0 for success, 1 otherwise, and this flag is true.
 	 */
 	crashedOnExit: boolean;
-	/** The run (IRun): data.resultData.runData, data.resultData.error, status... */
-	run: any | undefined;
+	/** The run (IRun as JSON: its dates are strings): data.resultData.runData, status... */
+	run: IRun | undefined;
 	/** data.resultData.error when the run failed. */
-	error: any | undefined;
+	error: StoredError | undefined;
 }
 
 export async function executeWorkflow(
@@ -312,26 +326,39 @@ export async function executeWorkflow(
 ): Promise<ExecuteResult> {
 	const res = await runN8n(rt, folder, ['execute', `--id=${id}`, '--rawOutput'], opts);
 	const run = parseRawOutput(res.stdout);
-	const error = run?.data?.resultData?.error;
+	const error = run?.data?.resultData?.error as StoredError | undefined;
 	const crashedOnExit =
 		res.code === null && res.signal === 'SIGSEGV' && !!run?.stoppedAt && !!run?.status;
-	const code = crashedOnExit ? (run.status === 'success' && !error ? 0 : 1) : res.code;
+	const code = crashedOnExit ? (run!.status === 'success' && !error ? 0 : 1) : res.code;
 	return { ...res, code, run, error, crashedOnExit, ok: code === 0 && !!run && !error };
 }
 
-/** `json` of every item a node output (run `runIndex`, output `output`). */
-export function nodeOutput(run: any, nodeName: string, output = 0, runIndex = 0): any[] {
+/**
+ * `json` of every item a node output (run `runIndex`, output `output`), as `T`: the type the
+ * node wrote into it (test/helpers/outputs.ts).
+ */
+export function nodeOutput<T = IDataObject>(
+	run: IRun | undefined,
+	nodeName: string,
+	output = 0,
+	runIndex = 0,
+): T[] {
 	const task = run?.data?.resultData?.runData?.[nodeName]?.[runIndex];
 	if (!task) throw new Error(`node "${nodeName}" did not run`);
 	const items = task.data?.main?.[output] ?? [];
-	return items.map((i: any) => i.json);
+	return items.map((i) => i.json as T);
 }
 
 /** Binary data of every item a node output (metadata; content is `data` in base64 when kept in memory). */
-export function nodeBinaryOutput(run: any, nodeName: string, output = 0, runIndex = 0): any[] {
+export function nodeBinaryOutput(
+	run: IRun | undefined,
+	nodeName: string,
+	output = 0,
+	runIndex = 0,
+): Array<IBinaryKeyData | undefined> {
 	const task = run?.data?.resultData?.runData?.[nodeName]?.[runIndex];
 	if (!task) throw new Error(`node "${nodeName}" did not run`);
-	return (task.data?.main?.[output] ?? []).map((i: any) => i.binary);
+	return (task.data?.main?.[output] ?? []).map((i) => i.binary);
 }
 
 /** Content of a binary output: inline base64, or the file of n8n's filesystem mode. */
@@ -345,9 +372,48 @@ export function readBinary(folder: UserFolder, binary: { data: string; id?: stri
 	return Buffer.from(binary.data, 'base64');
 }
 
+/** An error as the run JSON holds it: the fields n8n's errors serialise. */
+export interface StoredError {
+	name?: string;
+	message: string;
+	description?: string | null;
+	httpCode?: string | null;
+	context?: IDataObject;
+	/** The node that failed (an execution's error). */
+	node?: { name: string };
+	[field: string]: unknown;
+}
+
 /** The error a node raised (runData[node][runIndex].error). */
-export function nodeError(run: any, nodeName: string, runIndex = 0): any {
-	return run?.data?.resultData?.runData?.[nodeName]?.[runIndex]?.error;
+export function nodeError(
+	run: IRun | undefined,
+	nodeName: string,
+	runIndex = 0,
+): StoredError | undefined {
+	return run?.data?.resultData?.runData?.[nodeName]?.[runIndex]?.error as StoredError | undefined;
+}
+
+/** A reply of n8n's REST API: the payload is in `data`. */
+export interface RestData<T> {
+	data: T;
+}
+
+/** n8n's run data as JSON: its error is a plain object. */
+export type RunDataJson = Omit<IRunExecutionData, 'resultData'> & {
+	resultData: Omit<IRunExecutionData['resultData'], 'error'> & { error?: StoredError };
+};
+
+/** The payload of a REST reply: in `data`, or the body itself (a reply n8n does not wrap). */
+export function restPayload<T>(body: RestData<T> | T): T {
+	return (body as Partial<RestData<T>>).data ?? (body as T);
+}
+
+/** An execution as GET /rest/executions/:id gives it, its run data unflattened. */
+export interface ExecutionJson {
+	id: string;
+	status: string;
+	mode: string;
+	data: RunDataJson;
 }
 
 // ---------------------------------------------------------------- n8n start
@@ -369,7 +435,7 @@ export interface N8nServer {
 	/** Output of the server so far. */
 	output(): string;
 	/** REST call with the owner's session cookie (after setupOwnerAndLogin). */
-	rest<T = any>(
+	rest<T = unknown>(
 		method: string,
 		route: string,
 		body?: unknown,
@@ -385,7 +451,7 @@ export interface N8nServer {
 	/** Finished executions of a workflow, newest first (GET /rest/executions). */
 	executions(workflowId: string): Promise<Array<{ id: string; status: string; mode: string }>>;
 	/** One execution with its run data (GET /rest/executions/:id, data unflattened). */
-	execution(id: string): Promise<any>;
+	execution(id: string): Promise<ExecutionJson>;
 	/** POST /rest/credentials/test as the editor's "Test" button does. */
 	testCredential(credential: {
 		id?: string;
@@ -489,7 +555,11 @@ export async function startN8nServer(
 	ready = true;
 
 	let cookie = '';
-	const rest = async (method: string, route: string, body?: unknown) => {
+	const rest = async <T = unknown>(
+		method: string,
+		route: string,
+		body?: unknown,
+	): Promise<{ status: number; body: T }> => {
 		const res = await fetch(`${url}/rest${route}`, {
 			method,
 			headers: {
@@ -504,13 +574,14 @@ export async function startN8nServer(
 		const m = setCookie && /n8n-auth=[^;]+/.exec(setCookie);
 		if (m) cookie = m[0];
 		const text = await res.text();
-		let parsed: any = text;
+		let parsed: unknown = text;
 		try {
 			parsed = JSON.parse(text);
 		} catch {
 			// keep text
 		}
-		return { status: res.status, body: parsed };
+		// The caller names what the route replies (an error's body is only printed).
+		return { status: res.status, body: parsed as T };
 	};
 
 	return {
@@ -547,7 +618,7 @@ export async function startN8nServer(
 			return (await res.json()) as ExportedNodeType[];
 		},
 		async activateWorkflow(id) {
-			const wf = await rest('GET', `/workflows/${id}`);
+			const wf = await rest<RestData<{ versionId: string }>>('GET', `/workflows/${id}`);
 			if (wf.status !== 200) {
 				throw new Error(`GET /rest/workflows/${id}: HTTP ${wf.status} ${JSON.stringify(wf.body)}`);
 			}
@@ -562,24 +633,33 @@ export async function startN8nServer(
 		},
 		async executions(workflowId) {
 			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-			const res = await rest('GET', `/executions?filter=${filter}`);
+			const res = await rest<
+				RestData<{ results: Array<{ id: string; status: string; mode: string }> }>
+			>('GET', `/executions?filter=${filter}`);
 			if (res.status !== 200) {
 				throw new Error(`GET /rest/executions: HTTP ${res.status} ${JSON.stringify(res.body)}`);
 			}
 			return res.body.data.results;
 		},
 		async execution(id) {
-			const res = await rest('GET', `/executions/${id}`);
+			const res = await rest<RestData<Omit<ExecutionJson, 'data'> & { data: string }>>(
+				'GET',
+				`/executions/${id}`,
+			);
 			if (res.status !== 200) {
 				throw new Error(
 					`GET /rest/executions/${id}: HTTP ${res.status} ${JSON.stringify(res.body)}`,
 				);
 			}
 			const execution = res.body.data;
-			return { ...execution, data: parseFlatted(execution.data) };
+			return { ...execution, data: parseFlatted(execution.data) as RunDataJson };
 		},
 		async testCredential(credential) {
-			const res = await rest('POST', '/credentials/test', { credentials: credential });
+			const res = await rest<RestData<{ status: 'OK' | 'Error'; message: string }>>(
+				'POST',
+				'/credentials/test',
+				{ credentials: credential },
+			);
 			if (res.status !== 200) {
 				throw new Error(`credentials/test: HTTP ${res.status} ${JSON.stringify(res.body)}`);
 			}
@@ -604,7 +684,7 @@ export async function startN8nServer(
  * a JSON array whose first element is the root; every string inside an object
  * or array is the index of the element holding the value.
  */
-export function parseFlatted(text: string): any {
+export function parseFlatted(text: string): unknown {
 	const input: unknown[] = JSON.parse(text);
 	const resolved = new Map<number, unknown>();
 	const resolve = (index: number): unknown => {
@@ -614,10 +694,10 @@ export function parseFlatted(text: string): any {
 			resolved.set(index, raw);
 			return raw;
 		}
-		const out: any = Array.isArray(raw) ? [] : {};
+		const out: Record<string, unknown> | unknown[] = Array.isArray(raw) ? [] : {};
 		resolved.set(index, out);
 		for (const [k, v] of Object.entries(raw)) {
-			out[k] = typeof v === 'string' ? resolve(Number(v)) : v;
+			(out as Record<string, unknown>)[k] = typeof v === 'string' ? resolve(Number(v)) : v;
 		}
 		return out;
 	};

@@ -106,7 +106,7 @@ function startTinyServer(): Promise<{ url: string; close(): Promise<void> }> {
 		let raw = '';
 		req.on('data', (c) => (raw += c));
 		req.on('end', () => {
-			let body: any = {};
+			let body: { apiKey?: unknown; word?: unknown } = {};
 			try {
 				body = JSON.parse(raw || '{}');
 			} catch {

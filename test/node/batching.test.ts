@@ -5,6 +5,7 @@
 import { INPUT_NODE_NAME, runWorkflow } from '../helpers';
 import { makePdfOfSize, pdfFile } from '../fixtures/pdf';
 import { byId, createParameters, leaseItem, useNodeKit } from './contract.helpers';
+import type { WireContractSummary } from '../emulator/wire-reply';
 
 const kit = useNodeKit();
 const NAME = 'Contrat-Privé';
@@ -21,7 +22,7 @@ function parallelCreate(parallelRequests = 4, options: Record<string, unknown> =
 	});
 }
 
-async function contracts(): Promise<Array<{ id: string; reference?: string; label: string }>> {
+async function contracts(): Promise<WireContractSummary[]> {
 	const list = await kit.api('sandbox', 'contractListRequest', { limit: 100 });
 	expect(list.status).toBe(200);
 	return list.body.contracts;

@@ -11,6 +11,8 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import type { ConnectionInfo } from '../helpers/outputs';
+import { jsonAs } from '../helpers/outputs';
 import { runNode } from '../helpers/run-workflow';
 import { DEMO_ACCOUNTS } from '../emulator';
 import { useEmulator } from '../helpers/emulator-kit';
@@ -55,7 +57,7 @@ describe('Connection › Check', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(2);
-		const [first, second] = result.items.map((item) => item.json as any);
+		const [first, second] = result.items.map((item) => jsonAs<ConnectionInfo>(item));
 		expect(first).toMatchObject({
 			platform: 'production',
 			owner: { apiUser: DEMO_ACCOUNTS.production.apiUser, name: DEMO_ACCOUNTS.production.name },
@@ -63,8 +65,8 @@ describe('Connection › Check', () => {
 		});
 		expect(second.quota).toMatchObject({ limit: 1000, used: 4, remaining: 996 });
 		// Resets at midnight, Paris time: 23:00 or 22:00 UTC.
-		expect(first.quota.resetAt).toMatch(/^\d{4}-\d{2}-\d{2}T2[23]:00:00(\.000)?Z$/);
-		expect(Date.parse(first.quota.resetAt)).toBeGreaterThan(Date.now());
+		expect(first.quota?.resetAt).toMatch(/^\d{4}-\d{2}-\d{2}T2[23]:00:00(\.000)?Z$/);
+		expect(Date.parse(first.quota!.resetAt!)).toBeGreaterThan(Date.now());
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expectNoSecret(result);
 	});

@@ -1,6 +1,10 @@
 /**
  * Contract › Cancel: only a contract out for signature and not signed by everyone.
  */
+import type { INodeParameters, NodeParameterValueType } from 'n8n-workflow';
+
+import type { Contract, CreatedContract } from '../helpers/outputs';
+import { jsonAs } from '../helpers/outputs';
 import {
 	byId,
 	createParameters,
@@ -12,19 +16,19 @@ import {
 
 const kit = useNodeKit();
 
-function cancelParameters(contractId: unknown, reason?: string) {
+function cancelParameters(contractId: NodeParameterValueType, reason?: string): INodeParameters {
 	return {
 		resource: 'contract',
 		operation: 'cancel',
 		contractId,
 		...(reason === undefined ? {} : { reason }),
-	} as any;
+	};
 }
 
-async function create(action: 'send' | 'draft' = 'send'): Promise<any> {
+async function create(action: 'send' | 'draft' = 'send'): Promise<CreatedContract> {
 	const result = await kit.run(createParameters({ action }), [await leaseItem()]);
 	expect(result.error).toBeUndefined();
-	return result.items[0].json;
+	return jsonAs<CreatedContract>(result.items[0]);
 }
 
 describe('Contract › Cancel', () => {
@@ -36,7 +40,7 @@ describe('Contract › Cancel', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(1);
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
-		const contract = result.items[0].json as any;
+		const contract = jsonAs<Contract>(result.items[0]);
 		expect(contract).toMatchObject({
 			id: created.id,
 			status: 'cancelled',
@@ -46,14 +50,14 @@ describe('Contract › Cancel', () => {
 		expectNoSecret(result);
 
 		const view = await kit.control('GET', `/contracts/${created.id}`);
-		const cancelled = view.body.contract.log.find((entry: any) => entry.event === 'cancelled');
+		const cancelled = view.body.contract.log.find((entry) => entry.event === 'cancelled');
 		expect(JSON.stringify(cancelled)).toContain('Offer withdrawn');
 	});
 
 	test('cancels without a reason', async () => {
 		const created = await create();
 		const result = await kit.run(cancelParameters(byId(created.id)), [{ json: {} }]);
-		expect((result.items[0].json as any).status).toBe('cancelled');
+		expect(jsonAs<Contract>(result.items[0]).status).toBe('cancelled');
 	});
 
 	test('several contracts from the items, in order', async () => {
@@ -68,8 +72,8 @@ describe('Contract › Cancel', () => {
 		);
 		expect(
 			result.items.map((item) => [
-				(item.json as any).id,
-				(item.json as any).status,
+				jsonAs<Contract>(item).id,
+				jsonAs<Contract>(item).status,
 				item.pairedItem,
 			]),
 		).toEqual([

@@ -5,6 +5,8 @@ import type { INodeType } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { INPUT_NODE_NAME, runWorkflow } from '../helpers';
+import type { CreatedContract } from '../helpers/outputs';
+import { jsonAs } from '../helpers/outputs';
 import { makePdf, makePdfOfSize, pdfFile } from '../fixtures/pdf';
 import {
 	createParameters,
@@ -33,7 +35,7 @@ describe('Contract › Create', () => {
 		expect(result.items).toHaveLength(1);
 		const [item] = result.items;
 		expect(item.pairedItem).toEqual({ item: 0 });
-		const contract = item.json as any;
+		const contract = jsonAs<CreatedContract>(item);
 		expect(contract).toMatchObject({
 			label: 'Bail meublé - Lyon',
 			lang: 'fr',
@@ -44,7 +46,7 @@ describe('Contract › Create', () => {
 			annexes: [],
 		});
 		expect(contract.id).toEqual(expect.any(String));
-		expect(contract.signatories.map((s: any) => s.phone)).toEqual(['+33612345678', '+33798765432']);
+		expect(contract.signatories.map((s) => s.phone)).toEqual(['+33612345678', '+33798765432']);
 		expect(contract.mainDocument.data).toMatchObject({
 			name: 'lease.pdf',
 			size: (await leasePdf()).length,
@@ -56,7 +58,7 @@ describe('Contract › Create', () => {
 
 		// What the emulator stored: the very bytes, the notify flags and the message.
 		const view = await kit.control('GET', `/contracts/${contract.id}`);
-		expect(Buffer.from(view.body.contract.mainDocument.data.content, 'base64')).toEqual(
+		expect(Buffer.from(view.body.contract.mainDocument.data.content!, 'base64')).toEqual(
 			await leasePdf(),
 		);
 		expect(view.body.notify).toMatchObject({ signatory: true, owner: false });
@@ -77,7 +79,7 @@ describe('Contract › Create', () => {
 			[await leaseItem()],
 		);
 		expect(result.error).toBeUndefined();
-		const contract = result.items[0].json as any;
+		const contract = jsonAs<CreatedContract>(result.items[0]);
 		expect(contract).toMatchObject({ status: 'draft', lang: 'en', submittedAt: null });
 		expect(kit.emulator.outbox().emails).toHaveLength(0);
 		const view = await kit.control('GET', `/contracts/${contract.id}`);
@@ -95,14 +97,14 @@ describe('Contract › Create', () => {
 			[item],
 		);
 		expect(result.error).toBeUndefined();
-		const contract = result.items[0].json as any;
-		expect(contract.annexes.map((annex: any) => [annex.name, annex.size])).toEqual([
+		const contract = jsonAs<CreatedContract>(result.items[0]);
+		expect(contract.annexes.map((annex) => [annex.name, annex.size])).toEqual([
 			['inventory.pdf', annex1.length],
 			['rules.pdf', annex2.length],
 		]);
 		expect(contract.annexes[0].content).toBeUndefined();
 		const view = await kit.control('GET', `/contracts/${contract.id}`);
-		expect(Buffer.from(view.body.contract.annexes[1].content, 'base64')).toEqual(annex2);
+		expect(Buffer.from(view.body.contract.annexes[1].content!, 'base64')).toEqual(annex2);
 	});
 
 	test('signatories from JSON (CRM rows, extra keys ignored) with a deposit and a bank account', async () => {
@@ -137,8 +139,8 @@ describe('Contract › Create', () => {
 			[await leaseItem({ rows })],
 		);
 		expect(result.error).toBeUndefined();
-		const contract = result.items[0].json as any;
-		expect(contract.signatories.map((s: any) => [s.firstName, s.phone, s.deposit])).toEqual([
+		const contract = jsonAs<CreatedContract>(result.items[0]);
+		expect(contract.signatories.map((s) => [s.firstName, s.phone, s.deposit])).toEqual([
 			['Chloé', '+33611223344', 150.5],
 			['Hugo', '+32470123456', 0],
 		]);
@@ -154,7 +156,7 @@ describe('Contract › Create', () => {
 			[await leaseItem()],
 		);
 		expect(result.error).toBeUndefined();
-		expect((result.items[0].json as any).signatories).toHaveLength(1);
+		expect(jsonAs<CreatedContract>(result.items[0]).signatories).toHaveLength(1);
 	});
 
 	test('several items: one contract each, in order, with pairedItem', async () => {
@@ -164,7 +166,9 @@ describe('Contract › Create', () => {
 			await leaseItem({ flat: 'C' }),
 		]);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [(item.json as any).label, item.pairedItem])).toEqual([
+		expect(
+			result.items.map((item) => [jsonAs<CreatedContract>(item).label, item.pairedItem]),
+		).toEqual([
 			['Bail A', { item: 0 }],
 			['Bail B', { item: 1 }],
 			['Bail C', { item: 2 }],
@@ -174,14 +178,14 @@ describe('Contract › Create', () => {
 	test('a deadline of today (Paris) is accepted, and a date-time with an offset counts in Paris', async () => {
 		const today = await kit.run(createParameters({ deadline: parisDate(0) }), [await leaseItem()]);
 		expect(today.error).toBeUndefined();
-		expect((today.items[0].json as any).deadline).toBe(parisDate(0));
+		expect(jsonAs<CreatedContract>(today.items[0]).deadline).toBe(parisDate(0));
 
 		// 23:30 UTC on day+5 is already day+6 in Paris (UTC+1 or +2).
 		const late = await kit.run(createParameters({ deadline: `${parisDate(5)}T23:30:00Z` }), [
 			await leaseItem(),
 		]);
 		expect(late.error).toBeUndefined();
-		expect((late.items[0].json as any).deadline).toBe(parisDate(6));
+		expect(jsonAs<CreatedContract>(late.items[0]).deadline).toBe(parisDate(6));
 	});
 
 	test('filesystem binary mode (n8n 2.x default): documents read back from disk', async () => {
@@ -196,12 +200,12 @@ describe('Contract › Create', () => {
 			},
 		);
 		expect(result.error).toBeUndefined();
-		const contract = result.items[0].json as any;
+		const contract = jsonAs<CreatedContract>(result.items[0]);
 		const view = await kit.control('GET', `/contracts/${contract.id}`);
-		expect(Buffer.from(view.body.contract.mainDocument.data.content, 'base64')).toEqual(
+		expect(Buffer.from(view.body.contract.mainDocument.data.content!, 'base64')).toEqual(
 			await leasePdf(),
 		);
-		expect(Buffer.from(view.body.contract.annexes[0].content, 'base64')).toEqual(annex);
+		expect(Buffer.from(view.body.contract.annexes[0].content!, 'base64')).toEqual(annex);
 	});
 
 	test('filesystem binary mode: a PDF over 20 MB is refused before any request', async () => {
@@ -284,7 +288,7 @@ describe('Contract › Create', () => {
 		expect(run.nodeError('Create') ?? run.error).toBeUndefined();
 		const [created] = run.output('Create');
 		const view = await kit.control('GET', `/contracts/${created.json.id as string}`);
-		expect(Buffer.from(view.body.contract.mainDocument.data.content, 'base64')).toEqual(pdf);
+		expect(Buffer.from(view.body.contract.mainDocument.data.content!, 'base64')).toEqual(pdf);
 	});
 
 	test('a PDF just under 20 MB is sent whole', async () => {
@@ -293,7 +297,7 @@ describe('Contract › Create', () => {
 			{ json: {}, binary: { data: pdfFile(big, 'big.pdf') } },
 		]);
 		expect(result.error).toBeUndefined();
-		expect((result.items[0].json as any).mainDocument.data.size).toBe(big.length);
+		expect(jsonAs<CreatedContract>(result.items[0]).mainDocument.data.size).toBe(big.length);
 	});
 });
 

@@ -2,6 +2,10 @@
  * Contract › Get: the contract without base64, documents as n8n binaries, audit log on demand.
  */
 import { makePdf, pdfFile, pdfPages } from '../fixtures/pdf';
+import type { INodeParameters, NodeParameterValueType } from 'n8n-workflow';
+
+import type { Contract, CreatedContract } from '../helpers/outputs';
+import { jsonAs } from '../helpers/outputs';
 import type { Item } from './contract.helpers';
 import {
 	byId,
@@ -15,12 +19,15 @@ import {
 
 const kit = useNodeKit();
 
-function getParameters(contractId: unknown, options: Record<string, unknown> = {}) {
-	return { resource: 'contract', operation: 'get', contractId, options } as any;
+function getParameters(
+	contractId: NodeParameterValueType,
+	options: INodeParameters = {},
+): INodeParameters {
+	return { resource: 'contract', operation: 'get', contractId, options };
 }
 
 /** Creates a contract through the node: lease.pdf + two annexes, two signatories. */
-async function createLease(parameters: Record<string, unknown> = {}): Promise<any> {
+async function createLease(parameters: INodeParameters = {}): Promise<CreatedContract> {
 	const item: Item = await leaseItem();
 	item.binary!.inventory = pdfFile(await makePdf('Inventory'), 'inventory.pdf');
 	item.binary!.rules = pdfFile(await makePdf('House rules'), 'rules.pdf');
@@ -32,7 +39,7 @@ async function createLease(parameters: Record<string, unknown> = {}): Promise<an
 		[item],
 	);
 	expect(result.error).toBeUndefined();
-	return result.items[0].json;
+	return jsonAs<CreatedContract>(result.items[0]);
 }
 
 describe('Contract › Get', () => {
@@ -44,7 +51,7 @@ describe('Contract › Get', () => {
 		const [item] = result.items;
 		expect(item.pairedItem).toEqual({ item: 0 });
 		expect(item.binary).toBeUndefined();
-		const contract = item.json as any;
+		const contract = jsonAs<Contract>(item);
 		expect(contract).toMatchObject({
 			id: created.id,
 			label: created.label,
@@ -54,10 +61,7 @@ describe('Contract › Get', () => {
 		});
 		expect(contract.log).toBeUndefined();
 		expect(contract.mainDocument.data.content).toBeUndefined();
-		expect(contract.annexes.map((annex: any) => annex.name)).toEqual([
-			'inventory.pdf',
-			'rules.pdf',
-		]);
+		expect(contract.annexes.map((annex) => annex.name)).toEqual(['inventory.pdf', 'rules.pdf']);
 		for (const annex of contract.annexes) expect(annex.content).toBeUndefined();
 		expectNoBase64InJson(result);
 		expectNoSecret(result);
@@ -69,8 +73,8 @@ describe('Contract › Get', () => {
 		const result = await kit.run(getParameters(byId(created.id), { includeAuditLog: true }), [
 			{ json: {} },
 		]);
-		const contract = result.items[0].json as any;
-		expect(contract.log.map((entry: any) => entry.event)).toEqual(
+		const contract = jsonAs<Contract>(result.items[0]);
+		expect(contract.log?.map((entry) => entry.event)).toEqual(
 			expect.arrayContaining(['created', 'submitted', 'email_sent']),
 		);
 		expectNoBase64InJson(result);
@@ -112,10 +116,10 @@ describe('Contract › Get', () => {
 		]);
 		expect(result.error).toBeUndefined();
 		const [item] = result.items;
-		const contract = item.json as any;
+		const contract = jsonAs<Contract>(item);
 		expect(contract.status).toBe('signed');
 		expect(contract.mainDocument.data.sign).toMatchObject({ name: 'lease-signed.pdf' });
-		expect(contract.mainDocument.data.sign.content).toBeUndefined();
+		expect(contract.mainDocument.data.sign!.content).toBeUndefined();
 		expect(Object.keys(item.binary ?? {}).sort()).toEqual([
 			'annex_0',
 			'annex_1',
@@ -129,7 +133,7 @@ describe('Contract › Get', () => {
 
 		const signed = await result.binary(0, 'signed');
 		expect(signed.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-		expect(signed.length).toBe(contract.mainDocument.data.sign.size);
+		expect(signed.length).toBe(contract.mainDocument.data.sign!.size);
 		const pages = await pdfPages(signed);
 		// The two pages of the lease, then Contrat-Privé's certificate page.
 		expect(pages).toHaveLength(3);
@@ -173,7 +177,7 @@ describe('Contract › Get', () => {
 			getParameters({ __rl: true, mode: 'list', value: created.id, cachedResultName: 'Bail' }),
 			[{ json: {} }],
 		);
-		expect((result.items[0].json as any).id).toBe(created.id);
+		expect(jsonAs<Contract>(result.items[0]).id).toBe(created.id);
 	});
 
 	test('the contract ID from an expression, per item', async () => {
@@ -185,7 +189,7 @@ describe('Contract › Get', () => {
 			{ json: { id: second.id } },
 			{ json: { id: first.id } },
 		]);
-		expect(result.items.map((item) => [(item.json as any).label, item.pairedItem])).toEqual([
+		expect(result.items.map((item) => [jsonAs<Contract>(item).label, item.pairedItem])).toEqual([
 			['Bail 2', { item: 0 }],
 			['Bail 1', { item: 1 }],
 		]);

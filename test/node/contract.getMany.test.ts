@@ -1,16 +1,21 @@
 /**
  * Contract › Get Many: pagination by offset (pages of at most 100) and filters.
  */
+import type { IDataObject, INodeParameters, IPairedItemData } from 'n8n-workflow';
+
+import type { SeedOptions } from '../emulator';
+import type { ContractSummary } from '../helpers/outputs';
+import { jsonAs } from '../helpers/outputs';
 import { createParameters, expectNoSecret, leaseItem, useNodeKit } from './contract.helpers';
 import { SANDBOX_KEYS } from '../fixtures/accounts';
 
 const kit = useNodeKit();
 
-function getManyParameters(parameters: Record<string, unknown> = {}) {
-	return { resource: 'contract', operation: 'getMany', ...parameters } as any;
+function getManyParameters(parameters: INodeParameters = {}): INodeParameters {
+	return { resource: 'contract', operation: 'getMany', ...parameters };
 }
 
-function seed(count: number, options: { status?: any; createdFrom?: string; label?: string } = {}) {
+function seed(count: number, options: Pick<SeedOptions, 'status' | 'createdFrom' | 'label'> = {}) {
 	return kit.emulator.seed({
 		platform: 'sandbox',
 		apiUser: SANDBOX_KEYS.apiUser,
@@ -19,7 +24,8 @@ function seed(count: number, options: { status?: any; createdFrom?: string; labe
 	}).ids;
 }
 
-const ids = (result: { items: Array<{ json: any }> }) => result.items.map((item) => item.json.id);
+const ids = (result: { items: Array<{ json: IDataObject }> }) =>
+	result.items.map((item) => jsonAs<ContractSummary>(item).id);
 
 describe('Contract › Get Many', () => {
 	test('Return All reads every page: 250 contracts in 3 requests, newest first, each once', async () => {
@@ -29,7 +35,9 @@ describe('Contract › Get Many', () => {
 		expect(result.items).toHaveLength(250);
 		expect(ids(result)).toEqual([...seeded].reverse());
 		expect(new Set(ids(result)).size).toBe(250);
-		expect(result.items.every((item) => (item.pairedItem as any).item === 0)).toBe(true);
+		expect(result.items.every((item) => (item.pairedItem as IPairedItemData).item === 0)).toBe(
+			true,
+		);
 		expect(result.items[0].json).toMatchObject({
 			id: seeded[249],
 			status: 'pending',
@@ -78,7 +86,7 @@ describe('Contract › Get Many', () => {
 			[{ json: {} }],
 		);
 		expect(result.items).toHaveLength(12);
-		const statuses = result.items.map((item) => (item.json as any).status);
+		const statuses = result.items.map((item) => jsonAs<ContractSummary>(item).status);
 		expect(statuses.filter((status) => status === 'signed')).toHaveLength(5);
 		expect(statuses.filter((status) => status === 'cancelled')).toHaveLength(7);
 
@@ -132,7 +140,10 @@ describe('Contract › Get Many', () => {
 			getManyParameters({ returnAll: true, filters: { reference: 'DEAL-1' } }),
 			[{ json: {} }],
 		);
-		expect(result.items.map((item) => (item.json as any).reference)).toEqual(['DEAL-1', 'DEAL-1']);
+		expect(result.items.map((item) => jsonAs<ContractSummary>(item).reference)).toEqual([
+			'DEAL-1',
+			'DEAL-1',
+		]);
 	});
 
 	test('one list per input item, each paired with its item', async () => {
@@ -143,7 +154,10 @@ describe('Contract › Get Many', () => {
 			[{ json: { status: 'signed' } }, { json: { status: 'cancelled' } }],
 		);
 		expect(
-			result.items.map((item) => [(item.json as any).status, (item.pairedItem as any).item]),
+			result.items.map((item) => [
+				jsonAs<ContractSummary>(item).status,
+				(item.pairedItem as IPairedItemData).item,
+			]),
 		).toEqual([
 			['signed', 0],
 			['signed', 0],

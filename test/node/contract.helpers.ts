@@ -3,8 +3,9 @@
  * that the node's "today in Paris" and the emulator's agree), the node run through n8n-core's
  * engine over real HTTP, and checks that the API key never leaks.
  */
-import type { INodeParameters, IRun } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, IRun } from 'n8n-workflow';
 
+import type { WireContract } from '../emulator/wire-reply';
 import type { EmulatorKit, Reply } from '../helpers/emulator-kit';
 import { extendKit, useEmulator } from '../helpers/emulator-kit';
 import type { RunNodeResult } from '../helpers/run-workflow';
@@ -22,7 +23,7 @@ export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 export { createParameters, parisDate };
 
 export interface Item {
-	json: Record<string, any>;
+	json: IDataObject;
 	binary?: Record<string, FixtureFile>;
 }
 
@@ -30,7 +31,7 @@ export async function leasePdf(): Promise<Buffer> {
 	return await makePdf('Lease agreement', 'Second page');
 }
 
-export async function leaseItem(json: Record<string, any> = {}): Promise<Item> {
+export async function leaseItem(json: IDataObject = {}): Promise<Item> {
 	return { json, binary: { data: pdfFile(await leasePdf(), 'lease.pdf') } };
 }
 
@@ -141,7 +142,7 @@ export async function createContractViaApi(
 	kit: NodeKit,
 	platform: Platform = 'sandbox',
 	options: ApiContractOptions = {},
-): Promise<any> {
+): Promise<WireContract> {
 	const response = await kit.api(
 		platform,
 		'contractCreateRequest',

@@ -31,7 +31,7 @@ describe('Credential test', () => {
 	test('production keys on production: OK (and the test counts in the daily quota, like any request)', async () => {
 		expect(await testCredential(kit.credentials('production'))).toEqual(OK);
 		const check = await kit.api('production', 'checkConnexionRequest', {});
-		expect(check.body.quota.used).toBe(2);
+		expect(check.body.quota?.used).toBe(2);
 	});
 
 	test('sandbox keys on the production URL: the message says they belong to the other platform', async () => {

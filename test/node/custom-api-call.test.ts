@@ -19,7 +19,7 @@ describe('Custom API Call', () => {
 			expect(result.error?.message).toBe(
 				'Custom API calls are made with the HTTP Request node, not this node',
 			);
-			expect((result.error as any).description).toContain('Predefined Credential Type');
+			expect(result.error?.description).toContain('Predefined Credential Type');
 			expect(kit.emulator.requests).toEqual([]);
 		},
 	);

@@ -4,26 +4,26 @@
  * so that a workflow can route on the code and a page can show the details in words (the
  * signing portal of recipe 4 does both).
  */
+import type { INodeParameters } from 'n8n-workflow';
+
 import { byId, createContractViaApi, expectNoSecret, useNodeKit } from './contract.helpers';
 import { VALID_IBAN } from '../fixtures/ibans';
 
 const kit = useNodeKit();
 
-const sign = (contractId: string, signatoryId: string, code: string) =>
-	({
-		resource: 'signatory',
-		operation: 'sign',
-		contractId: byId(contractId),
-		signatoryId,
-		code,
-	}) as any;
-const sendSms = (contractId: string, signatoryId: string) =>
-	({
-		resource: 'signatory',
-		operation: 'sendSms',
-		contractId: byId(contractId),
-		signatoryId,
-	}) as any;
+const sign = (contractId: string, signatoryId: string, code: string): INodeParameters => ({
+	resource: 'signatory',
+	operation: 'sign',
+	contractId: byId(contractId),
+	signatoryId,
+	code,
+});
+const sendSms = (contractId: string, signatoryId: string): INodeParameters => ({
+	resource: 'signatory',
+	operation: 'sendSms',
+	contractId: byId(contractId),
+	signatoryId,
+});
 
 const DENISE = {
 	firstName: 'Denise',
@@ -90,11 +90,10 @@ describe('error fields on "continue" items', () => {
 		const burn = [];
 		for (let i = 0; i < 1000; i++) burn.push(kit.api('production', 'checkConnexionRequest', {}));
 		await Promise.all(burn);
-		const result = await kit.run(
-			{ resource: 'connection', operation: 'check' } as any,
-			[{ json: {} }],
-			{ platform: 'production', continueOnFail: true },
-		);
+		const result = await kit.run({ resource: 'connection', operation: 'check' }, [{ json: {} }], {
+			platform: 'production',
+			continueOnFail: true,
+		});
 		expect(result.items[0].json).toEqual({
 			error: 'Daily quota of 1,000 production requests reached',
 			description: expect.any(String),

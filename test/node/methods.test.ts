@@ -165,7 +165,7 @@ describe('loadOptions getSignatories', () => {
 			kit.credentials('production'),
 		);
 		expect(options.map((option) => option.value)).toEqual(
-			contract.signatories.map((signatory: any) => signatory.id),
+			contract.signatories.map((signatory) => signatory.id),
 		);
 	});
 

@@ -27,6 +27,9 @@ import {
 	triggerSchemaFile,
 	triggerVersions,
 } from '../helpers/output-schemas';
+import type { WireContract } from '../emulator/wire-reply';
+import type { CreatedContract, SmsSentToAll } from '../helpers/outputs';
+import { jsonAs } from '../helpers/outputs';
 import type { RunNodeResult } from '../helpers/run-workflow';
 import {
 	byId,
@@ -79,7 +82,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** A contract with a deposit, bank account, reference and annex, sent through the API. */
-async function createWithEverything(reference: string): Promise<any> {
+async function createWithEverything(reference: string): Promise<WireContract> {
 	const pdf = (await leasePdf()).toString('base64');
 	const response = await kit.api('sandbox', 'contractCreateRequest', {
 		contract: {
@@ -154,7 +157,7 @@ describe('every output validates against its schema', () => {
 			additionalFields: { reference: 'DEAL-42', annexes: 'annex' },
 		});
 		const first = await run('contract', 'create', parameters, [item]);
-		const created = first.items[0].json as any;
+		const created = jsonAs<CreatedContract>(first.items[0]);
 		expect(created).toMatchObject({ alreadyExisted: false, reference: 'DEAL-42' });
 		await payAndSignAll(created);
 		const signed = await run('contract', 'create', parameters, [item]);
@@ -162,7 +165,7 @@ describe('every output validates against its schema', () => {
 
 		const draft = createParameters({ action: 'draft', additionalFields: { reference: 'DEAL-43' } });
 		const sent = await run('contract', 'create', draft, [await leaseItem()]);
-		const id = (sent.items[0].json as any).id;
+		const id = jsonAs<CreatedContract>(sent.items[0]).id;
 		expect((await kit.control('POST', `/contracts/${id}/validate`)).status).toBe(200);
 		expect((await kit.api('sandbox', 'contractCancelRequest', { contractId: id })).status).toBe(
 			200,
@@ -229,7 +232,7 @@ describe('every output validates against its schema', () => {
 			code: '0000',
 		});
 		const result = await run('signatory', 'sendSmsToAll', { contractId: byId(contract.id) });
-		expect((result.items[0].json as any).skipped).toHaveLength(1);
+		expect(jsonAs<SmsSentToAll>(result.items[0]).skipped).toHaveLength(1);
 	});
 
 	test('Signatory › Sign, the last signatory: the contract is signed', async () => {

@@ -85,7 +85,7 @@ const REFERENCE = 'DEAL-2026-0042';
 
 async function pendingContract(): Promise<Context> {
 	const contract = await createContractViaApi(kit, PLATFORM);
-	return { contractId: contract.id, signatoryIds: contract.signatories.map((s: any) => s.id) };
+	return { contractId: contract.id, signatoryIds: contract.signatories.map((s) => s.id) };
 }
 
 /** A read succeeds after one fault; after a fault on every attempt it fails, attempts bounded. */

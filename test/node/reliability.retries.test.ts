@@ -7,6 +7,8 @@ import type { INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { ContratPrive } from '../../nodes/ContratPrive/ContratPrive.node';
 import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../nodes/ContratPrive/delivery/retry';
+import type { CreatedContract } from '../helpers/outputs';
+import { jsonAs } from '../helpers/outputs';
 import {
 	byId,
 	createContractViaApi,
@@ -140,7 +142,7 @@ describe('reads retry transient faults', () => {
 		);
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(150);
-		expect(new Set(result.items.map((item) => (item.json as any).id)).size).toBe(150);
+		expect(new Set(result.items.map((item) => jsonAs<CreatedContract>(item).id)).size).toBe(150);
 		expect(kit.emulator.requests.map((request) => request.fault ?? request.status)).toEqual([
 			'malformed',
 			'malformed',
@@ -381,7 +383,7 @@ describe('Skip If Reference Exists: a daily bulk job can run twice', () => {
 	test('the second run outputs the existing contracts, marked alreadyExisted, and sends nothing', async () => {
 		const first = await bulk(['D-1', 'D-2', 'D-3']);
 		expect(first.error).toBeUndefined();
-		expect(first.items.map((item) => (item.json as any).alreadyExisted)).toEqual([
+		expect(first.items.map((item) => jsonAs<CreatedContract>(item).alreadyExisted)).toEqual([
 			false,
 			false,
 			false,
@@ -393,8 +395,8 @@ describe('Skip If Reference Exists: a daily bulk job can run twice', () => {
 		expect(second.error).toBeUndefined();
 		expect(
 			second.items.map((item) => [
-				(item.json as any).reference,
-				(item.json as any).alreadyExisted,
+				jsonAs<CreatedContract>(item).reference,
+				jsonAs<CreatedContract>(item).alreadyExisted,
 				item.pairedItem,
 			]),
 		).toEqual([
@@ -403,8 +405,8 @@ describe('Skip If Reference Exists: a daily bulk job can run twice', () => {
 			['D-3', true, { item: 2 }],
 			['D-4', false, { item: 3 }],
 		]);
-		expect(second.items.slice(0, 3).map((item) => (item.json as any).id)).toEqual(
-			first.items.map((item) => (item.json as any).id),
+		expect(second.items.slice(0, 3).map((item) => jsonAs<CreatedContract>(item).id)).toEqual(
+			first.items.map((item) => jsonAs<CreatedContract>(item).id),
 		);
 		// The same shape as a new contract, so expressions written on the first run still work.
 		expect(Object.keys(second.items[0].json).sort()).toEqual(
@@ -415,7 +417,7 @@ describe('Skip If Reference Exists: a daily bulk job can run twice', () => {
 			status: 'pending',
 			lang: 'fr',
 		});
-		for (const signatory of (second.items[0].json as any).signatories) {
+		for (const signatory of jsonAs<CreatedContract>(second.items[0]).signatories) {
 			expect(signatory).toEqual(
 				expect.objectContaining({ email: expect.any(String), phone: expect.any(String) }),
 			);
@@ -434,8 +436,13 @@ describe('Skip If Reference Exists: a daily bulk job can run twice', () => {
 
 	test('within one run: the same reference twice gives one contract', async () => {
 		const result = await bulk(['D-9', 'D-9']);
-		expect(result.items.map((item) => (item.json as any).alreadyExisted)).toEqual([false, true]);
-		expect((result.items[1].json as any).id).toBe((result.items[0].json as any).id);
+		expect(result.items.map((item) => jsonAs<CreatedContract>(item).alreadyExisted)).toEqual([
+			false,
+			true,
+		]);
+		expect(jsonAs<CreatedContract>(result.items[1]).id).toBe(
+			jsonAs<CreatedContract>(result.items[0]).id,
+		);
 		expect((await kit.api('sandbox', 'contractListRequest', {})).body.total).toBe(1);
 	});
 

@@ -11,10 +11,10 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runNode } from '../helpers/run-workflow';
-import type { RunTrace } from './contract.helpers';
+import type { Item, RunTrace } from './contract.helpers';
 import {
 	byId,
 	createContractViaApi,
@@ -51,9 +51,15 @@ function expectNoKey(result: RunTrace, secrets: readonly string[] = SECRETS): vo
 
 const codesSeen = new Set<string>();
 
-function code(result: { error?: { stored: Record<string, any> } }): string | undefined {
+/** The `code` of an object of the stored error (its API reply, or its cause). */
+function codeIn(value: unknown): string | undefined {
+	if (typeof value !== 'object' || value === null || !('code' in value)) return undefined;
+	return typeof value.code === 'string' ? value.code : undefined;
+}
+
+function code(result: { error?: { stored: IDataObject } }): string | undefined {
 	const stored = result.error?.stored;
-	const found = (stored?.errorResponse?.code ?? stored?.cause?.code) as string | undefined;
+	const found = codeIn(stored?.errorResponse) ?? codeIn(stored?.cause);
 	if (found) codesSeen.add(found);
 	return found;
 }
@@ -189,7 +195,7 @@ describe('the emulator: every error code the node can meet', () => {
 		async (kind, after) => {
 			const contract = await createContractViaApi(kit);
 			const [alice] = contract.signatories;
-			const runs: Array<[INodeParameters, () => Promise<any[]>]> = [
+			const runs: Array<[INodeParameters, () => Promise<Item[]>]> = [
 				[
 					{ resource: 'contract', operation: 'get', contractId: byId(contract.id), options: FAST },
 					async () => [{ json: {} }],

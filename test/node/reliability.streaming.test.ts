@@ -51,7 +51,7 @@ async function contractsWithReference(reference: string) {
 
 async function storedDocument(contractId: string): Promise<Buffer> {
 	const view = await kit.control('GET', `/contracts/${contractId}`);
-	return Buffer.from(view.body.contract.mainDocument.data.content, 'base64');
+	return Buffer.from(view.body.contract.mainDocument.data.content!, 'base64');
 }
 
 describe('Create with a streamed body, the connection broken part-way', () => {

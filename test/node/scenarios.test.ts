@@ -12,6 +12,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workf
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { makePdf, PDF_BASE64_PREFIX, pdfFile, pdfPages } from '../fixtures/pdf';
+import type { Contract, CreatedContract, Signed, SmsSent } from '../helpers/outputs';
+import { jsonAs } from '../helpers/outputs';
 import type { HarnessNode } from '../helpers/run-workflow';
 import { runWorkflow } from '../helpers/run-workflow';
 import { DEMO_ACCOUNTS } from '../emulator';
@@ -96,7 +98,7 @@ async function leaseOf(row: CrmRow): Promise<Buffer> {
 async function crmItems() {
 	return await Promise.all(
 		CRM_ROWS.map(async (row) => ({
-			json: { ...row } as any,
+			json: { ...row },
 			binary: { contract: pdfFile(await leaseOf(row), `${row.dealId}.pdf`) },
 		})),
 	);
@@ -170,7 +172,7 @@ describe('Scenario a: bulk injection from an information system', () => {
 			credentials: kit.credentials('sandbox'),
 		});
 		expect(sent.status).toBe('success');
-		const contracts = sent.output('Create').map((item) => item.json as any);
+		const contracts = sent.output('Create').map((item) => jsonAs<CreatedContract>(item));
 		expect(
 			contracts.map((contract) => [contract.reference, contract.label, contract.status]),
 		).toEqual([
@@ -183,7 +185,7 @@ describe('Scenario a: bulk injection from an information system', () => {
 			{ item: 1 },
 			{ item: 2 },
 		]);
-		expect(contracts[0].signatories.map((s: any) => [s.firstName, s.phone])).toEqual([
+		expect(contracts[0].signatories.map((s) => [s.firstName, s.phone])).toEqual([
 			['Camille', '+33611223344'],
 			['Louis', '+33711223344'],
 		]);
@@ -192,16 +194,16 @@ describe('Scenario a: bulk injection from an information system', () => {
 		// Contrat-Privé e-mailed every signatory (message and link) and the owner.
 		const { emails } = (await kit.control('GET', '/outbox')).body;
 		for (const contract of contracts) {
-			const forContract = emails.filter((email: any) => email.contractId === contract.id);
+			const forContract = emails.filter((email) => email.contractId === contract.id);
 			for (const signatory of contract.signatories) {
-				const email = forContract.find((candidate: any) => candidate.to === signatory.email);
+				const email = forContract.find((candidate) => candidate.to === signatory.email);
 				expect(email).toBeDefined();
-				expect(email.subject).toBe(`Contrat à signer : ${contract.label}`);
-				expect(email.body).toContain(`Bonjour ${signatory.firstName} ${signatory.lastName}`);
-				expect(email.body).toContain(CUSTOM_MESSAGE);
-				expect(email.body).toContain(signingLink('sandbox', contract.id, signatory.id));
+				expect(email?.subject).toBe(`Contrat à signer : ${contract.label}`);
+				expect(email?.body).toContain(`Bonjour ${signatory.firstName} ${signatory.lastName}`);
+				expect(email?.body).toContain(CUSTOM_MESSAGE);
+				expect(email?.body).toContain(signingLink('sandbox', contract.id, signatory.id));
 			}
-			expect(forContract.map((email: any) => email.to)).toContain(DEMO_ACCOUNTS.sandbox.email);
+			expect(forContract.map((email) => email.to)).toContain(DEMO_ACCOUNTS.sandbox.email);
 			expect(forContract).toHaveLength(contract.signatories.length + 1);
 		}
 
@@ -214,13 +216,13 @@ describe('Scenario a: bulk injection from an information system', () => {
 		expect(
 			collected
 				.output('Signed Contracts')
-				.map((item) => (item.json as any).reference)
+				.map((item) => jsonAs<CreatedContract>(item).reference)
 				.sort(),
 		).toEqual(['DEAL-1001', 'DEAL-1002', 'DEAL-1003']);
 		const downloads = collected.output('Download');
 		expect(downloads).toHaveLength(3);
 		for (const [index, item] of downloads.entries()) {
-			const contract = item.json as any;
+			const contract = jsonAs<CreatedContract>(item);
 			const row = CRM_ROWS.find((candidate) => candidate.dealId === contract.reference)!;
 			expect(contract.status).toBe('signed');
 			expect(item.binary?.signed).toMatchObject({
@@ -256,7 +258,7 @@ describe('Scenario a: bulk injection from an information system', () => {
 			credentials: kit.credentials('sandbox'),
 		});
 		expect(drafted.status).toBe('success');
-		const contracts = drafted.output('Create').map((item) => item.json as any);
+		const contracts = drafted.output('Create').map((item) => jsonAs<CreatedContract>(item));
 		expect(contracts.map((contract) => contract.status)).toEqual(['draft', 'draft', 'draft']);
 		expect(kit.emulator.outbox().emails).toHaveLength(0);
 
@@ -286,7 +288,7 @@ describe('Scenario a: bulk injection from an information system', () => {
 		expect(
 			listed
 				.output('Pending')
-				.map((item) => (item.json as any).id)
+				.map((item) => jsonAs<CreatedContract>(item).id)
 				.sort(),
 		).toEqual(
 			contracts
@@ -298,14 +300,14 @@ describe('Scenario a: bulk injection from an information system', () => {
 		const { emails } = (await kit.control('GET', '/outbox')).body;
 		for (const contract of contracts.slice(0, 2)) {
 			for (const signatory of contract.signatories) {
-				const email = emails.find((candidate: any) => candidate.to === signatory.email);
+				const email = emails.find((candidate) => candidate.to === signatory.email);
 				expect(email?.body).toContain(signingLink('sandbox', contract.id, signatory.id));
 				// The message is a submit-mode option: a draft is sent without it.
 				expect(email?.body).not.toContain(CUSTOM_MESSAGE);
 			}
 		}
 		// The third is still a draft: nobody was e-mailed about it.
-		expect(emails.some((email: any) => email.contractId === contracts[2].id)).toBe(false);
+		expect(emails.some((email) => email.contractId === contracts[2].id)).toBe(false);
 		expectNoSecret(drafted);
 	});
 });
@@ -465,7 +467,7 @@ describe('Scenario b: white-label signing in an extranet', () => {
 			expect(run.error).toBeUndefined();
 			expect(run.status).toBe('success');
 
-			const created = run.output('Create').map((item) => item.json as any);
+			const created = run.output('Create').map((item) => jsonAs<CreatedContract>(item));
 			expect(created.map((contract) => [contract.reference, contract.status])).toEqual([
 				['C-881', 'pending'],
 				['C-882', 'pending'],
@@ -475,14 +477,14 @@ describe('Scenario b: white-label signing in an extranet', () => {
 			expect(kit.emulator.outbox().emails).toEqual([]);
 
 			// The SMS: none really sent on the sandbox; a 6-digit code per signatory in production.
-			const sent = run.output('Send Code').map((item) => item.json as any);
+			const sent = run.output('Send Code').map((item) => jsonAs<SmsSent>(item));
 			const { sms } = (await kit.control('GET', '/outbox')).body;
 			if (platform === 'sandbox') {
 				expect(sent.map((result) => result.remainingSms)).toEqual([null, null]);
 				expect(sms).toEqual([]);
 			} else {
 				expect(sent.map((result) => result.remainingSms)).toEqual([4, 4]);
-				expect(sms.map((message: any) => [message.contractId, message.phone])).toEqual([
+				expect(sms.map((message) => [message.contractId, message.phone])).toEqual([
 					[created[0].id, '+33645678901'],
 					[created[1].id, '+33745678902'],
 				]);
@@ -490,7 +492,7 @@ describe('Scenario b: white-label signing in an extranet', () => {
 			}
 
 			// Each customer signed their own contract (the pairing followed each item).
-			expect(run.output('Sign').map((item) => item.json as any)).toEqual(
+			expect(run.output('Sign').map((item) => jsonAs<Signed>(item))).toEqual(
 				created.map((contract) => ({
 					contractId: contract.id,
 					signatory: {
@@ -503,9 +505,9 @@ describe('Scenario b: white-label signing in an extranet', () => {
 			);
 
 			const signed = run.output('Signed Contract');
-			expect(signed.map((item) => [(item.json as any).id, (item.json as any).status])).toEqual(
-				created.map((contract) => [contract.id, 'signed']),
-			);
+			expect(
+				signed.map((item) => [jsonAs<Contract>(item).id, jsonAs<Contract>(item).status]),
+			).toEqual(created.map((contract) => [contract.id, 'signed']));
 			for (const [index, customer] of CUSTOMERS.entries()) {
 				expect(signed[index].binary?.signed?.fileName).toBe(`${customer.customerId}-signed.pdf`);
 				const pages = await pdfPages(await run.binary('Signed Contract', index, 'signed'));

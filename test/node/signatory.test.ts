@@ -3,6 +3,11 @@
  * on both platforms of the emulator (sandbox: code 0000, no SMS; production: real codes in the
  * control outbox, 5 SMS and 5 wrong codes at most).
  */
+import type { INodeParameters, NodeParameterValueType } from 'n8n-workflow';
+
+import type { WireContract } from '../emulator/wire-reply';
+import type { Signed, SmsSent } from '../helpers/outputs';
+import { jsonAs } from '../helpers/outputs';
 import { runWorkflow } from '../helpers/run-workflow';
 import { SANDBOX_TEST_CARD } from '../emulator';
 import {
@@ -16,16 +21,23 @@ import { VALID_IBAN } from '../fixtures/ibans';
 
 const kit = useNodeKit();
 
-function sendSmsParameters(contractId: unknown, signatoryId: string) {
-	return { resource: 'signatory', operation: 'sendSms', contractId, signatoryId } as any;
+function sendSmsParameters(
+	contractId: NodeParameterValueType,
+	signatoryId: string,
+): INodeParameters {
+	return { resource: 'signatory', operation: 'sendSms', contractId, signatoryId };
 }
 
-function sendSmsToAllParameters(contractId: unknown) {
-	return { resource: 'signatory', operation: 'sendSmsToAll', contractId } as any;
+function sendSmsToAllParameters(contractId: NodeParameterValueType): INodeParameters {
+	return { resource: 'signatory', operation: 'sendSmsToAll', contractId };
 }
 
-function signParameters(contractId: unknown, signatoryId: string, code: unknown) {
-	return { resource: 'signatory', operation: 'sign', contractId, signatoryId, code } as any;
+function signParameters(
+	contractId: NodeParameterValueType,
+	signatoryId: string,
+	code: NodeParameterValueType,
+): INodeParameters {
+	return { resource: 'signatory', operation: 'sign', contractId, signatoryId, code };
 }
 
 const CHLOE = {
@@ -51,7 +63,7 @@ async function outboxSms(): Promise<
 	return outbox.body.sms;
 }
 
-async function contractView(contractId: string): Promise<any> {
+async function contractView(contractId: string): Promise<WireContract> {
 	const view = await kit.control('GET', `/contracts/${contractId}`);
 	expect(view.status).toBe(200);
 	return view.body.contract;
@@ -72,7 +84,7 @@ describe('Signatory › Send SMS Code', () => {
 		expect(await outboxSms()).toEqual([]);
 		const view = await contractView(contract.id);
 		expect(view.signatories[0].smsSent).toBe(1);
-		expect(view.log.filter((entry: any) => entry.event === 'sms_sent')).toEqual([
+		expect(view.log.filter((entry) => entry.event === 'sms_sent')).toEqual([
 			expect.objectContaining({ detail: expect.stringContaining('the code is 0000') }),
 		]);
 		expectNoSecret(result);
@@ -88,7 +100,7 @@ describe('Signatory › Send SMS Code', () => {
 			{ platform: 'production' },
 		);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => (item.json as any).remainingSms)).toEqual([4, 3, 2, 1, 0]);
+		expect(result.items.map((item) => jsonAs<SmsSent>(item).remainingSms)).toEqual([4, 3, 2, 1, 0]);
 		expect(result.items.map((item) => item.pairedItem)).toEqual(
 			[0, 1, 2, 3, 4].map((item) => ({ item })),
 		);
@@ -179,7 +191,7 @@ describe('Signatory › Send SMS Code to All', () => {
 				dan,
 			],
 		});
-		const [alice, bob, chloe, danId] = contract.signatories.map((s: any) => s.id);
+		const [alice, bob, chloe, danId] = contract.signatories.map((s) => s.id);
 		// Alice signs on the website; Bob gives 5 wrong codes; Dan already got 5 SMS.
 		expect(
 			(await kit.control('POST', `/contracts/${contract.id}/signatories/${alice}/sign`)).status,
@@ -229,7 +241,7 @@ describe('Signatory › Send SMS Code to All', () => {
 		const result = await kit.run(sendSmsToAllParameters(byId(contract.id)), [{ json: {} }]);
 		expect(result.items[0].json).toEqual({
 			contractId: contract.id,
-			sent: contract.signatories.map((s: any) => s.id),
+			sent: contract.signatories.map((s) => s.id),
 			skipped: [],
 		});
 		expect(await outboxSms()).toEqual([]);
@@ -283,7 +295,7 @@ describe('Signatory › Sign', () => {
 		const spaced = await kit.run(signParameters(byId(contract.id), alice.id, ' 00 00 '), [
 			{ json: {} },
 		]);
-		expect((spaced.items[0].json as any).signatory.status).toBe('signed');
+		expect(jsonAs<Signed>(spaced.items[0]).signatory.status).toBe('signed');
 
 		kit.emulator.resetRequestLog();
 		const numeric = await kit.run(signParameters(byId(contract.id), bob.id, '={{ $json.code }}'), [
@@ -301,7 +313,7 @@ describe('Signatory › Sign', () => {
 		const sent = await kit.run(sendSmsParameters(byId(contract.id), chloe.id), [{ json: {} }], {
 			platform: 'production',
 		});
-		expect((sent.items[0].json as any).remainingSms).toBe(4);
+		expect(jsonAs<SmsSent>(sent.items[0]).remainingSms).toBe(4);
 		const code = await kit.lastSmsCode(contract.id, chloe.id);
 		expect(code).toMatch(/^\d{6}$/);
 
@@ -497,7 +509,7 @@ describe('Signatory › Sign', () => {
 		);
 		expect(result.error?.message).toBe('Item 1: "SMS Code" must be 4 to 8 digits');
 		expect(kit.emulator.requests).toEqual([]);
-		expect((await contractView(contract.id)).signatories.map((s: any) => s.status)).toEqual([
+		expect((await contractView(contract.id)).signatories.map((s) => s.status)).toEqual([
 			'pending',
 			'pending',
 		]);

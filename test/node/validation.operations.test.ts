@@ -14,7 +14,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { INodeParameters } from 'n8n-workflow';
+import type { INodeParameters, IPairedItemData } from 'n8n-workflow';
 
 import { makePdf, pdfFile } from '../fixtures/pdf';
 import type { Item } from './contract.helpers';
@@ -989,8 +989,12 @@ describe('bad input on every operation: refused before any API call', () => {
 			const continued = await kit.run(parameters, await items(), { continueOnFail: true });
 			expect(continued.error).toBeUndefined();
 			expect(continued.items).toHaveLength(2);
-			const bad = continued.items.find((item) => (item.pairedItem as any).item === itemIndex)!;
-			const good = continued.items.find((item) => (item.pairedItem as any).item !== itemIndex)!;
+			const bad = continued.items.find(
+				(item) => (item.pairedItem as IPairedItemData).item === itemIndex,
+			)!;
+			const good = continued.items.find(
+				(item) => (item.pairedItem as IPairedItemData).item !== itemIndex,
+			)!;
 			expect(bad.json.error).toBe(stopped.error?.message);
 			expect(good.json.error).toBeUndefined();
 			expect(kit.emulator.requestCount()).toBe(row.requests ?? 1);

@@ -10,6 +10,8 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { addDays, parisDate } from '../emulator/clock';
+import type { TriggerItem } from '../helpers/outputs';
+import { jsonAs } from '../helpers/outputs';
 import { ALL_EVENTS, N8nInstance, nodeData, useTriggerKit } from './trigger.helpers';
 import { prng } from '../fixtures/random';
 
@@ -47,7 +49,7 @@ function expectedFromLog(
 function emittedByContract(items: INodeExecutionData[]): Map<string, string[]> {
 	const byContract = new Map<string, string[]>();
 	for (const item of items) {
-		const json = item.json as any;
+		const json = jsonAs<TriggerItem>(item);
 		const list = byContract.get(json.contract.id) ?? [];
 		list.push(json.signatory ? `${json.event}:${json.signatory.id}` : json.event);
 		byContract.set(json.contract.id, list);
@@ -92,7 +94,7 @@ async function runModel(seed: number, options: ModelOptions) {
 			label: `Model ${contracts.length + 1} ${contracts.length % 3 === 0 ? 'Lyon' : 'Paris'}`,
 			reference: `M-${contracts.length + 1}`,
 		});
-		contracts.push({ id: contract.id, signatories: contract.signatories.map((s: any) => s.id) });
+		contracts.push({ id: contract.id, signatories: contract.signatories.map((s) => s.id) });
 		open.add(contract.id);
 		if (!submit) drafts.add(contract.id);
 	}
@@ -232,7 +234,7 @@ async function runModel(seed: number, options: ModelOptions) {
 
 	// Signed PDFs came with every contractSigned when asked for.
 	for (const item of n8n.emitted) {
-		const json = item.json as any;
+		const json = jsonAs<TriggerItem>(item);
 		if (json.event === 'contractSigned') {
 			expect(Boolean(item.binary?.signedDocument)).toBe(options.downloadSignedDocument);
 		}

@@ -4,7 +4,7 @@
  * platform's host cannot be reached from the test machine (no network): a poll that runs fails at
  * once on DNS, which is how these tests tell a poll that ran from one that was skipped.
  */
-import type { INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { defaultProductionInterval, isPollDue } from '../../nodes/ContratPrive/trigger/pacing';
 import { runPoll } from '../helpers/poll';
@@ -33,11 +33,11 @@ describe('the trigger on production', () => {
 	const parameters = { events: ['contractSigned'] };
 	const production = { platform: 'production' as const, ...KEYS.production };
 
-	const poll = async (staticData: Record<string, unknown>, options: INodeParameters = {}) =>
+	const poll = async (staticData: IDataObject, options: INodeParameters = {}) =>
 		await runPoll({
 			node: { parameters: { ...parameters, options } },
 			credentials: production,
-			staticData: { 'node:Contrat-Privé Trigger': staticData } as any,
+			staticData: { 'node:Contrat-Privé Trigger': staticData },
 			mode: 'trigger',
 		});
 
@@ -51,7 +51,7 @@ describe('the trigger on production', () => {
 	});
 
 	test('a poll 15 minutes after the last one runs (and here fails on DNS)', async () => {
-		const state: Record<string, unknown> = { lastPollAt: ago(15 * MINUTE) };
+		const state: IDataObject = { lastPollAt: ago(15 * MINUTE) };
 		const result = await poll(state);
 		expect(Date.parse(state.lastPollAt as string)).toBeGreaterThan(Date.now() - MINUTE);
 		// It ran: the first transient failure is counted (reported from the third in a row).
@@ -59,24 +59,24 @@ describe('the trigger on production', () => {
 	});
 
 	test('the interval is an option: at 1 minute, a poll 2 minutes after the last one runs', async () => {
-		const state: Record<string, unknown> = { lastPollAt: ago(2 * MINUTE) };
+		const state: IDataObject = { lastPollAt: ago(2 * MINUTE) };
 		await poll(state, { productionInterval: 1 });
 		expect(Date.parse(state.lastPollAt as string)).toBeGreaterThan(Date.now() - MINUTE);
 	});
 
 	test('the first poll ever runs at once', async () => {
-		const state: Record<string, unknown> = {};
+		const state: IDataObject = {};
 		await poll(state);
 		expect(typeof state.lastPollAt).toBe('string');
 	});
 
 	test("the default follows the account's limit: at 5,000 a day (Daily Request Limit), a poll 4 minutes after the last one runs", async () => {
 		const limited = async (dailyRequestLimit: number, minutesAgo: number) => {
-			const state: Record<string, unknown> = { lastPollAt: ago(minutesAgo * MINUTE) };
+			const state: IDataObject = { lastPollAt: ago(minutesAgo * MINUTE) };
 			await runPoll({
 				node: { parameters },
 				credentials: { ...production, dailyRequestLimit } as typeof production,
-				staticData: { 'node:Contrat-Privé Trigger': state } as any,
+				staticData: { 'node:Contrat-Privé Trigger': state },
 				mode: 'trigger',
 			});
 			return Date.parse(state.lastPollAt as string) > Date.now() - MINUTE;

@@ -13,8 +13,11 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { Platform } from '../emulator';
+import type { WireContract } from '../emulator/wire-reply';
 import type { EmulatorKit, Reply } from '../helpers/emulator-kit';
 import { extendKit, useEmulator } from '../helpers/emulator-kit';
+import type { TriggerItem } from '../helpers/outputs';
+import { jsonAs } from '../helpers/outputs';
 import type { RunPollResult } from '../helpers/poll';
 import { runPoll } from '../helpers/poll';
 import { KEYS } from '../fixtures/accounts';
@@ -37,7 +40,7 @@ export interface NewContract {
 export interface TriggerKit extends Omit<EmulatorKit, 'api'> {
 	/** An API request with the demo keys of `platform` (default sandbox). */
 	api(name: string, body: Record<string, unknown>, platform?: Platform): Promise<Reply>;
-	create(contract?: NewContract, platform?: Platform): Promise<any>;
+	create(contract?: NewContract, platform?: Platform): Promise<WireContract>;
 	validate(contractId: string): Promise<void>;
 	sign(contractId: string, signatoryId: string): Promise<void>;
 	signAll(contractId: string): Promise<void>;
@@ -45,7 +48,7 @@ export interface TriggerKit extends Omit<EmulatorKit, 'api'> {
 	/** Injects a fault for the next `count` API requests (of `requestName` when given). */
 	fault(kind: string, options?: { count?: number; requestName?: string }): Promise<void>;
 	/** The emulator's full view of a contract, audit log included. */
-	view(contractId: string): Promise<any>;
+	view(contractId: string): Promise<WireContract>;
 	/** Runs one poll. */
 	poll(
 		parameters: INodeParameters,
@@ -200,7 +203,7 @@ export function nodeData(staticData: IDataObject): IDataObject {
 export function eventsOf(result: RunPollResult | INodeExecutionData[]): string[] {
 	const items = Array.isArray(result) ? result : (result.items?.[0] ?? []);
 	return items.map((item) => {
-		const json = item.json as any;
+		const json = jsonAs<TriggerItem>(item);
 		return json.signatory ? `${json.event}:${json.signatory.id}` : json.event;
 	});
 }
@@ -209,7 +212,7 @@ export function eventsOf(result: RunPollResult | INodeExecutionData[]): string[]
 export function contractEventsOf(result: RunPollResult | INodeExecutionData[]): string[] {
 	const items = Array.isArray(result) ? result : (result.items?.[0] ?? []);
 	return items.map((item) => {
-		const json = item.json as any;
+		const json = jsonAs<TriggerItem>(item);
 		return `${json.contract.id} ${json.signatory ? `${json.event}:${json.signatory.id}` : json.event}`;
 	});
 }

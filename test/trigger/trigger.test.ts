@@ -2,6 +2,10 @@
  * Contrat-Privé Trigger, run through n8n-core's PollContext against the emulator over real
  * HTTP. Time is driven with the emulator's clock, the website with its control API.
  */
+import type { ExecutionBaseError, NodeApiError } from 'n8n-workflow';
+
+import type { TriggerItem } from '../helpers/outputs';
+import { jsonAs } from '../helpers/outputs';
 import { runPoll } from '../helpers/poll';
 import { readBinary } from '../helpers/run-workflow';
 import { ALL_EVENTS, contractEventsOf, eventsOf, nodeData, useTriggerKit } from './trigger.helpers';
@@ -54,7 +58,7 @@ describe('events', () => {
 		const draft = await kit.create({ submit: false, signatories: 2 });
 		const created = await n8n.poll();
 		expect(eventsOf(created)).toEqual(['contractCreated']);
-		const item = created.items![0][0].json as any;
+		const item = jsonAs<TriggerItem>(created.items![0][0]);
 		expect(item).toEqual({
 			event: 'contractCreated',
 			contract: {
@@ -66,7 +70,7 @@ describe('events', () => {
 				createdAt: draft.createdAt,
 				updatedAt: expect.any(String),
 				deadline: '2026-12-31',
-				signatories: draft.signatories.map((s: any) => ({
+				signatories: draft.signatories.map((s) => ({
 					id: s.id,
 					firstName: s.firstName,
 					lastName: s.lastName,
@@ -79,7 +83,7 @@ describe('events', () => {
 		await kit.validate(draft.id);
 		const sent = await n8n.poll();
 		expect(eventsOf(sent)).toEqual(['contractSent']);
-		expect((sent.items![0][0].json as any).contract).toMatchObject({
+		expect(jsonAs<TriggerItem>(sent.items![0][0]).contract).toMatchObject({
 			status: 'pending',
 			previousStatus: 'draft',
 		});
@@ -88,7 +92,7 @@ describe('events', () => {
 		await kit.sign(draft.id, first.id);
 		const one = await n8n.poll();
 		expect(eventsOf(one)).toEqual([`signatorySigned:${first.id}`]);
-		expect((one.items![0][0].json as any).signatory).toEqual({
+		expect(jsonAs<TriggerItem>(one.items![0][0]).signatory).toEqual({
 			id: first.id,
 			firstName: first.firstName,
 			lastName: first.lastName,
@@ -99,7 +103,7 @@ describe('events', () => {
 		await kit.sign(draft.id, second.id);
 		const all = await n8n.poll();
 		expect(eventsOf(all)).toEqual([`signatorySigned:${second.id}`, 'contractSigned']);
-		expect((all.items![0][1].json as any).contract).toMatchObject({
+		expect(jsonAs<TriggerItem>(all.items![0][1]).contract).toMatchObject({
 			status: 'signed',
 			previousStatus: 'pending',
 		});
@@ -115,7 +119,7 @@ describe('events', () => {
 		kit.emulator.clock.set('2026-12-03T08:00:00Z');
 		const expired = await n8n.poll();
 		expect(contractEventsOf(expired)).toEqual([`${toExpire.id} contractExpired`]);
-		expect((expired.items![0][0].json as any).contract).toMatchObject({
+		expect(jsonAs<TriggerItem>(expired.items![0][0]).contract).toMatchObject({
 			status: 'expired',
 			previousStatus: 'pending',
 		});
@@ -167,7 +171,7 @@ describe('events', () => {
 		]);
 		const signedAt = result
 			.items![0].slice(0, 3)
-			.map((item) => (item.json as any).signatory.signedAt);
+			.map((item) => jsonAs<TriggerItem>(item).signatory?.signedAt);
 		expect(signedAt.every((at) => typeof at === 'string')).toBe(true);
 		expect([...signedAt].sort()).toEqual(signedAt);
 	});
@@ -276,7 +280,7 @@ describe('restarts and failures', () => {
 		await n8n.activate();
 
 		await kit.sign(contract.id, contract.signatories[0].id);
-		expect((await n8n.restart()).items?.[0].map((i) => (i.json as any).event)).toEqual([
+		expect((await n8n.restart()).items?.[0].map((i) => jsonAs<TriggerItem>(i).event)).toEqual([
 			'signatorySigned',
 		]);
 
@@ -380,8 +384,10 @@ describe('restarts and failures', () => {
 				});
 			} else {
 				expect(result.error).toBeDefined();
-				expect((result.error as any).description).toContain(`failed poll number ${count} in a row`);
-				expect((result.error as any).description).toContain('Nothing is lost');
+				expect((result.error as ExecutionBaseError).description).toContain(
+					`failed poll number ${count} in a row`,
+				);
+				expect((result.error as ExecutionBaseError).description).toContain('Nothing is lost');
 			}
 		}
 		expect(nodeData(n8n.memory).consecutiveFailures).toBe(5);
@@ -397,7 +403,7 @@ describe('restarts and failures', () => {
 			mode: 'trigger',
 		});
 		expect(result.error?.message).toBe('Contrat-Privé does not know this API key pair');
-		expect((result.error as any).httpCode).toBe('401');
+		expect((result.error as NodeApiError).httpCode).toBe('401');
 		expect(JSON.stringify(result.staticData)).not.toContain('openContracts');
 	});
 
@@ -408,13 +414,13 @@ describe('restarts and failures', () => {
 		const before = JSON.stringify(n8n.memory);
 		// Use up the day's quota (1,000 requests, the create and the activation poll included).
 		const info = await kit.api('checkConnexionRequest', {}, 'production');
-		const remaining = info.body.quota.remaining as number;
+		const remaining = info.body.quota!.remaining;
 		await Promise.all(
 			Array.from({ length: remaining }, () => kit.api('checkConnexionRequest', {}, 'production')),
 		);
 		const result = await n8n.poll();
 		expect(result.error?.message).toBe('Daily quota of 1,000 production requests reached');
-		expect((result.error as any).httpCode).toBe('429');
+		expect((result.error as NodeApiError).httpCode).toBe('429');
 		expect(JSON.stringify(n8n.memory)).toBe(before);
 	}, 30_000);
 });

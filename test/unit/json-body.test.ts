@@ -163,7 +163,7 @@ describe('JsonBodyStream against the emulator', () => {
 		expect(reply.status).toBe(200);
 		const { contract } = reply.data;
 		const stored = await kit.control('GET', `/contracts/${contract.id}`);
-		expect(Buffer.from(stored.body.contract.mainDocument.data.content, 'base64')).toEqual(pdf);
+		expect(Buffer.from(stored.body.contract.mainDocument.data.content!, 'base64')).toEqual(pdf);
 		expect(Number(reply.request.getHeader('content-length'))).toBe(body.size);
 	});
 });

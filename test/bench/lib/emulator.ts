@@ -9,6 +9,7 @@ import path from 'node:path';
 import { SANDBOX_KEYS } from '../../fixtures/accounts';
 import type { NetworkModel } from '../../emulator/network';
 import type { RequestLogEntry } from '../../emulator/store';
+import type { WireContract, WireReply } from '../../emulator/wire-reply';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -34,13 +35,13 @@ export class EmulatorClient {
 		return { platform: 'custom' as const, baseUrl: this.apiBase, ...SANDBOX_KEYS };
 	}
 
-	async control(method: string, route: string, body?: unknown): Promise<any> {
+	async control(method: string, route: string, body?: unknown): Promise<WireReply> {
 		const response = await fetch(`${this.url}/_control${route}`, {
 			method,
 			headers: body === undefined ? {} : { 'content-type': 'application/json' },
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
-		const json = (await response.json()) as any;
+		const json = (await response.json()) as WireReply;
 		if (response.status !== 200) {
 			throw new Error(`control ${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
 		}
@@ -48,13 +49,13 @@ export class EmulatorClient {
 	}
 
 	/** A real API request (it counts in the request log). */
-	async api(requestName: string, body: Record<string, unknown>): Promise<any> {
+	async api(requestName: string, body: Record<string, unknown>): Promise<WireReply> {
 		const response = await fetch(`${this.apiBase}/${requestName}`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ ...SANDBOX_KEYS, ...body }),
 		});
-		const json = (await response.json()) as any;
+		const json = (await response.json()) as WireReply;
 		if (response.status !== 200) {
 			throw new Error(`${requestName}: ${response.status} ${JSON.stringify(json).slice(0, 300)}`);
 		}
@@ -67,15 +68,13 @@ export class EmulatorClient {
 	 */
 	async requestTotal(settleMs = 30): Promise<number> {
 		if (settleMs) await new Promise((resolve) => setTimeout(resolve, settleMs));
-		return ((await this.control('GET', '/requests')) as { total: number }).total;
+		return (await this.control('GET', '/requests')).total;
 	}
 
 	/** The request log from entry `from` on (an earlier `requestTotal`): what a phase sent. */
 	async requestsSince(from: number, settleMs = 30): Promise<RequestLogEntry[]> {
 		if (settleMs) await new Promise((resolve) => setTimeout(resolve, settleMs));
-		const { requests } = (await this.control('GET', '/requests')) as {
-			requests: RequestLogEntry[];
-		};
+		const { requests } = await this.control('GET', '/requests');
 		return requests.slice(from);
 	}
 
@@ -87,7 +86,7 @@ export class EmulatorClient {
 
 	/** The most API requests in flight at once since the model was set or the emulator reset. */
 	async peakInFlight(): Promise<number> {
-		return ((await this.control('GET', '/network')) as { peakInFlight: number }).peakInFlight;
+		return (await this.control('GET', '/network')).peakInFlight;
 	}
 
 	async reset(): Promise<void> {
@@ -100,10 +99,10 @@ export class EmulatorClient {
 			apiUser: SANDBOX_KEYS.apiUser,
 			...request,
 		});
-		return result.ids as string[];
+		return result.ids;
 	}
 
-	async view(contractId: string): Promise<any> {
+	async view(contractId: string): Promise<WireContract> {
 		return (await this.control('GET', `/contracts/${contractId}`)).contract;
 	}
 

@@ -15,6 +15,9 @@ import { CHROMIUM, launchChromium } from '../../helpers/chromium';
 import { runPoll } from '../../helpers/poll';
 import { DEMO_ACCOUNTS, Emulator, startEmulator } from '../index';
 import { createBody } from '../testkit';
+import type { WireReply } from '../wire-reply';
+import type { TriggerItem } from '../../helpers/outputs';
+import { jsonAs } from '../../helpers/outputs';
 import { SANDBOX_KEYS } from '../../fixtures/accounts';
 import { VALID_IBAN } from '../../fixtures/ibans';
 import { ALICE, BOB_SPACED_PHONE } from '../../fixtures/people';
@@ -66,7 +69,7 @@ describeBrowser('website in headless Chromium', () => {
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ ...SANDBOX_KEYS, ...body }),
 		});
-		const json = (await r.json()) as any;
+		const json = (await r.json()) as WireReply;
 		if (r.status !== 200) throw new Error(`${name}: ${r.status} ${JSON.stringify(json)}`);
 		return json;
 	};
@@ -210,9 +213,9 @@ describeBrowser('website in headless Chromium', () => {
 
 		const next = await poll();
 		expect(next.error).toBeUndefined();
-		const events = (next.items?.[0] ?? []).map((i) => (i.json as any).event);
+		const events = (next.items?.[0] ?? []).map((i) => jsonAs<TriggerItem>(i).event);
 		expect(events).toEqual(['signatorySigned', 'contractSigned']);
-		expect((next.items![0][1].json as any).contract).toMatchObject({
+		expect(jsonAs<TriggerItem>(next.items![0][1]).contract).toMatchObject({
 			id: contract.id,
 			status: 'signed',
 		});

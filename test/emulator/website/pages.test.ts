@@ -5,6 +5,7 @@
  */
 import { DEMO_ACCOUNTS } from '../index';
 import { ApiKit, createContract, useApiKit } from '../testkit';
+import type { WireContract } from '../wire-reply';
 import { PRODUCTION_KEYS } from '../../fixtures/accounts';
 import { VALID_IBAN } from '../../fixtures/ibans';
 import { TINY_PDF } from '../../fixtures/pdf';
@@ -104,11 +105,11 @@ const unescape = (s: string) =>
 		.replace(/\s+/g, ' ')
 		.trim();
 
-const signPath = (c: any, i = 0, platform = 'sandbox') =>
+const signPath = (c: WireContract, i = 0, platform = 'sandbox') =>
 	`/${platform}/sign/${c.id}/${c.signatories[i].id}`;
 const ownerPath = (platform = 'sandbox', user: string = DEMO_ACCOUNTS.sandbox.apiUser) =>
 	`/${platform}/dashboard/${user}`;
-const detail = async (c: any, platform: 'sandbox' | 'production' = 'sandbox') =>
+const detail = async (c: WireContract, platform: 'sandbox' | 'production' = 'sandbox') =>
 	(
 		await (platform === 'sandbox' ? kit.sandbox : kit.prod)('contractDetailRequest', {
 			contractId: c.id,
@@ -278,10 +279,10 @@ describe('signing page', () => {
 			depositPaid: true,
 			failedAttempts: 1,
 		});
-		expect(d.log.map((l: any) => l.event)).toEqual(
+		expect(d.log.map((l) => l.event)).toEqual(
 			expect.arrayContaining(['deposit_paid', 'sms_sent', 'sign_failed', 'signed', 'completed']),
 		);
-		expect(d.log.find((l: any) => l.event === 'signed').detail).toBe(
+		expect(d.log.find((l) => l.event === 'signed')?.detail).toBe(
 			'signed on the website with the SMS code',
 		);
 		const signed = await fetch(`${kit.emulator.url}${p}/document/signed`);

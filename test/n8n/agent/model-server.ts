@@ -15,11 +15,58 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A JSON Schema of a tool's parameters, as the model receives it. */
+export interface ToolParameters {
+	type?: string;
+	properties?: Record<string, { type?: string; description?: string }>;
+	required?: string[];
+}
+
 export interface ToolSchema {
 	name: string;
 	description: string;
-	parameters: any;
+	parameters: ToolParameters;
 }
+
+/** A content of a message: a text, or parts of which the text ones count. */
+type Content = string | Array<string | { text?: string } | null> | null | undefined;
+
+/** An item of a Responses API request's `input`. */
+type ResponsesItem =
+	| { type: 'function_call'; call_id: string; name: string; arguments: unknown }
+	| { type: 'function_call_output'; call_id: string; output: Content }
+	| { type?: 'message'; role: string; content: Content };
+
+/** A request of the Responses API, as far as the script reads it. */
+interface ResponsesBody {
+	model: string;
+	stream?: boolean;
+	input: string | ResponsesItem[];
+	tools?: Array<{ name: string; description: string; parameters: ToolParameters }>;
+}
+
+/** A message of a Chat Completions request. */
+type ChatMessage =
+	| { role: 'system' | 'developer' | 'user'; content: Content }
+	| {
+			role: 'assistant';
+			content?: Content;
+			tool_calls?: Array<{ id: string; function: { name: string; arguments: unknown } }>;
+	  }
+	| { role: 'tool'; tool_call_id: string; content: Content };
+
+/** A Chat Completions request, as far as the script reads it. */
+interface ChatBody {
+	model: string;
+	stream?: boolean;
+	messages?: ChatMessage[];
+	tools?: Array<{
+		function: { name: string; description: string; parameters: ToolParameters };
+	}>;
+}
+
+/** The body of a request to the model: its route says which API's. */
+export type RequestBody = ResponsesBody | ChatBody;
 
 export interface ToolCall {
 	name: string;
@@ -45,7 +92,7 @@ export interface ModelRequest {
 	toolOutputs: ToolOutput[];
 	/** Every tool output of the conversation so far. */
 	allToolOutputs: ToolOutput[];
-	body: any;
+	body: RequestBody;
 }
 
 export type Answer = { toolCalls: ToolCall[] } | { text: string };
@@ -119,9 +166,9 @@ export async function startModelServer(port = 0): Promise<ModelServer> {
 				});
 				return;
 			}
-			let body: any;
+			let body: RequestBody;
 			try {
-				body = JSON.parse(raw);
+				body = JSON.parse(raw) as RequestBody;
 			} catch {
 				failures.push(`${path}: body is not JSON`);
 				send(400, { error: { message: 'body is not JSON', type: 'invalid_request_error' } });
@@ -133,14 +180,14 @@ export async function startModelServer(port = 0): Promise<ModelServer> {
 				return;
 			}
 			if (req.method === 'POST' && path.endsWith('/responses')) {
-				const { request, turnIndex } = readResponsesRequest(body);
+				const { request, turnIndex } = readResponsesRequest(body as ResponsesBody);
 				const answer = answerFor(request, turnIndex);
 				transcript.push({ request, answer });
 				send(200, responsesAnswer(answer, body.model, nextId));
 				return;
 			}
 			if (req.method === 'POST' && path.endsWith('/chat/completions')) {
-				const { request, turnIndex } = readChatRequest(body);
+				const { request, turnIndex } = readChatRequest(body as ChatBody);
 				const answer = answerFor(request, turnIndex);
 				transcript.push({ request, answer });
 				send(200, chatAnswer(answer, body.model, nextId));
@@ -180,12 +227,10 @@ export async function startModelServer(port = 0): Promise<ModelServer> {
 	};
 }
 
-function textOf(content: unknown): string {
+function textOf(content: Content): string {
 	if (typeof content === 'string') return content;
 	if (Array.isArray(content)) {
-		return content
-			.map((part: any) => (typeof part === 'string' ? part : (part?.text ?? '')))
-			.join('');
+		return content.map((part) => (typeof part === 'string' ? part : (part?.text ?? ''))).join('');
 	}
 	return '';
 }
@@ -246,7 +291,7 @@ class Conversation {
 		this.previousWasOutput = true;
 	}
 
-	request(api: ModelRequest['api'], tools: ToolSchema[], body: any) {
+	request(api: ModelRequest['api'], tools: ToolSchema[], body: RequestBody) {
 		return {
 			request: {
 				api,
@@ -263,10 +308,8 @@ class Conversation {
 }
 
 /** Responses API: `input` holds messages, `function_call` and `function_call_output` items. */
-function readResponsesRequest(body: any): { request: ModelRequest; turnIndex: number } {
-	const input: any[] = Array.isArray(body.input)
-		? body.input
-		: [{ role: 'user', content: body.input }];
+function readResponsesRequest(body: ResponsesBody): { request: ModelRequest; turnIndex: number } {
+	const input = Array.isArray(body.input) ? body.input : [{ role: 'user', content: body.input }];
 	const conversation = new Conversation();
 	for (const item of input) {
 		if (item.type === 'function_call') {
@@ -281,7 +324,7 @@ function readResponsesRequest(body: any): { request: ModelRequest; turnIndex: nu
 			conversation.other();
 		}
 	}
-	const tools: ToolSchema[] = (body.tools ?? []).map((t: any) => ({
+	const tools: ToolSchema[] = (body.tools ?? []).map((t) => ({
 		name: t.name,
 		description: t.description,
 		parameters: t.parameters,
@@ -290,7 +333,7 @@ function readResponsesRequest(body: any): { request: ModelRequest; turnIndex: nu
 }
 
 /** Chat Completions: assistant messages with `tool_calls`, then `tool` messages. */
-function readChatRequest(body: any): { request: ModelRequest; turnIndex: number } {
+function readChatRequest(body: ChatBody): { request: ModelRequest; turnIndex: number } {
 	const conversation = new Conversation();
 	for (const message of body.messages ?? []) {
 		if (message.role === 'system' || message.role === 'developer') {
@@ -311,7 +354,7 @@ function readChatRequest(body: any): { request: ModelRequest; turnIndex: number 
 			conversation.other();
 		}
 	}
-	const tools: ToolSchema[] = (body.tools ?? []).map((t: any) => ({
+	const tools: ToolSchema[] = (body.tools ?? []).map((t) => ({
 		name: t.function?.name,
 		description: t.function?.description,
 		parameters: t.function?.parameters,

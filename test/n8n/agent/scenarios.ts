@@ -7,12 +7,16 @@
  */
 import * as assert from 'node:assert/strict';
 
+import type { IRun } from 'n8n-workflow';
+
 import { DEMO_ACCOUNTS } from '../../emulator';
+import type { Contract, ContractSummary, SmsSent } from '../../helpers/outputs';
 import type { Ctx, Scenario } from '../e2e';
 import type { CredentialImport } from '../n8n-cli';
 import { exportNodes, freePort, importCredentials, importWorkflow, nodeOutput } from '../n8n-cli';
 import { EXAMPLES, loadExample } from '../examples';
 import { createBody } from '../../emulator/testkit';
+import type { WfNode } from '../workflows';
 import { contratPrive, httpDownload, manualTrigger } from '../workflows';
 import type { Answer, ModelRequest, ModelServer, Script, ToolOutput } from './model-server';
 import { startModelServer } from './model-server';
@@ -73,7 +77,7 @@ export interface AgentRun {
 	answer: string;
 	transcript: string;
 	toolOutputs: ToolOutput[];
-	run: any;
+	run: IRun | undefined;
 }
 
 /**
@@ -86,7 +90,7 @@ async function askAgent(
 	options: {
 		id: string;
 		question: string;
-		tools: Array<(credential: Ref) => any>;
+		tools: Array<(credential: Ref) => WfNode>;
 		credential: Ref;
 		script: Script;
 		/** A contract with this reference is created before the agent runs. */
@@ -220,19 +224,22 @@ function sendSmsToFoundContract(reference: string) {
 /** Answers `text` once Send SMS code reported the code sent. */
 function answerOnceSent(text: string) {
 	return (request: ModelRequest): Answer => {
-		const [sent] = lastOutput(request, 'Send_SMS_code');
+		const [sent] = lastOutput<SmsSent[]>(request, 'Send_SMS_code');
 		assert.equal(sent.sent, true);
 		return { text };
 	};
 }
 
 /** The single output of the previous turn's tool, parsed (n8n sends the items' json). */
-function lastOutput(request: ModelRequest, tool: string): any {
+function lastOutput<T>(request: ModelRequest, tool: string): T {
 	assert.equal(request.toolOutputs.length, 1, 'one tool output');
 	const [output] = request.toolOutputs;
 	assert.equal(output.name, tool);
-	return JSON.parse(output.output);
+	return JSON.parse(output.output) as T;
 }
+
+/** A tool's output when the node failed (Continue On Fail): its message and description. */
+type ErrorItem = { error?: string; description: string };
 
 /** Checks a tool's output is compact: no document contents, no audit log, small. */
 function assertCompact(output: ToolOutput): void {
@@ -243,12 +250,12 @@ function assertCompact(output: ToolOutput): void {
 
 /** An error a model can act on: a sentence, no stack, not empty. */
 function assertActionableError(request: ModelRequest, tool: string, pattern: RegExp): string {
-	const parsed = lastOutput(request, tool);
+	const parsed = lastOutput<ErrorItem | ErrorItem[] | null>(request, tool);
 	const error = Array.isArray(parsed) ? parsed[0]?.error : parsed?.error;
 	assert.equal(typeof error, 'string', `${tool} returned an error text: ${JSON.stringify(parsed)}`);
-	assert.match(error, pattern);
+	assert.match(error!, pattern);
 	assert.doesNotMatch(request.toolOutputs[0].output, /\n\s+at |\.js:\d+/, 'no stack trace');
-	return error;
+	return error!;
 }
 
 function uniqueReference(prefix: string): string {
@@ -256,8 +263,8 @@ function uniqueReference(prefix: string): string {
 }
 
 /** The contract of a reference, from Find contracts' output. */
-function onlyContract(request: ModelRequest, reference: string): any {
-	const contracts = lastOutput(request, 'Find_contracts');
+function onlyContract(request: ModelRequest, reference: string): ContractSummary {
+	const contracts = lastOutput<ContractSummary[]>(request, 'Find_contracts');
 	assertCompact(request.toolOutputs[0]);
 	assert.ok(Array.isArray(contracts), 'Find contracts returns a list');
 	assert.equal(contracts.length, 1, `one contract has reference ${reference}`);
@@ -289,10 +296,10 @@ export const agentScenarios: Scenario[] = [
 						(request) => {
 							// Get, by default: no document contents, no audit log.
 							assertCompact(request.toolOutputs[0]);
-							const [contract] = lastOutput(request, 'Get_contract');
+							const [contract] = lastOutput<Contract[]>(request, 'Get_contract');
 							assert.equal(contract.reference, reference);
 							status = contract.status;
-							const dupont = contract.signatories.find((s: any) => s.lastName === 'Dupont');
+							const dupont = contract.signatories.find((s) => s.lastName === 'Dupont');
 							assert.ok(dupont, 'Dupont is a signatory');
 							return {
 								text: `The lease ${reference} is ${contract.status}: Paul Dupont's signature is ${dupont.status}.`,
@@ -352,7 +359,7 @@ export const agentScenarios: Scenario[] = [
 							};
 						},
 						(request) => {
-							const [cancelled] = lastOutput(request, 'Cancel_contract');
+							const [cancelled] = lastOutput<Contract[]>(request, 'Cancel_contract');
 							assert.equal(cancelled.status, 'cancelled');
 							return { text: `The offer ${reference} is cancelled (reason: ${reason}).` };
 						},
@@ -427,7 +434,7 @@ export const agentScenarios: Scenario[] = [
 						},
 						(request) => {
 							error = assertActionableError(request, 'Sign_with_SMS_code', /Wrong SMS code/);
-							const [{ description }] = lastOutput(request, 'Sign_with_SMS_code');
+							const [{ description }] = lastOutput<ErrorItem[]>(request, 'Sign_with_SMS_code');
 							assert.match(description, /the code is always 0000/);
 							return {
 								text: `The code 9999 was refused (${error}); please ask Paul Dupont to check it.`,
@@ -458,7 +465,7 @@ export const agentScenarios: Scenario[] = [
 							call('Find_contracts', { reference }),
 							(request) => {
 								error = assertActionableError(request, 'Find_contracts', /quota/i);
-								const [{ description }] = lastOutput(request, 'Find_contracts');
+								const [{ description }] = lastOutput<ErrorItem[]>(request, 'Find_contracts');
 								assert.match(description, /resets at midnight, Paris time \(20\d\d-/);
 								return { text: `Contrat-Privé refuses more requests today: ${error}` };
 							},
@@ -628,7 +635,7 @@ function assertToolSchema(tools: ModelRequest['tools']): void {
 		const properties = tool.parameters?.properties ?? {};
 		assert.deepEqual(Object.keys(properties).sort(), want.parameters, `${name}: parameters`);
 		assert.deepEqual([...(tool.parameters.required ?? [])].sort(), want.parameters);
-		for (const [key, schema] of Object.entries<any>(properties)) {
+		for (const [key, schema] of Object.entries(properties)) {
 			assert.equal(schema.type, 'string', `${name}.${key} is a string`);
 			assert.ok(
 				typeof schema.description === 'string' && schema.description.length > 10,
@@ -636,7 +643,7 @@ function assertToolSchema(tools: ModelRequest['tools']): void {
 			);
 		}
 		if (want.parameters.includes('contractId')) {
-			assert.match(properties.contractId.description, /returned by Find contracts/);
+			assert.match(properties.contractId.description!, /returned by Find contracts/);
 		}
 	}
 }

@@ -2,6 +2,8 @@
  * Builders for an AI Agent workflow as n8n 2.39 imports it: the AI Agent (3.1), an OpenAI Chat
  * Model (1.3) and Contrat-Privé Tool nodes whose parameters the model fills with $fromAI().
  */
+import type { IConnections } from 'n8n-workflow';
+
 import type { WorkflowJson } from '../n8n-cli';
 import { SCRIPTED_MODEL } from './model-server';
 import type { WfNode } from '../workflows';
@@ -177,7 +179,7 @@ export function agentWorkflow(options: AgentWorkflowOptions): WorkflowJson {
 		credentials: { openAiApi: options.chatModelCredential },
 	};
 	const main = [...options.before, agent];
-	const connections: Record<string, any> = {};
+	const connections: IConnections = {};
 	for (let i = 0; i + 1 < main.length; i++) {
 		connections[main[i].name] = { main: [[{ node: main[i + 1].name, type: 'main', index: 0 }]] };
 	}

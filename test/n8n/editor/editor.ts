@@ -15,6 +15,7 @@ import type { INodeTypeDescription } from 'n8n-workflow';
 import type { Page } from 'playwright-core';
 
 import { DEMO_ACCOUNTS } from '../../emulator';
+import type { WireReply } from '../../emulator/wire-reply';
 import type { Ctx, Scenario } from '../e2e';
 import { EXAMPLES, loadExample } from '../examples';
 import type { ExampleName } from '../examples';
@@ -282,7 +283,9 @@ async function testCredentialFromModal(page: Page, ctx: Ctx): Promise<void> {
 
 /** "From list": the emulator's contract is listed by its label, and choosing it sets its ID. */
 async function pickContractFromList(page: Page, ctx: Ctx, contractId: string): Promise<void> {
-	const view: any = await (await fetch(`${ctx.sb.url}/_control/contracts/${contractId}`)).json();
+	const view = (await (
+		await fetch(`${ctx.sb.url}/_control/contracts/${contractId}`)
+	).json()) as WireReply;
 	const label: string = view.contract.label;
 	await page.getByTestId('rlc-input').click();
 	await page.getByTestId('rlc-search').fill(label);

@@ -10,6 +10,27 @@ import type { Locator, Page } from 'playwright-core';
 import { DEMO_ACCOUNTS } from '../../emulator';
 import { ICON_PATH } from './browser';
 
+// What the functions run in the page use of the DOM (the tests compile without the DOM library).
+interface Box {
+	left: number;
+	right: number;
+	top: number;
+	bottom: number;
+}
+interface BoxedElement {
+	getBoundingClientRect(): { toJSON(): Box };
+}
+interface PageField {
+	type?: string;
+	value?: string;
+	style: { visibility: string };
+	checkVisibility?(options: { visibilityProperty: boolean }): boolean;
+}
+interface PageDocument {
+	body: { innerText: string };
+	querySelectorAll(selector: string): Iterable<PageField>;
+}
+
 const REPO = path.resolve(__dirname, '..', '..', '..');
 export const SCREENSHOTS = path.join(REPO, 'test-results', 'editor');
 /** The examples' sticky notes spell out the emulator's demo keys: masked in screenshots. */
@@ -28,7 +49,7 @@ export async function nodesArea(
 ): Promise<{ x: number; y: number; width: number; height: number }> {
 	const boxes = await page
 		.getByTestId('canvas-node')
-		.evaluateAll((els) => els.map((el: any) => el.getBoundingClientRect().toJSON()));
+		.evaluateAll((els) => els.map((el: BoxedElement) => el.getBoundingClientRect().toJSON()));
 	const left = Math.min(...boxes.map((b) => b.left)) - 60;
 	const right = Math.max(...boxes.map((b) => b.right)) + 150;
 	const top = Math.min(...boxes.map((b) => b.top)) - 40;
@@ -44,10 +65,10 @@ export async function assertIconShown(page: Page, nodeName: string): Promise<voi
 		throw new Error(`the canvas node "${nodeName}" shows no icon of the package`);
 	});
 	await waitUntil(
-		() => img.evaluate((e: any) => e.complete === true),
+		() => img.evaluate((e: { complete: boolean }) => e.complete === true),
 		`the icon of "${nodeName}" to load`,
 	);
-	const width = await img.evaluate((e: any) => e.naturalWidth as number);
+	const width = await img.evaluate((e: { naturalWidth: number }) => e.naturalWidth);
 	assert.ok(width > 0, `the icon of "${nodeName}" is broken (${await img.getAttribute('src')})`);
 }
 
@@ -68,7 +89,7 @@ export async function canvasAtRest(page: Page): Promise<void> {
 		JSON.stringify(
 			await page
 				.getByTestId('canvas-node')
-				.evaluateAll((els) => els.map((el: any) => el.getBoundingClientRect().toJSON())),
+				.evaluateAll((els) => els.map((el: BoxedElement) => el.getBoundingClientRect().toJSON())),
 		);
 	let last = '';
 	await waitUntil(async () => {
@@ -99,15 +120,15 @@ export async function screenshot(
 	clip?: { x: number; y: number; width: number; height: number },
 ): Promise<void> {
 	const visible = await page.evaluate((maskSelector) => {
-		const doc = (globalThis as any).document;
-		const hidden: any[] = maskSelector ? [...doc.querySelectorAll(maskSelector)] : [];
+		const doc = (globalThis as { document?: PageDocument }).document!;
+		const hidden = maskSelector ? [...doc.querySelectorAll(maskSelector)] : [];
 		for (const el of hidden) el.style.visibility = 'hidden';
 		// No named function in here: the bundler would wrap it in a helper the page lacks.
-		const inputs: any[] = [...doc.querySelectorAll('input, textarea')].filter(
-			(el: any) =>
+		const inputs = [...doc.querySelectorAll('input, textarea')].filter(
+			(el) =>
 				el.type !== 'password' && el.checkVisibility?.({ visibilityProperty: true }) !== false,
 		);
-		const text = [doc.body.innerText as string, ...inputs.map((i) => i.value as string)].join('\n');
+		const text = [doc.body.innerText, ...inputs.map((i) => i.value as string)].join('\n');
 		for (const el of hidden) el.style.visibility = '';
 		return text;
 	}, mask);

@@ -16,7 +16,8 @@ import * as fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 
 import type { Scenario } from '../e2e';
-import { OWNER } from '../n8n-cli';
+import type { RestData } from '../n8n-cli';
+import { OWNER, restPayload } from '../n8n-cli';
 import { contratPrive, manualTrigger, PACKAGE_NAME } from '../workflows';
 import { openEditorBrowser, signIn } from './browser';
 import { closePanel, screenshot, SCREENSHOTS, STEP_MS, waitUntil } from './page';
@@ -26,47 +27,60 @@ const NEXT = 'Edit Fields';
 /** Fields of contract/create.json the panel must list (the first ones: the list scrolls). */
 const FIELDS = ['id', 'label', 'reference', 'status', 'createdAt', 'signatories'];
 
+/** The saved workflow, as far as this scenario reads it (the Set node's assignments). */
+interface SavedWorkflow {
+	id: string;
+	nodes: Array<{
+		name: string;
+		parameters?: { assignments?: { assignments?: Array<{ name: string; value: string }> } };
+	}>;
+}
+
 export const schemaPreviewScenario: Scenario = {
 	name: 'output schemas in the editor: the next node lists them before any run, drag id to map it',
 	async run(ctx) {
 		fs.mkdirSync(SCREENSHOTS, { recursive: true });
 		const server = await ctx.server();
 		const credential = { id: ctx.creds.sandbox.id, name: ctx.creds.sandbox.name };
-		const created = await server.rest('POST', '/workflows', {
-			name: `E2E schema preview ${Date.now()}`,
-			nodes: [
-				{ ...manualTrigger(), id: 'sp-start', position: [0, 0] },
-				{
-					...contratPrive(
-						CREATE,
-						{
-							resource: 'contract',
-							operation: 'create',
-							label: 'Bail meublé - Lyon',
-							signatories: { signatory: [] },
-						},
-						credential,
-					),
-					id: 'sp-create',
-					position: [240, 0],
+		const created = await server.rest<RestData<SavedWorkflow> | SavedWorkflow>(
+			'POST',
+			'/workflows',
+			{
+				name: `E2E schema preview ${Date.now()}`,
+				nodes: [
+					{ ...manualTrigger(), id: 'sp-start', position: [0, 0] },
+					{
+						...contratPrive(
+							CREATE,
+							{
+								resource: 'contract',
+								operation: 'create',
+								label: 'Bail meublé - Lyon',
+								signatories: { signatory: [] },
+							},
+							credential,
+						),
+						id: 'sp-create',
+						position: [240, 0],
+					},
+					{
+						id: 'sp-next',
+						name: NEXT,
+						type: 'n8n-nodes-base.set',
+						typeVersion: 3.4,
+						position: [480, 0],
+						parameters: { assignments: { assignments: [] }, options: {} },
+					},
+				],
+				connections: {
+					Start: { main: [[{ node: CREATE, type: 'main', index: 0 }]] },
+					[CREATE]: { main: [[{ node: NEXT, type: 'main', index: 0 }]] },
 				},
-				{
-					id: 'sp-next',
-					name: NEXT,
-					type: 'n8n-nodes-base.set',
-					typeVersion: 3.4,
-					position: [480, 0],
-					parameters: { assignments: { assignments: [] }, options: {} },
-				},
-			],
-			connections: {
-				Start: { main: [[{ node: CREATE, type: 'main', index: 0 }]] },
-				[CREATE]: { main: [[{ node: NEXT, type: 'main', index: 0 }]] },
+				settings: { executionOrder: 'v1' },
 			},
-			settings: { executionOrder: 'v1' },
-		});
+		);
 		assert.equal(created.status, 200, `POST /rest/workflows: ${JSON.stringify(created.body)}`);
-		const workflowId: string = (created.body.data ?? created.body).id;
+		const workflowId: string = restPayload(created.body).id;
 
 		const eb = await openEditorBrowser(server.url);
 		const asked: Array<{ url: string; status: number }> = [];
@@ -112,8 +126,11 @@ export const schemaPreviewScenario: Scenario = {
 			// Saved: the workflow holds the expression.
 			await page.keyboard.press('ControlOrMeta+s');
 			await waitUntil(async () => {
-				const saved = await server.rest('GET', `/workflows/${workflowId}`);
-				const next = (saved.body.data ?? saved.body).nodes.find((n: any) => n.name === NEXT);
+				const saved = await server.rest<RestData<SavedWorkflow> | SavedWorkflow>(
+					'GET',
+					`/workflows/${workflowId}`,
+				);
+				const next = restPayload(saved.body).nodes.find((n) => n.name === NEXT);
 				const assignment = next?.parameters?.assignments?.assignments?.[0];
 				return assignment?.name === 'id' && /\{\{\s*\$json\.id\s*\}\}/.test(assignment.value);
 			}, 'the saved workflow to map id with {{ $json.id }}');

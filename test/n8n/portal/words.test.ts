@@ -7,9 +7,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import type { IDataObject } from 'n8n-workflow';
+
 import { EXAMPLES_DIR } from '../examples';
 
-type Item = Record<string, any>;
+/** An item's `json`, as the Code nodes read and write it. */
+type Item = IDataObject;
 type Lookup = Record<string, Item>;
 
 /** A Code node's JavaScript, with `$json` and `$('Node').first().json` given. */

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 
 import { DEMO_ACCOUNTS } from '../../emulator';
 import type { Emulator } from '../../emulator';
+import type { WireReply } from '../../emulator/wire-reply';
 import { makePdf } from '../../fixtures/pdf';
 import { launchChromium } from '../../helpers/chromium';
 import { EXAMPLES, loadExample } from '../examples';
@@ -75,7 +76,7 @@ export async function signOnePortalLink(ctx: {
 			action: { submit: true },
 		}),
 	});
-	const { contract } = (await created.json()) as { contract: any };
+	const { contract } = (await created.json()) as Partial<Pick<WireReply, 'contract'>>;
 	assert.ok(contract?.id, 'contract created');
 	const token = portalToken(SECRET, {
 		c: contract.id,
@@ -115,7 +116,9 @@ export async function signOnePortalLink(ctx: {
 		.filter((w) => w.output().includes(`Worker started execution ${id} `))
 		.map((w) => w.name);
 	assert.ok(ranOn.length > 0, `execution ${id} ran on a worker`);
-	const view: any = await (await fetch(`${sb.url}/_control/contracts/${contract.id}`)).json();
+	const view = (await (
+		await fetch(`${sb.url}/_control/contracts/${contract!.id}`)
+	).json()) as WireReply;
 	assert.equal(view.contract.status, 'signed');
 	return { portalExecution: Number(id), ranOn, browserSeconds: seconds };
 }

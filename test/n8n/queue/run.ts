@@ -25,6 +25,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { Emulator } from '../../emulator';
+import type { WireReply } from '../../emulator/wire-reply';
 import { DEMO_ACCOUNTS, startEmulator } from '../../emulator';
 import { ensureN8n } from '../ensure-n8n';
 import { portalQueueSetup, signOnePortalLink } from './portal';
@@ -149,7 +150,9 @@ async function assertAllSucceeded(ctx: Ctx, runs: ExecutionRow[]): Promise<void>
 	if (!failed.length) return;
 	const details = await Promise.all(
 		failed.slice(0, 3).map(async (r) => {
-			const execution = await ctx.cluster.main.execution(String(r.id)).catch((e) => ({ e }));
+			const execution = await ctx.cluster.main
+				.execution(String(r.id))
+				.catch((e: unknown) => ({ e, data: undefined }));
 			const error = execution?.data?.resultData?.error;
 			return `#${r.id} ${r.status}: ${error ? `${error.node?.name ?? ''} ${error.message} ${error.description ?? ''}` : JSON.stringify(execution).slice(0, 500)}`;
 		}),
@@ -182,9 +185,9 @@ function requestCounts(ctx: Ctx, fromIndex: number): Record<string, number> {
 	return counts;
 }
 
-async function controlView(ctx: Ctx, contractId: string): Promise<any> {
+async function controlView(ctx: Ctx, contractId: string): Promise<WireReply> {
 	const res = await fetch(`${ctx.sb.url}/_control/contracts/${contractId}`);
-	const body = await res.json();
+	const body = (await res.json()) as WireReply;
 	assert.equal(res.status, 200, `GET /_control/contracts/${contractId}: ${JSON.stringify(body)}`);
 	return body;
 }
@@ -482,7 +485,7 @@ const scenarios: Scenario[] = [
 			for (const [id, contractId, , sha256, bytes, updates] of rows) {
 				assert.equal(updates, '1', `${id}: updated once`);
 				const view = await controlView(ctx, contractId);
-				const sign = view.contract.mainDocument.data.sign;
+				const sign = view.contract.mainDocument.data.sign!;
 				assert.equal(sha256, sign.sha256, `${id}: SHA-256 of the signed PDF`);
 				assert.equal(Number(bytes), sign.size, `${id}: size of the signed PDF`);
 			}
@@ -581,7 +584,7 @@ const scenarios: Scenario[] = [
 			assert.equal(signed.status, 200, signed.body.subarray(0, 300).toString());
 			assert.match(signed.type, /^application\/pdf/);
 			const view = await controlView(ctx, contractId);
-			const sign = view.contract.mainDocument.data.sign;
+			const sign = view.contract.mainDocument.data.sign!;
 			const sha256 = createHash('sha256').update(signed.body).digest('hex');
 			assert.equal(sha256, sign.sha256, 'the answer is the signed PDF');
 
@@ -664,7 +667,7 @@ const scenarios: Scenario[] = [
 			const left = 30;
 			const quotaUsed = async () => {
 				const res = await fetch(`${ctx.sb.url}/_control/requests`);
-				const body: any = await res.json();
+				const body = (await res.json()) as WireReply;
 				return body.quotas[`production/${DEMO_ACCOUNTS.production.apiUser}`]?.used ?? 0;
 			};
 			const burn = 1000 - left - (await quotaUsed());
@@ -699,8 +702,8 @@ const scenarios: Scenario[] = [
 				}),
 			);
 			for (const error of errors) {
-				assert.match(error.message, /Daily quota of 1,000 production requests reached/);
-				assert.equal(error.node.name, 'Send for Signature');
+				assert.match(error!.message, /Daily quota of 1,000 production requests reached/);
+				assert.equal(error!.node!.name, 'Send for Signature');
 			}
 			assert.equal(await quotaUsed(), 1000, 'the quota is used up, not over');
 			const createdBeforeQuota = creates(ctx, 'production') - createsBefore;
@@ -724,7 +727,7 @@ const scenarios: Scenario[] = [
 				quotaLeftAtStart: left,
 				contractsCreatedBeforeQuota: createdBeforeQuota,
 				rowsSavedBeforeQuota: rowsSaved,
-				error: errors[0].message,
+				error: errors[0]!.message,
 				nextDayFoundExisting: createdBeforeQuota,
 				nextDayCreated: 2 * batchSize - createdBeforeQuota,
 				nextDayQuotaUsed: await quotaUsed(),

@@ -10,7 +10,8 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 
 import type { Ctx, Scenario } from '../e2e';
-import type { N8nServer } from '../n8n-cli';
+import type { CreatedContract } from '../../helpers/outputs';
+import type { N8nServer, RestData } from '../n8n-cli';
 import { createUserFolder, nodeError, nodeOutput, OWNER, startN8nServer } from '../n8n-cli';
 import {
 	chain,
@@ -206,7 +207,7 @@ const envInstall: Scenario = {
 			);
 			assert.deepEqual(registry.requests, [], 'n8n refuses before asking the registry');
 			await server.setupOwnerAndLogin();
-			const installed = await server.rest('GET', '/community-packages');
+			const installed = await server.rest<RestData<unknown[]>>('GET', '/community-packages');
 			assert.equal(installed.status, 200);
 			assert.deepEqual(installed.body.data, [], 'nothing installed');
 		} finally {
@@ -275,7 +276,7 @@ const itemReference: Scenario = {
 			return;
 		}
 		const res = await ctx.executeOk(workflow);
-		const [contract] = nodeOutput(res.run, 'Create');
+		const [contract] = nodeOutput<CreatedContract>(res.run, 'Create');
 		assert.equal(contract.reference, ROW.reference);
 		assert.deepEqual(
 			[

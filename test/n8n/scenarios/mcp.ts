@@ -10,9 +10,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { DateTime } from 'luxon';
+import type { IDataObject } from 'n8n-workflow';
 
 import { SANDBOX_KEYS, SECRETS } from '../../fixtures/accounts';
 import { createBody } from '../../emulator/testkit';
+import type { WireContract, WireContractSummary, WireReply } from '../../emulator/wire-reply';
+import type { Contract, ContractSummary, SmsSent } from '../../helpers/outputs';
 import { restoreDailyQuota, useUpDailyQuota } from '../agent/scenarios';
 import type { Ctx, Scenario } from '../e2e';
 import { EXAMPLES, loadExample, MCP_BEARER_CREDENTIAL, MCP_DEMO_TOKEN } from '../examples';
@@ -84,7 +87,10 @@ function onProduction(example: WorkflowJson, ctx: Ctx): WorkflowJson {
 			node.webhookId = `${node.webhookId}-prod`;
 		}
 		if (node.type === '@n8n/n8n-nodes-langchain.toolWorkflow') {
-			node.parameters.workflowId = { ...node.parameters.workflowId, value: ON_PRODUCTION.id };
+			node.parameters.workflowId = {
+				...(node.parameters.workflowId as IDataObject),
+				value: ON_PRODUCTION.id,
+			};
 		}
 	}
 	return copy;
@@ -114,7 +120,7 @@ function requestsMade(ctx: Ctx): Record<string, number> {
 	return counts;
 }
 
-async function sandboxApi(ctx: Ctx, requestName: string, body: object): Promise<any> {
+async function sandboxApi(ctx: Ctx, requestName: string, body: object): Promise<WireReply> {
 	const res = await fetch(`${ctx.sb.baseUrls.sandbox}/${requestName}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
@@ -122,11 +128,11 @@ async function sandboxApi(ctx: Ctx, requestName: string, body: object): Promise<
 	});
 	const text = await res.text();
 	assert.equal(res.status, 200, `${requestName}: ${text}`);
-	return JSON.parse(text);
+	return JSON.parse(text) as WireReply;
 }
 
 /** A sent contract with one signatory, Paul Dupont, whose deadline is `days` from today. */
-async function createContract(ctx: Ctx, reference: string, days: number): Promise<any> {
+async function createContract(ctx: Ctx, reference: string, days: number): Promise<WireContract> {
 	const deadline = DateTime.now().setZone(PARIS).plus({ days }).toISODate();
 	const { contract } = await sandboxApi(
 		ctx,
@@ -172,7 +178,7 @@ interface Figures {
 
 /** The summary's figures, from the emulator's contracts listed here (before the call). */
 async function expectedFigures(ctx: Ctx): Promise<Figures> {
-	const contracts: any[] = [];
+	const contracts: WireContractSummary[] = [];
 	for (let offset = 0; ; offset += 100) {
 		const page = await sandboxApi(ctx, 'contractListRequest', {
 			filter: { status: ['pending', 'signed'] },
@@ -239,15 +245,31 @@ function assertNoKeyOnTheWire(wire: string[], mustContain: string): void {
 	}
 }
 
-function parsed(call: { isError: boolean; text: string }, tool: string): any {
+/** A tool's answer, as `T`: the items of the node the tool runs. */
+function parsed<T>(call: { isError: boolean; text: string }, tool: string): T {
 	assert.equal(call.isError, false, `${tool} answered an error: ${call.text}`);
-	return JSON.parse(call.text);
+	return JSON.parse(call.text) as T;
+}
+
+/** What the example's "Contract status summary" sub-workflow outputs. */
+interface StatusSummary {
+	pending: number;
+	signedThisWeek: number;
+	expiringInNext7Days: number;
+	expiring: Array<{ reference: string | null }>;
 }
 
 /** The workflow tool answers with the sub-workflow's items: the summary is one item. */
-function onlyItem(items: unknown): any {
+function onlyItem(items: unknown): StatusSummary {
 	assert.ok(Array.isArray(items) && items.length === 1, `one item: ${JSON.stringify(items)}`);
-	return items[0];
+	return items[0] as StatusSummary;
+}
+
+/** An MCP tool's input schema (JSON Schema of an object). */
+interface InputSchema {
+	type: string;
+	properties?: Record<string, { type?: string; description?: string }>;
+	required?: string[];
 }
 
 /** A tool's answer is small and holds no document contents or audit log. */
@@ -259,7 +281,7 @@ function assertCompact(text: string, tool: string): void {
 
 /** Names, descriptions and input schemas, as the example defines them. */
 function assertTools(
-	tools: Array<{ name: string; description?: string; inputSchema: any }>,
+	tools: Array<{ name: string; description?: string; inputSchema: InputSchema }>,
 	example: WorkflowJson,
 ): void {
 	assert.deepEqual(tools.map((t) => t.name).sort(), TOOL_NAMES);
@@ -283,13 +305,13 @@ function assertTools(
 		assert.deepEqual(Object.keys(schema.properties ?? {}).sort(), keys, `${name}: its inputs`);
 		assert.deepEqual([...(schema.required ?? [])].sort(), keys, `${name}: all required`);
 		for (const key of keys) {
-			const property = schema.properties[key];
+			const property = schema.properties![key];
 			assert.equal(property.type, 'string', `${name}.${key} is a string`);
 			assert.ok(String(property.description ?? '').length > 10, `${name}.${key} is described`);
 		}
 	}
 	assert.match(
-		byName.get('Get_contract')!.inputSchema.properties.contractId.description,
+		byName.get('Get_contract')!.inputSchema.properties!.contractId.description!,
 		/Find contracts/,
 	);
 	// The summary takes nothing it needs: nothing is required.
@@ -323,7 +345,7 @@ async function toolsOverTransport(ctx: Ctx, transport: McpTransportName): Promis
 
 		const found = await callTool(ctx, session, costs, 'Find_contracts', { reference });
 		assertCompact(found.text, 'Find_contracts');
-		const list = parsed(found, 'Find_contracts');
+		const list = parsed<ContractSummary[]>(found, 'Find_contracts');
 		assert.equal(list.length, 1, `one contract has reference ${reference}: ${found.text}`);
 		assert.equal(list[0].id, contract.id);
 		const signatoryId: string = list[0].signatories[0].id;
@@ -331,7 +353,7 @@ async function toolsOverTransport(ctx: Ctx, transport: McpTransportName): Promis
 
 		const got = await callTool(ctx, session, costs, 'Get_contract', { contractId: contract.id });
 		assertCompact(got.text, 'Get_contract');
-		const [detail] = parsed(got, 'Get_contract');
+		const [detail] = parsed<Contract[]>(got, 'Get_contract');
 		assert.equal(detail.reference, reference);
 		assert.equal(detail.status, 'pending');
 		assert.equal(detail.signatories[0].lastName, 'Dupont');
@@ -341,7 +363,7 @@ async function toolsOverTransport(ctx: Ctx, transport: McpTransportName): Promis
 			contractId: contract.id,
 			signatoryId,
 		});
-		const [sms] = parsed(sent, 'Send_SMS_code');
+		const [sms] = parsed<SmsSent[]>(sent, 'Send_SMS_code');
 		assert.deepEqual(
 			{ ...sms, remainingSms: undefined },
 			{
@@ -356,7 +378,7 @@ async function toolsOverTransport(ctx: Ctx, transport: McpTransportName): Promis
 
 		const want = await expectedFigures(ctx);
 		const summaryCall = await callTool(ctx, session, costs, 'Contract_status_summary', {});
-		const summary = onlyItem(parsed(summaryCall, 'Contract_status_summary'));
+		const summary = onlyItem(parsed<unknown>(summaryCall, 'Contract_status_summary'));
 		assert.deepEqual(
 			{
 				pending: summary.pending,
@@ -372,7 +394,7 @@ async function toolsOverTransport(ctx: Ctx, transport: McpTransportName): Promis
 		);
 		assert.ok(want.signedThisWeek >= 3 && want.pending >= 151, 'the seeded contracts count');
 		assert.ok(
-			summary.expiring.some((c: any) => c.reference === reference),
+			summary.expiring.some((c) => c.reference === reference),
 			`${reference} is among the contracts expiring soon`,
 		);
 		assertCompact(summaryCall.text, 'Contract_status_summary');
@@ -392,7 +414,7 @@ async function toolsOverTransport(ctx: Ctx, transport: McpTransportName): Promis
 
 		// The server keeps serving the same session.
 		const again = await callTool(ctx, session, costs, 'Find_contracts', { reference });
-		assert.equal(parsed(again, 'Find_contracts')[0].id, contract.id);
+		assert.equal(parsed<ContractSummary[]>(again, 'Find_contracts')[0].id, contract.id);
 	} finally {
 		await session.close();
 	}
@@ -403,7 +425,7 @@ async function toolsOverTransport(ctx: Ctx, transport: McpTransportName): Promis
 /** The emulator's audit log of the contract has the (sandbox) SMS. */
 async function assertSmsLogged(ctx: Ctx, contractId: string): Promise<void> {
 	const res = await fetch(`${ctx.sb.url}/_control/contracts/${contractId}`);
-	const view = (await res.json()) as any;
+	const view = (await res.json()) as WireReply;
 	const text = JSON.stringify(view);
 	assert.match(text, /sms_sent/, `the emulator logged the SMS: ${text.slice(0, 300)}`);
 }

@@ -12,6 +12,8 @@ import type { Browser } from 'playwright-core';
 
 import { launchChromium } from '../../helpers/chromium';
 import { DEMO_ACCOUNTS, SANDBOX_TEST_CARD } from '../../emulator';
+import type { WireReply } from '../../emulator/wire-reply';
+import type { CreatedContract } from '../../helpers/outputs';
 import type { Ctx, Scenario } from '../e2e';
 import { EXAMPLES, loadExample } from '../examples';
 import { makePdf } from '../../fixtures/pdf';
@@ -53,7 +55,7 @@ interface Portal {
 	/** The links e-mailed by the send-links example, by e-mail address. */
 	links: Map<string, Link>;
 	/** The contracts it created, by signatory e-mail. */
-	contracts: Map<string, any>;
+	contracts: Map<string, CreatedContract>;
 }
 
 let portal: Promise<Portal> | undefined;
@@ -88,7 +90,7 @@ async function api(ctx: Ctx, platform: 'sandbox' | 'production', name: string, b
 			...body,
 		}),
 	});
-	const json: any = await res.json();
+	const json = (await res.json()) as WireReply;
 	assert.equal(res.status, 200, `${name}: ${JSON.stringify(json)}`);
 	return json;
 }
@@ -148,11 +150,13 @@ async function setUp(ctx: Ctx): Promise<Portal> {
 		await server.activateWorkflow(EXAMPLES[name].id);
 	}
 	const sent = await ctx.executeOk(withOrigins(loadExample('portalLinks', ctx.sb.url), server.url));
-	const created = nodeOutput(sent.run, 'Create (No E-mail)');
+	const created = nodeOutput<CreatedContract>(sent.run, 'Create (No E-mail)');
 	assert.equal(created.length, 2, 'two contracts');
-	const contracts = new Map<string, any>(created.map((c) => [c.signatories[0].email, c]));
+	const contracts = new Map(created.map((c) => [c.signatories[0].email, c]));
 	for (const c of created) {
-		const view: any = await (await fetch(`${ctx.sb.url}/_control/contracts/${c.id}`)).json();
+		const view = (await (
+			await fetch(`${ctx.sb.url}/_control/contracts/${c.id}`)
+		).json()) as WireReply;
 		assert.equal(view.notify.signatory, false, 'Notify Signatories off');
 	}
 	assert.deepEqual(
@@ -257,7 +261,7 @@ export const portalScenarios: Scenario[] = [
 		name: 'portal: personal link on a phone, read the PDF, wrong code, 0000, signed PDF downloaded',
 		async run(ctx) {
 			const { browser, links, contracts, server } = await setUpOnce(ctx);
-			const alice = contracts.get('alice.martin@example.com');
+			const alice = contracts.get('alice.martin@example.com')!;
 			const link = links.get('alice.martin@example.com')!;
 			const context = await browser.newContext({ viewport: PHONE, acceptDownloads: true });
 			const page = await context.newPage();
@@ -313,9 +317,9 @@ export const portalScenarios: Scenario[] = [
 				const owner = await dashboard.locator('body').innerText();
 				assert.match(owner, /signed/i);
 				await shot(dashboard, 'phone-6-owner-dashboard');
-				const view: any = await (
+				const view = (await (
 					await fetch(`${ctx.sb.url}/_control/contracts/${alice.id}`)
-				).json();
+				).json()) as WireReply;
 				assert.equal(view.contract.status, 'signed');
 				await strip(
 					browser,
@@ -332,7 +336,7 @@ export const portalScenarios: Scenario[] = [
 		async run(ctx) {
 			const { browser, links, contracts, server } = await setUpOnce(ctx);
 			const alice = links.get('alice.martin@example.com')!;
-			const bruno = contracts.get('bruno.leroy@example.com');
+			const bruno = contracts.get('bruno.leroy@example.com')!;
 			// Alice's token with Bruno's signatory id in its payload: the signature no longer matches.
 			const [header, payload, signature] = alice.token.split('.');
 			const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
@@ -371,7 +375,7 @@ export const portalScenarios: Scenario[] = [
 		name: 'portal: on a desktop, an unpaid deposit shows its payment link, then signing works',
 		async run(ctx) {
 			const { browser, links, contracts } = await setUpOnce(ctx);
-			const bruno = contracts.get('bruno.leroy@example.com');
+			const bruno = contracts.get('bruno.leroy@example.com')!;
 			const link = links.get('bruno.leroy@example.com')!;
 			const context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
 			const page = await context.newPage();

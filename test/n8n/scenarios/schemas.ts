@@ -18,6 +18,7 @@ import * as path from 'node:path';
 
 import { DEMO_ACCOUNTS, SANDBOX_TEST_CARD } from '../../emulator';
 import type { Emulator } from '../../emulator';
+import type { WireContract, WireReply } from '../../emulator/wire-reply';
 import { unseenPaths, validate } from '../../helpers/json-schema';
 import {
 	actionOperations,
@@ -132,14 +133,19 @@ export function schemaScenarios(version: string): Scenario[] {
 
 type Platform = 'sandbox' | 'production';
 
-async function api(sb: Emulator, platform: Platform, name: string, body: object): Promise<any> {
+async function api(
+	sb: Emulator,
+	platform: Platform,
+	name: string,
+	body: object,
+): Promise<WireReply> {
 	const account = DEMO_ACCOUNTS[platform];
 	const res = await fetch(`${sb.baseUrls[platform]}/${name}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ apiUser: account.apiUser, apiKey: account.apiKey, ...body }),
 	});
-	const json: any = await res.json();
+	const json = (await res.json()) as WireReply;
 	assert.equal(res.status, 200, `${name}: ${JSON.stringify(json)}`);
 	return json;
 }
@@ -164,7 +170,7 @@ async function createContract(
 	sb: Emulator,
 	pdf: Buffer,
 	options: { platform?: Platform; reference?: string; full?: boolean; signatories?: number } = {},
-): Promise<any> {
+): Promise<WireContract> {
 	const data = pdf.toString('base64');
 	const people = [
 		{ firstName: 'Alice', lastName: 'Martin', email: 'alice@example.com', phone: '+33612345678' },
@@ -195,7 +201,7 @@ async function createContract(
 	return contract;
 }
 
-async function paySign(sb: Emulator, contract: any, index: number): Promise<void> {
+async function paySign(sb: Emulator, contract: WireContract, index: number): Promise<void> {
 	const signatory = contract.signatories[index];
 	const at = `/contracts/${contract.id}/signatories/${signatory.id}`;
 	if (signatory.deposit > 0) {
@@ -206,13 +212,13 @@ async function paySign(sb: Emulator, contract: any, index: number): Promise<void
 
 interface Prepared {
 	run: string;
-	signed: any;
-	cancelled: any;
-	toCancel: any;
-	forSms: any;
-	forSmsProduction: any;
-	forSmsToAll: any;
-	toSign: any;
+	signed: WireContract;
+	cancelled: WireContract;
+	toCancel: WireContract;
+	forSms: WireContract;
+	forSmsProduction: WireContract;
+	forSmsToAll: WireContract;
+	toSign: WireContract;
 }
 
 async function prepareContracts(sb: Emulator, pdf: Buffer): Promise<Prepared> {
@@ -265,7 +271,7 @@ function operationNodes(ctx: Ctx, p: Prepared): WfNode[] {
 		action,
 		additionalFields: { reference },
 	});
-	const sms = (contract: any) => ({
+	const sms = (contract: WireContract) => ({
 		contractId: byId(contract.id),
 		signatoryId: contract.signatories[0].id,
 	});
@@ -275,8 +281,8 @@ function operationNodes(ctx: Ctx, p: Prepared): WfNode[] {
 		contratPrive('Check sandbox', { resource: 'connection', operation: 'check' }, sandbox),
 		contratPrive('Check production', { resource: 'connection', operation: 'check' }, production),
 		contratPrive('Create new draft', create(`${p.run}-new`, 'draft'), sandbox),
-		contratPrive('Create finds signed', create(p.signed.reference), sandbox),
-		contratPrive('Create finds cancelled', create(p.cancelled.reference), sandbox),
+		contratPrive('Create finds signed', create(p.signed.reference!), sandbox),
+		contratPrive('Create finds cancelled', create(p.cancelled.reference!), sandbox),
 		contratPrive(
 			'Get signed',
 			{
