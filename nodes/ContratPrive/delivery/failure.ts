@@ -6,7 +6,7 @@
 import type { JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { ContratPriveContext, RequestName } from '../transport/types';
+import type { ContratPriveContext } from './options';
 
 /**
  * How far a failed request got.
@@ -127,7 +127,7 @@ function networkCode(error: unknown): { code?: string; timedOut: boolean } {
 /** The error of an HTTP call that got no answer, classed by its error code. */
 export function networkError(
 	context: ContratPriveContext,
-	requestName: RequestName,
+	requestName: string,
 	error: unknown,
 	itemIndex: number | undefined,
 	secrets: string[],
@@ -163,7 +163,7 @@ export function networkError(
 export function outcomeError(
 	context: ContratPriveContext,
 	cause: FailedRequest,
-	requestName: RequestName,
+	requestName: string,
 	itemIndex: number | undefined,
 	{ message, known, advice }: { message: string; known: string; advice: string },
 	attempts?: string,

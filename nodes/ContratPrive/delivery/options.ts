@@ -1,6 +1,10 @@
 /** What every request can be given: its timeout, its retries, the reserve, a streamed reply. */
-import type { RequestName } from '../transport/types';
+import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
+
 import type { OpenContent } from '../streaming/reply-stream';
+
+/** The n8n contexts that send requests: an execution, the editor's lists, a poll. */
+export type ContratPriveContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface RetryPolicy {
 	/** Retries after the first attempt of a request; 0 for none. */
@@ -32,5 +36,5 @@ export interface RequestOptions {
 }
 
 export interface RequestCounter {
-	take(requestName: RequestName, itemIndex: number | undefined): void;
+	take(requestName: string, itemIndex: number | undefined): void;
 }

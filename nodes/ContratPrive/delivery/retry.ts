@@ -4,8 +4,7 @@
  */
 import { randomInt, sleep } from 'n8n-workflow';
 
-import type { ContratPriveContext, RequestName } from '../transport/types';
-import type { RetryPolicy } from './options';
+import type { ContratPriveContext, RetryPolicy } from './options';
 
 /** Default request timeout: milliseconds without any data sent or received. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -37,7 +36,7 @@ export class Attempts {
 
 	constructor(
 		private readonly context: ContratPriveContext,
-		private readonly requestName: RequestName,
+		private readonly requestName: string,
 		private readonly policy: RetryPolicy | undefined,
 	) {}
 

@@ -6,9 +6,9 @@ import type { JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { FailedRequest, HttpResponse } from '../delivery/failure';
+import type { ContratPriveContext } from '../delivery/options';
 import type { OpenContent } from './reply-stream';
 import { ReplyError, parseJsonReply } from './reply-stream';
-import type { ContratPriveContext, RequestName } from '../transport/types';
 
 /** The reply's body as n8n's helper hands it over with `encoding: 'stream'`. */
 export interface ReplyBody extends AsyncIterable<unknown> {
@@ -98,7 +98,7 @@ async function readErrorBody(stream: ReplyBody, timeout: number | undefined): Pr
  */
 export async function readStreamedReply(
 	context: ContratPriveContext,
-	requestName: RequestName,
+	requestName: string,
 	response: HttpResponse,
 	openContent: OpenContent,
 	itemIndex: number | undefined,
@@ -119,7 +119,7 @@ export async function readStreamedReply(
 
 function replyError(
 	context: ContratPriveContext,
-	requestName: RequestName,
+	requestName: string,
 	error: unknown,
 	itemIndex: number | undefined,
 ): FailedRequest {

@@ -1,16 +1,12 @@
 /** The objects of the Contrat-Privé API, what the calls take, and the API's limits. */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	ILoadOptionsFunctions,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { ContratPriveContext } from '../delivery/options';
 import type { DocumentBytes } from '../streaming/json-body';
 
-export const CREDENTIAL_TYPE = 'contratPriveApi';
+export type { ContratPriveContext };
 
-export type ContratPriveContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+export const CREDENTIAL_TYPE = 'contratPriveApi';
 
 export type Platform = 'sandbox' | 'production';
 
