@@ -31,11 +31,14 @@ function chunked(bytes: Buffer, random: () => number) {
 	return source;
 }
 
-/** What the body writes; it must be exactly `size` bytes, as its Content-Length says. */
+/**
+ * What the body writes (its pieces are text, which the HTTP client writes as UTF-8); it must be
+ * exactly `size` bytes, as its Content-Length says.
+ */
 async function text(body: JsonBody): Promise<string> {
 	const size = body.size;
 	const pieces: Buffer[] = [];
-	for await (const chunk of body.stream()) pieces.push(chunk);
+	for await (const chunk of body.stream()) pieces.push(Buffer.from(chunk, 'utf8'));
 	const bytes = Buffer.concat(pieces);
 	expect(bytes.length).toBe(size);
 	return bytes.toString('utf8');

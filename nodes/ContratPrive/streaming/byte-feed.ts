@@ -9,8 +9,12 @@
 
 type Listener = (argument?: unknown) => void;
 
-/** Bytes waiting for a consumer that iterates, at most. */
-const QUEUE_LIMIT = 1024 * 1024;
+/**
+ * Bytes waiting for a consumer that iterates, at most: a few decoded pieces. Pieces still waiting
+ * when the garbage collector runs outlive it and are freed much later; a longer queue (1 MB) left
+ * more of a download's pieces in memory for nothing, as writing them keeps up anyway.
+ */
+const QUEUE_LIMIT = 128 * 1024;
 
 export class ByteFeed {
 	readable = true;

@@ -17,6 +17,10 @@
 /** Where a document's bytes are read from; `open` is called afresh for every attempt. */
 export class DocumentBytes {
 	constructor(
+		/**
+		 * The bytes, a chunk at a time. A chunk may be released (emptied) as soon as the next one
+		 * is asked for, so nothing of it is kept without a copy.
+		 */
 		readonly open: () => AsyncIterable<Buffer>,
 		/** Its size, checked before it is sent: the body's Content-Length counts on it. */
 		readonly bytes: number,
@@ -81,9 +85,15 @@ function segments(value: BodyValue | undefined, out: Array<string | DocumentByte
  */
 const BASE64_PIECE_BYTES = 3 * 16 * 1024;
 
-/** The base64 of a document's bytes, quoted, a piece at a time; a remainder of 1-2 bytes waits. */
-async function* base64String(document: DocumentBytes): AsyncGenerator<Buffer> {
-	yield Buffer.from('"');
+/**
+ * The base64 of a document's bytes, quoted, a piece at a time; a remainder of 1-2 bytes waits.
+ * The pieces are strings, not buffers: a string lives in V8's young generation and is reclaimed
+ * by its next minor collection, and the socket copies it into memory it frees as soon as the
+ * bytes are written. A buffer's memory lies outside that generation and is freed only when the
+ * collector gets to its object: 20 MB of document left 27 MB of such buffers waiting.
+ */
+async function* base64String(document: DocumentBytes): AsyncGenerator<string> {
+	yield '"';
 	let carry = Buffer.alloc(0);
 	let read = 0;
 	for await (const chunk of document.open()) {
@@ -94,13 +104,13 @@ async function* base64String(document: DocumentBytes): AsyncGenerator<Buffer> {
 			start = Math.min(chunk.length, 3 - carry.length);
 			carry = Buffer.concat([carry, chunk.subarray(0, start)]);
 			if (carry.length < 3) continue;
-			yield Buffer.from(carry.toString('base64'), 'latin1');
+			yield carry.toString('base64');
 			carry = Buffer.alloc(0);
 		}
 		const whole = start + (chunk.length - start) - ((chunk.length - start) % 3);
 		for (let offset = start; offset < whole; offset += BASE64_PIECE_BYTES) {
 			const end = Math.min(whole, offset + BASE64_PIECE_BYTES);
-			yield Buffer.from(chunk.subarray(offset, end).toString('base64'), 'latin1');
+			yield chunk.subarray(offset, end).toString('base64');
 		}
 		carry = Buffer.from(chunk.subarray(whole));
 	}
@@ -110,7 +120,7 @@ async function* base64String(document: DocumentBytes): AsyncGenerator<Buffer> {
 			`the document has ${read} bytes, not the ${document.bytes} checked before sending`,
 		);
 	}
-	yield Buffer.from(`${carry.length ? carry.toString('base64') : ''}"`, 'latin1');
+	yield `${carry.length ? carry.toString('base64') : ''}"`;
 }
 
 /** The length of a document's quoted base64: 4 characters per 3 bytes (rounded up), and quotes. */
@@ -156,8 +166,11 @@ export class JsonBody {
 		return length;
 	}
 
-	/** The body's bytes, a chunk at a time; each call reads the documents afresh. */
-	stream(): AsyncGenerator<Buffer> {
+	/**
+	 * The body's text, a piece at a time (UTF-8 on the wire, as the HTTP client writes strings);
+	 * each call reads the documents afresh.
+	 */
+	stream(): AsyncGenerator<string> {
 		return this.chunks();
 	}
 
@@ -184,7 +197,7 @@ export class JsonBody {
 		return `{${members.join('')}`;
 	}
 
-	private async *chunks(): AsyncGenerator<Buffer> {
+	private async *chunks(): AsyncGenerator<string> {
 		for (const [index, segment] of this.#segments.entries()) {
 			if (typeof segment !== 'string') {
 				yield* base64String(segment);
@@ -196,7 +209,7 @@ export class JsonBody {
 				text =
 					text === '{}' ? `${this.opening().replace(/,$/, '')}}` : this.opening() + text.slice(1);
 			}
-			yield Buffer.from(text);
+			yield text;
 		}
 	}
 }

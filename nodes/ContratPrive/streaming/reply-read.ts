@@ -7,6 +7,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { FailedRequest, HttpResponse } from '../delivery/failure';
 import type { ContratPriveContext } from '../delivery/options';
+import { releaseChunk } from './chunk-release';
 import type { OpenContent } from './reply-stream';
 import { ReplyError, parseJsonReply } from './reply-stream';
 
@@ -74,6 +75,18 @@ async function* chunksOf(stream: ReplyBody, timeout: number | undefined): AsyncG
 	}
 }
 
+/**
+ * The reply's chunks, each released (its memory given back at once, see chunk-release.ts) when
+ * the parser asks for the next: the parser keeps nothing of a chunk it has read, and nothing but
+ * this reader holds the reply's chunks.
+ */
+async function* releasedOnceParsed(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+	for await (const chunk of chunks) {
+		yield chunk;
+		releaseChunk(chunk);
+	}
+}
+
 /** An error answer: its JSON, or its text when it is not JSON (as n8n's helper gives it). */
 async function readErrorBody(stream: ReplyBody, timeout: number | undefined): Promise<unknown> {
 	const pieces: Buffer[] = [];
@@ -107,7 +120,7 @@ export async function readStreamedReply(
 	const stream = response.body as ReplyBody;
 	const ok = response.statusCode >= 200 && response.statusCode < 300;
 	const reading = ok
-		? parseJsonReply(chunksOf(stream, timeout), openContent)
+		? parseJsonReply(releasedOnceParsed(chunksOf(stream, timeout)), openContent)
 		: readErrorBody(stream, timeout);
 	const read = await reading.then(
 		(body) => ({ body }),

@@ -105,7 +105,8 @@ class Base64Decoder {
 /**
  * Parses a JSON reply read chunk by chunk. Chunks may split it anywhere: inside a base64
  * quartet, an escape, a key or a multi-byte character. A reply that ends early, or carries more
- * than one value, is a ReplyError; every sink opened then is aborted.
+ * than one value, is a ReplyError; every sink opened then is aborted. Nothing of a chunk (no
+ * view of its memory) is kept once the next one is asked for: what must outlive it is copied.
  */
 export async function parseJsonReply(
 	chunks: AsyncIterable<Buffer>,

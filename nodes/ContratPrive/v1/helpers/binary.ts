@@ -2,6 +2,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import type { DocumentToSend } from '../../transport';
 import { DOCUMENT_LIMIT_TEXT, MAX_DOCUMENT_BYTES } from '../../transport';
+import { releaseChunk } from '../../streaming/chunk-release';
 import { DocumentBytes } from '../../streaming/json-body';
 import type { Validator } from './validation';
 import { show } from './validation';
@@ -94,6 +95,11 @@ class PdfShape {
  * The bytes of a binary property, a chunk at a time: streamed from n8n's binary data store (read
  * whole when it fits in one chunk, which is cheaper than a stream), or decoded piece by piece
  * from the base64 n8n keeps in the item (its default, in-memory mode).
+ *
+ * A chunk is the reader's until it asks for the next one: then the chunk's memory is given back
+ * at once (releaseChunk) when the chunk is this reader's alone, so a reader keeps a copy of
+ * anything it needs longer. Without that, the chunks of a whole document waited in memory for
+ * the garbage collector (see chunk-release.ts).
  */
 async function* binaryChunks(
 	context: IExecuteFunctions,
@@ -107,7 +113,13 @@ async function* binaryChunks(
 			return;
 		}
 		const stream = await context.helpers.getBinaryStream(binaryData.id, CHECK_CHUNK_BYTES);
-		for await (const chunk of stream) yield chunk as Buffer;
+		// n8n's filesystem store (ids "filesystem:…", "filesystem-v2:…") reads every chunk into a
+		// buffer of its own that nothing else keeps; other stores may hand out shared memory.
+		const ownChunks = binaryData.id.startsWith('filesystem');
+		for await (const chunk of stream) {
+			yield chunk as Buffer;
+			if (ownChunks) releaseChunk(chunk as Buffer);
+		}
 		return;
 	}
 	const base64 = binaryData.data;
@@ -118,7 +130,9 @@ async function* binaryChunks(
 		return;
 	}
 	for (let offset = 0; offset < base64.length; offset += step) {
-		yield Buffer.from(base64.slice(offset, offset + step), 'base64');
+		const chunk = Buffer.from(base64.slice(offset, offset + step), 'base64');
+		yield chunk;
+		releaseChunk(chunk);
 	}
 }
 
