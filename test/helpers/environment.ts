@@ -15,7 +15,7 @@ import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import { BinaryDataConfig, BinaryDataService, InstanceSettings } from 'n8n-core';
 import { LoggerProxy } from 'n8n-workflow';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -90,4 +90,21 @@ export async function useBinaryDataMode(mode: BinaryDataMode): Promise<void> {
 	Container.get(BinaryDataConfig).mode = mode;
 	await Container.get(BinaryDataService).init();
 	binaryDataMode = mode;
+}
+
+/**
+ * The files under n8n's binary data folder (filesystem mode), relative to it: a stored binary is
+ * a file and its `.metadata` beside it.
+ */
+export async function storedBinaryFiles(): Promise<string[]> {
+	await ensureN8nCore();
+	const folder = Container.get(BinaryDataConfig).localStoragePath;
+	try {
+		return readdirSync(folder, { recursive: true, withFileTypes: true })
+			.filter((entry) => entry.isFile())
+			.map((entry) => path.relative(folder, path.join(entry.parentPath ?? entry.path, entry.name)))
+			.sort();
+	} catch {
+		return [];
+	}
 }
