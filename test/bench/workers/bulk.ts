@@ -86,7 +86,7 @@ export async function bulk(job: BulkJob): Promise<BulkResult> {
 		const count = files.length || pdfs.length;
 		const before = await sb.requestTotal();
 		const phase = new Phase();
-		phase.start();
+		await phase.start();
 		const ids: string[] = [];
 		let next = 0;
 		const loop = async () => {
@@ -147,7 +147,7 @@ export async function bulk(job: BulkJob): Promise<BulkResult> {
 			})),
 			credentials,
 			binaryDataMode: job.binaryMode,
-			nodeTypes: { ...nodeTypes, [MARKER_TYPE]: markerNodeType(() => phase.start()) },
+			nodeTypes: { ...nodeTypes, [MARKER_TYPE]: markerNodeType(async () => await phase.start()) },
 		},
 	);
 	const result = phase.end();

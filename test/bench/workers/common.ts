@@ -9,7 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { RequestLogEntry } from '../../emulator/store';
 import { EmulatorClient } from '../lib/emulator';
-import { PeakTracker, settledRss } from '../lib/memory';
+import { PeakTracker, settledMemory } from '../lib/memory';
 import {
 	CREATE_DEADLINE_DAYS,
 	CREATE_LABEL,
@@ -27,7 +27,7 @@ export const NODE_NAME = 'Contrat-Privé';
  * A pass-through node put between `Input` and the node measured: when it runs, the input items
  * exist already (in memory or on disk, per binary data mode), so what follows is the node's own.
  */
-export function markerNodeType(onExecute: () => void): INodeType {
+export function markerNodeType(onExecute: () => Promise<void>): INodeType {
 	return {
 		description: {
 			displayName: 'Bench Marker',
@@ -41,7 +41,7 @@ export function markerNodeType(onExecute: () => void): INodeType {
 			properties: [],
 		},
 		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-			onExecute();
+			await onExecute();
 			return [this.getInputData()];
 		},
 	};
@@ -102,15 +102,18 @@ export function n8nFloorNodeType(url: string): INodeType {
 	};
 }
 
-/** A measured phase: resident memory when it starts (after a full GC), peak, time, CPU. */
+/**
+ * A measured phase: resident memory when it starts (after a full GC, once settled), peak, time,
+ * CPU.
+ */
 export class Phase {
 	private readonly tracker = new PeakTracker();
 	baselineRss = 0;
 	private startedAt = 0;
 	private cpuAtStart: NodeJS.CpuUsage = { user: 0, system: 0 };
 
-	start(): void {
-		this.baselineRss = settledRss();
+	async start(): Promise<void> {
+		this.baselineRss = await settledMemory();
 		this.tracker.reset();
 		this.cpuAtStart = process.cpuUsage();
 		this.startedAt = performance.now();
@@ -137,7 +140,7 @@ export class Phase {
 export interface PhaseResult {
 	wallMs: number;
 	cpuMs: number;
-	/** Resident memory when the phase started, after a full GC (bytes). */
+	/** Resident memory when the phase started, after a full GC, once settled (bytes). */
 	baselineRss: number;
 	/** Highest resident memory during the phase (bytes). */
 	peakRss: number;

@@ -114,7 +114,7 @@ export async function large(job: LargeJob): Promise<LargeResult> {
 	let documentBytes: number;
 
 	if (job.variant === 'raw') {
-		phase.start();
+		await phase.start();
 		if (job.op === 'create') {
 			const body: Record<string, unknown> = {
 				...SANDBOX_KEYS,
@@ -164,7 +164,7 @@ export async function large(job: LargeJob): Promise<LargeResult> {
 				items: job.op === 'create' ? [{ json: {}, binary }] : [{ json: {} }],
 				credentials,
 				binaryDataMode: job.binaryMode,
-				nodeTypes: { ...nodeTypes, [MARKER_TYPE]: markerNodeType(() => phase.start()) },
+				nodeTypes: { ...nodeTypes, [MARKER_TYPE]: markerNodeType(async () => await phase.start()) },
 			},
 		);
 		result = phase.end();
