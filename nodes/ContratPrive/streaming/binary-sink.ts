@@ -27,6 +27,7 @@ export function binarySink(
 	stored: (binary: IBinaryData) => void,
 ): ContentSink {
 	const feed = new ByteFeed();
+	let written = 0;
 	let failed: unknown;
 	const storing = context.helpers
 		.prepareBinaryData(
@@ -34,11 +35,22 @@ export function binarySink(
 			fileName,
 			'application/pdf',
 		)
-		.then(stored, (error: unknown) => {
+		.then((binary) => {
+			// The feed gives a chunk's memory back once the store asks for the next (byte-feed.ts):
+			// a store that kept chunks to write later would write emptied ones. Its size tells.
+			if (typeof binary.bytes === 'number' && binary.bytes !== written) {
+				throw new Error(`${binary.bytes} bytes of ${written} were stored`);
+			}
+			stored(binary);
+		})
+		.catch((error: unknown) => {
 			failed = error;
 		});
 	return {
-		write: async (bytes) => await feed.write(bytes),
+		write: async (bytes) => {
+			written += bytes.length;
+			await feed.write(bytes);
+		},
 		end: async () => {
 			feed.end();
 			await storing;
