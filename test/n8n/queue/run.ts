@@ -9,6 +9,7 @@
  *   3. signed: the published trigger on the main marks 100 signed rows, the main restarted midway.
  *   race: the same references sent by two executions at the same moment (measured).
  *   4. white label: the extranet webhook pair, answered from the workers with the signed PDF.
+ *   documents: a 19 MB PDF created and downloaded on a worker, binary data in the database.
  *   5. throughput: contracts per minute with 1 and with 2 workers, peak RSS per worker.
  *   quota: the production quota runs out mid-batch on both workers; the next day's run.
  *
@@ -28,6 +29,7 @@ import type { Emulator } from '../../emulator';
 import type { WireReply } from '../../emulator/wire-reply';
 import { DEMO_ACCOUNTS, startEmulator } from '../../emulator';
 import { ensureN8n } from '../ensure-n8n';
+import { largeDocumentRoundTrip } from './large-document';
 import { portalQueueSetup, signOnePortalLink } from './portal';
 import { EXAMPLES, localCredential, loadExample } from '../examples';
 import { npmPack } from '../n8n-cli';
@@ -43,6 +45,8 @@ import {
 	bulkWorkflow,
 	EMPLOYEES_TABLE,
 	employeesInsert,
+	LARGE_DOCUMENT_WORKFLOW,
+	largeDocumentWorkflow,
 	SI_DATABASE,
 	siCredential,
 	SIGNED_WORKFLOW_ID,
@@ -624,6 +628,10 @@ const scenarios: Scenario[] = [
 		run: async (ctx) => await signOnePortalLink(ctx),
 	},
 	{
+		name: 'documents streamed with binary data in the database: a large PDF created and downloaded on a worker',
+		run: async (ctx) => await largeDocumentRoundTrip(ctx),
+	},
+	{
 		name: '5. throughput: contracts per minute with 1 worker and with 2 workers',
 		async run(ctx) {
 			const rows = Math.round(400 / SCALE);
@@ -829,6 +837,7 @@ async function main(): Promise<void> {
 			signedWorkflow(cpCredential),
 			loadExample('extranetStart', sb.url),
 			loadExample('extranetSign', sb.url),
+			largeDocumentWorkflow(sb.url, cpCredential),
 			...portal.workflows,
 		]);
 		for (const id of [
@@ -836,6 +845,7 @@ async function main(): Promise<void> {
 			BULK_PRODUCTION.id,
 			EXAMPLES.extranetStart.id,
 			EXAMPLES.extranetSign.id,
+			LARGE_DOCUMENT_WORKFLOW.id,
 			...portal.publish,
 		]) {
 			await cluster.main.activateWorkflow(id);

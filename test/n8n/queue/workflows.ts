@@ -242,3 +242,79 @@ export function signedWorkflow(contratPriveCredential: { id: string; name: strin
 		),
 	]);
 }
+
+export const LARGE_DOCUMENT_WORKFLOW = {
+	id: 'queueLargeDocument',
+	path: 'dms/document-ready',
+	webhookId: '2b7d4e91-5a3c-4f08-8e6d-1c9a0b3f7e24',
+} as const;
+
+/**
+ * Webhook (POST `{ documentUrl, reference, employee }` from the document management system,
+ * answers at once) → HTTP Request: the document → HTTP Request: an annex (the emulator's
+ * sample) → Contrat-Privé Create (the document as the main one, the annex) → Contrat-Privé
+ * Get with Download Documents. Every PDF goes through n8n's binary data.
+ */
+export function largeDocumentWorkflow(
+	emulatorUrl: string,
+	contratPriveCredential: { id: string; name: string },
+): WorkflowJson {
+	const body = "$('Document Ready').item.json.body";
+	const credentials = { [CREDENTIAL_TYPE]: contratPriveCredential };
+	return workflow(LARGE_DOCUMENT_WORKFLOW.id, 'DMS: send a document for signature and archive it', [
+		node(
+			'Document Ready',
+			'n8n-nodes-base.webhook',
+			2.1,
+			{
+				httpMethod: 'POST',
+				path: LARGE_DOCUMENT_WORKFLOW.path,
+				responseMode: 'onReceived',
+				options: {},
+			},
+			{ webhookId: LARGE_DOCUMENT_WORKFLOW.webhookId },
+		),
+		node('Download Document', 'n8n-nodes-base.httpRequest', 4.2, {
+			url: '={{ $json.body.documentUrl }}',
+			options: { response: { response: { responseFormat: 'file' } } },
+		}),
+		node('Download Annex', 'n8n-nodes-base.httpRequest', 4.2, {
+			url: `${emulatorUrl}/_samples/contract.pdf`,
+			sendQuery: true,
+			queryParameters: { parameters: [{ name: 'title', value: 'Annex - Company policies' }] },
+			options: {
+				response: { response: { responseFormat: 'file', outputPropertyName: 'annex' } },
+			},
+		}),
+		node(
+			'Send for Signature',
+			NODE_TYPE,
+			1,
+			{
+				resource: 'contract',
+				operation: 'create',
+				label: `=Contrat de travail - {{ ${body}.employee.firstName }} {{ ${body}.employee.lastName }}`,
+				language: 'fr',
+				deadline: '={{ $today.plus({ days: 14 }).toISODate() }}',
+				binaryPropertyName: 'data',
+				signatoriesInput: 'json',
+				signatoriesJson: `={{ [${body}.employee] }}`,
+				action: 'send',
+				additionalFields: { annexes: 'annex', reference: `={{ ${body}.reference }}` },
+			},
+			{ credentials },
+		),
+		node(
+			'Get with Documents',
+			NODE_TYPE,
+			1,
+			{
+				resource: 'contract',
+				operation: 'get',
+				contractId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+				options: { downloadDocuments: true },
+			},
+			{ credentials },
+		),
+	]);
+}
