@@ -100,7 +100,8 @@ function newInstance(opts: ClusterOptions, name: string): QueueInstance {
 	return { name, folder };
 }
 
-function rssOf(pid: number): number {
+/** Resident set size of a process, in bytes (0 once it has exited). */
+export function rssOf(pid: number): number {
 	try {
 		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
 		const m = /VmRSS:\s+(\d+) kB/.exec(status);

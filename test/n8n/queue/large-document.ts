@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import type { Emulator } from '../../emulator';
 import { signablePdfOfSize } from '../../fixtures/pdf';
 import type { QueueCluster, Worker } from './cluster';
+import { rssOf } from './cluster';
 import { LARGE_DOCUMENT_WORKFLOW } from './workflows';
 
 /** Below the API's 20 MB (20 MiB) per document. */
@@ -143,6 +144,39 @@ function rssWindow(workers: Worker[]): () => Record<string, Record<string, numbe
 		);
 }
 
+/**
+ * Each live worker's RSS every 200 ms, to tell which node of the execution raised it; the samples
+ * count in the workers' window peaks too (the cluster samples every 500 ms only).
+ */
+function rssTimeline(workers: Worker[]): {
+	stop(): void;
+	peakBetween(worker: string, fromMs: number, toMs: number): number;
+} {
+	const samples = new Map<string, Array<[number, number]>>();
+	const live = workers.filter((w) => w.alive());
+	const sample = () => {
+		const at = Date.now();
+		for (const w of live) {
+			w.sampleRss();
+			const list = samples.get(w.name) ?? [];
+			list.push([at, rssOf(w.pid)]);
+			samples.set(w.name, list);
+		}
+	};
+	sample();
+	const timer = setInterval(sample, 200);
+	return {
+		stop: () => clearInterval(timer),
+		peakBetween: (worker, fromMs, toMs) =>
+			Math.max(
+				0,
+				...(samples.get(worker) ?? [])
+					.filter(([at]) => at >= fromMs && at <= toMs)
+					.map(([, rss]) => rss),
+			),
+	};
+}
+
 export async function largeDocumentRoundTrip(ctx: {
 	sb: Emulator;
 	cluster: QueueCluster;
@@ -154,12 +188,14 @@ export async function largeDocumentRoundTrip(ctx: {
 	assert.ok(pdf.length > 18 * 1024 * 1024 && pdf.length <= LARGE_PDF_BYTES, `${pdf.length} bytes`);
 	const source = sha256(pdf);
 	const dms = await serveDocument(pdf, FILE_NAME);
+	let timeline: ReturnType<typeof rssTimeline> | undefined;
 	try {
 		const after = Number(
 			(await cluster.n8nSql('SELECT coalesce(max(id), 0) FROM execution_entity'))[0][0],
 		);
 		const fromRequest = sb.requests.length;
 		const peaks = rssWindow(cluster.workers);
+		timeline = rssTimeline(cluster.workers);
 		const t0 = Date.now();
 		const res = await fetch(`${cluster.main.url}/webhook/${LARGE_DOCUMENT_WORKFLOW.path}`, {
 			method: 'POST',
@@ -179,6 +215,7 @@ export async function largeDocumentRoundTrip(ctx: {
 		const run = await waitForExecution(cluster, after, 300_000);
 		const seconds = (Date.now() - t0) / 1000;
 		const memory = peaks();
+		timeline.stop();
 
 		const execution = await cluster.main.execution(String(run.id));
 		const error = execution?.data?.resultData?.error;
@@ -216,6 +253,7 @@ export async function largeDocumentRoundTrip(ctx: {
 		assert.equal(got.json.id, created.id);
 		const binary = got.binary ?? {};
 		assert.deepEqual(Object.keys(binary).sort(), ['annex_0', 'original']);
+		assert.equal(binary.original.fileName, FILE_NAME);
 		const original = await storedBinary(cluster, binary.original);
 		const annex = await storedBinary(cluster, binary.annex_0);
 		for (const [name, row, expected] of [
@@ -223,14 +261,7 @@ export async function largeDocumentRoundTrip(ctx: {
 			['annex_0', annex, { bytes: annexRow.bytes, sha256: annexRow.sha256 }],
 		] as const) {
 			assert.deepEqual(
-				{
-					sourceType: row.sourceType,
-					sourceId: row.sourceId,
-					fileSize: row.fileSize,
-					bytes: row.bytes,
-					sha256: row.sha256,
-					mimeType: row.mimeType,
-				},
+				row,
 				{
 					sourceType: 'execution',
 					sourceId: String(run.id),
@@ -242,7 +273,6 @@ export async function largeDocumentRoundTrip(ctx: {
 				`${name} in binary_data`,
 			);
 		}
-		assert.equal(binary.original.fileName, FILE_NAME);
 
 		// Exactly one contract: one create, one detail read, every request answered 200.
 		const requests = sb.requests.slice(fromRequest);
@@ -257,23 +287,43 @@ export async function largeDocumentRoundTrip(ctx: {
 		const rows = await cluster.n8nSql(
 			`SELECT count(*), coalesce(sum("fileSize"), 0) FROM binary_data WHERE "sourceType" = 'execution' AND "sourceId" = '${run.id}'`,
 		);
+
+		// Per node: its time, and the worker's peak RSS while it ran over its RSS before the run
+		// (memory a node leaves to the garbage collector shows in the next nodes too).
 		const worker = memory[ranOn[0]];
+		const runData: Record<string, Array<{ startTime: number; executionTime?: number }>> = execution
+			.data.resultData.runData;
+		const nodes = Object.fromEntries(
+			Object.entries(runData).map(([name, [task]]) => {
+				const end = task.startTime + (task.executionTime ?? 0);
+				const peak = timeline?.peakBetween(ranOn[0], task.startTime, end + 200) ?? 0;
+				return [
+					name,
+					{
+						seconds: (task.executionTime ?? 0) / 1000,
+						peakRssIncreaseMb: peak ? Math.round((mb(peak) - worker.rssBeforeMb) * 10) / 10 : null,
+					},
+				];
+			}),
+		);
 		return {
 			pdfBytes: pdf.length,
 			ranOn: ranOn[0],
 			seconds,
 			executionSeconds: run.seconds,
+			nodes,
 			apiRequests: counts,
 			binaryDataRowsOfExecution: Number(rows[0][0]),
 			binaryDataBytesOfExecution: Number(rows[0][1]),
 			worker,
-			peakRssIncreasePerPdfByte:
+			peakRssIncreaseOverPdfSize:
 				Math.round((worker.peakRssIncreaseMb / mb(pdf.length)) * 100) / 100,
 			otherWorkers: Object.fromEntries(
 				Object.entries(memory).filter(([name]) => name !== ranOn[0]),
 			),
 		};
 	} finally {
+		timeline?.stop();
 		await dms.close();
 	}
 }
