@@ -15,8 +15,12 @@ import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
+
 import type { Emulator } from '../../emulator';
+import type { WireReply } from '../../emulator/wire-reply';
 import { signablePdfOfSize } from '../../fixtures/pdf';
+import type { ExecutionJson } from '../n8n-cli';
 import type { QueueCluster, Worker } from './cluster';
 import { rssOf } from './cluster';
 import { LARGE_DOCUMENT_WORKFLOW } from './workflows';
@@ -70,7 +74,10 @@ interface StoredBinary {
 }
 
 /** A binary of the execution's data, read back from n8n's `binary_data` table by its file ID. */
-async function storedBinary(cluster: QueueCluster, binary: { id?: string }): Promise<StoredBinary> {
+async function storedBinary(
+	cluster: QueueCluster,
+	binary: IBinaryData | undefined,
+): Promise<StoredBinary> {
 	const id = binary?.id ?? '';
 	assert.match(id, /^database:[0-9a-f-]+$/, `binary data kept in the database: ${id}`);
 	const fileId = id.slice('database:'.length);
@@ -89,8 +96,8 @@ async function storedBinary(cluster: QueueCluster, binary: { id?: string }): Pro
 	};
 }
 
-function itemOf(execution: any, nodeName: string): { json: any; binary?: Record<string, any> } {
-	const items = execution?.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0];
+function itemOf(execution: ExecutionJson, nodeName: string): INodeExecutionData {
+	const items = execution.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0];
 	assert.ok(Array.isArray(items) && items.length === 1, `${nodeName}: one output item`);
 	return items[0];
 }
@@ -237,7 +244,9 @@ export async function largeDocumentRoundTrip(ctx: {
 		assert.equal(sourceRow.sha256, source, 'the document downloaded into binary_data');
 		const created = itemOf(execution, 'Send for Signature').json;
 		assert.equal(created.reference, REFERENCE);
-		const view: any = await (await fetch(`${sb.url}/_control/contracts/${created.id}`)).json();
+		const view = (await (
+			await fetch(`${sb.url}/_control/contracts/${String(created.id)}`)
+		).json()) as WireReply;
 		const stored = view.contract.mainDocument.data;
 		assert.deepEqual(
 			{ name: stored.name, size: stored.size, sha256: stored.sha256 },
