@@ -670,9 +670,9 @@ const scenarios: Scenario[] = [
 			const target = BULK_PRODUCTION;
 			const batchSize = 20;
 			const batches = await insertEmployees(ctx, 'QTA', 2 * batchSize, 501, batchSize);
-			// The quota counts on Contrat-Privé's side: burn it down to 30 requests left, as other
+			// The quota counts on Contrat-Privé's side: burn it down to 15 requests left, as other
 			// workflows of the same account would, with requests straight to the emulator.
-			const left = 30;
+			const left = 15;
 			const quotaUsed = async () => {
 				const res = await fetch(`${ctx.sb.url}/_control/requests`);
 				const body = (await res.json()) as WireReply;
@@ -698,7 +698,9 @@ const scenarios: Scenario[] = [
 			}
 			assert.equal(await quotaUsed(), 1000 - left);
 
-			// Two batches of 20 rows (80 requests) on both workers, 30 requests left: each needs 40.
+			// Two batches of 20 rows on both workers, 15 requests left: each needs 21 (its look-up and
+			// 20 creates), so each stops at the quota however the two runs interleave (with more left
+			// than one batch needs, a worker that starts first can finish its batch alone).
 			const createsBefore = creates(ctx, 'production');
 			const first = await runBatches(ctx, batches, 300_000, target);
 			const statuses = first.executions.map((r) => r.status);
