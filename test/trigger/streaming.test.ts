@@ -83,7 +83,9 @@ async function signedContractTracked(n8n: N8nInstance) {
 /** The signed PDF as the emulator keeps it (asked over its control API, not through the proxy). */
 async function emulatorsSignedPdf(contractId: string): Promise<Buffer> {
 	const view = await kit.view(contractId);
-	return Buffer.from(view.mainDocument.data.sign.content, 'base64');
+	const signed = view.mainDocument.data.sign?.content;
+	if (signed === undefined) throw new Error(`contract ${contractId} has no signed PDF yet`);
+	return Buffer.from(signed, 'base64');
 }
 
 /** The poll after the failures: the signed contract, once, with its PDF whole. */
